@@ -1,0 +1,75 @@
+// buildApp assembles the fastify instance from its dependencies. It is pure: no listening, no
+// cron, no process.env. server.ts wires the process; tests call buildApp and use inject().
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { randomUUID } from 'node:crypto'
+import { pino } from 'pino'
+import type { Config } from './config.js'
+import type { Db } from './db/index.js'
+import auth from './http/auth.js'
+import { healthRoutes } from './http/health.js'
+import metrics from './http/metrics.js'
+import openapi from './http/openapi.js'
+import problems from './http/problems.js'
+import validation from './http/validation.js'
+import { loggerOptions } from './logging.js'
+import { adminRoutes } from './modules/admin/routes.js'
+import { createAdminService } from './modules/admin/service.js'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  /** a pino logger to use (tests pass one that writes to memory); default: one from config */
+  logger?: FastifyBaseLogger
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Db
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export function createServices (deps: AppDeps) {
+  return {
+    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey })
+  }
+}
+
+export type Services = ReturnType<typeof createServices>
+
+export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps
+  const app = Fastify({
+    loggerInstance: deps.logger ?? pino(loggerOptions(config.logLevel)),
+    bodyLimit: config.bodyLimit,
+    // a caller's request id is kept when it looks like one; otherwise we make one
+    genReqId: request => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    return503OnClosing: true
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  let closing = false
+  app.addHook('onClose', async () => { closing = true })
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onRequest', async (request, reply) => { void reply.header('x-request-id', request.id) })
+
+  app.decorate('config', config)
+  app.decorate('db', db)
+  const services = createServices(deps)
+
+  // infrastructure first, then the modules
+  await app.register(problems)
+  await app.register(validation)
+  await app.register(openapi)
+  await app.register(metrics)
+  await app.register(auth, { admin: services.admin })
+  await app.register(healthRoutes, { db, isClosing: () => closing })
+  await app.register(adminRoutes, { admin: services.admin })
+
+  return app
+}

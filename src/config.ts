@@ -1,0 +1,148 @@
+// Every setting of the process, read from the environment in this one place and validated
+// against one TypeBox schema. Nothing else in src/ reads process.env.
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import path from 'node:path'
+
+const Url = (description: string) => Type.String({ pattern: '^https?://', description })
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'production', 'test'], {
+    default: 'development',
+    description: 'production refuses to start without explicit secrets (ADMIN_API_KEY on Postgres, SECRETS_KEY)'
+  }),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1, description: 'address to listen on' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'port to listen on' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Postgres connection string; unset = embedded PGlite under DATA_DIR' })),
+  DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200, description: 'pg pool size' }),
+  DATA_DIR: Type.String({ default: './data', minLength: 1, description: 'where the embedded database and generated keys live' }),
+  MIGRATE_ON_START: Type.Boolean({ default: true, description: 'run pending migrations at start (under an advisory lock)' }),
+  ADMIN_API_KEY: Type.Optional(Type.String({ minLength: 32, description: 'admin bearer key; unset on the embedded database = generated and printed once' })),
+  SECRETS_KEY: Type.Optional(Type.String({
+    pattern: '^([A-Za-z0-9_-]+:)?[A-Za-z0-9+/]{43}=?$',
+    description: 'AES-256 key for board credentials, base64 (32 bytes), optionally "keyId:base64"'
+  })),
+  SECRETS_KEY_PREVIOUS: Type.Optional(Type.String({ description: 'comma-separated older "keyId:base64" keys, still accepted for decryption during rotation' })),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, description: 'how long in-flight work may take to finish on SIGTERM' }),
+  BOARD_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'timeout of one board HTTP request' }),
+  BOARD_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'retries of a board request on 429/5xx/network errors' }),
+  BOARD_MAX_RETRY_AFTER_MS: Type.Integer({ default: 120_000, minimum: 0, description: 'longest Retry-After the client waits before giving up' }),
+  DJINNI_API_URL: Url('Djinni employer API base (assumed contract)'),
+  WORKUA_API_URL: Url('Work.ua API base'),
+  ROBOTAUA_API_URL: Url('Robota.ua employer API base'),
+  ROBOTAUA_AUTH_URL: Url('Robota.ua auth API base'),
+  HH_API_URL: Url('HeadHunter API base'),
+  HH_OAUTH_URL: Url('HeadHunter OAuth host (authorize and token)'),
+  HH_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client id' })),
+  HH_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client secret' })),
+  HH_REDIRECT_URI: Type.Optional(Url('redirect URI registered with the HeadHunter application')),
+  HH_USER_AGENT: Type.String({ default: 'jobsync/0.1 (ops@jobsync.local)', pattern: '^\\S+/\\S+ \\(.+\\)$', description: 'HH-User-Agent header, "Name/Version (email)"' })
+})
+
+export type Env = Static<typeof EnvSchema>
+
+const BoardUrlDefaults = {
+  DJINNI_API_URL: 'https://djinni.co/api/v2',
+  WORKUA_API_URL: 'https://api.work.ua',
+  ROBOTAUA_API_URL: 'https://employer-api.robota.ua',
+  ROBOTAUA_AUTH_URL: 'https://auth-api.robota.ua',
+  HH_API_URL: 'https://api.hh.ru',
+  HH_OAUTH_URL: 'https://hh.ru'
+}
+
+export interface Config {
+  production: boolean
+  host: string
+  port: number
+  logLevel: Env['LOG_LEVEL']
+  database: { url: string | undefined, poolMax: number, migrateOnStart: boolean }
+  dataDir: string
+  adminApiKey: string | undefined
+  secretsKey: string | undefined
+  secretsKeyPrevious: string[]
+  bodyLimit: number
+  shutdownTimeoutMs: number
+  boards: {
+    timeoutMs: number
+    maxRetries: number
+    maxRetryAfterMs: number
+    djinniApiUrl: string
+    workuaApiUrl: string
+    robotauaApiUrl: string
+    robotauaAuthUrl: string
+    hhApiUrl: string
+    hhOauthUrl: string
+    hhClientId: string | undefined
+    hhClientSecret: string | undefined
+    hhRedirectUri: string | undefined
+    hhUserAgent: string
+  }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function describeValue (value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text
+}
+
+/** Turns an environment into a Config, or throws a ConfigError naming every bad variable. */
+export function loadConfig (env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = { ...BoardUrlDefaults }
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const parsed = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw))
+  if (!Value.Check(EnvSchema, parsed)) {
+    const problems = new Map<string, string>()
+    for (const error of Value.Errors(EnvSchema, parsed)) {
+      const name = error.instancePath.replace(/^\//, '')
+      if (problems.has(name)) continue
+      // secrets are named, never echoed
+      const shown = /KEY|SECRET|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${describeValue((parsed as Record<string, unknown>)[name])}")`
+      problems.set(name, `${name} ${error.message}${shown}`)
+    }
+    throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
+  }
+  const e = parsed as Env
+  const production = e.NODE_ENV === 'production'
+  if (production && e.SECRETS_KEY === undefined) {
+    throw new ConfigError('Invalid configuration: SECRETS_KEY is required when NODE_ENV=production')
+  }
+  if (production && e.DATABASE_URL !== undefined && e.ADMIN_API_KEY === undefined) {
+    throw new ConfigError('Invalid configuration: ADMIN_API_KEY is required when NODE_ENV=production')
+  }
+  return {
+    production,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, migrateOnStart: e.MIGRATE_ON_START },
+    dataDir: path.resolve(e.DATA_DIR),
+    adminApiKey: e.ADMIN_API_KEY,
+    secretsKey: e.SECRETS_KEY,
+    secretsKeyPrevious: (e.SECRETS_KEY_PREVIOUS ?? '').split(',').map(s => s.trim()).filter(s => s !== ''),
+    bodyLimit: e.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    boards: {
+      timeoutMs: e.BOARD_TIMEOUT_MS,
+      maxRetries: e.BOARD_MAX_RETRIES,
+      maxRetryAfterMs: e.BOARD_MAX_RETRY_AFTER_MS,
+      djinniApiUrl: e.DJINNI_API_URL,
+      workuaApiUrl: e.WORKUA_API_URL,
+      robotauaApiUrl: e.ROBOTAUA_API_URL,
+      robotauaAuthUrl: e.ROBOTAUA_AUTH_URL,
+      hhApiUrl: e.HH_API_URL,
+      hhOauthUrl: e.HH_OAUTH_URL,
+      hhClientId: e.HH_CLIENT_ID,
+      hhClientSecret: e.HH_CLIENT_SECRET,
+      hhRedirectUri: e.HH_REDIRECT_URI,
+      hhUserAgent: e.HH_USER_AGENT
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The database handle: Kysely over a pg Pool when DATABASE_URL is set, otherwise an embedded
+// Postgres (PGlite) stored under DATA_DIR. Same migrations and SQL for both.
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import type { Database } from './schema.js'
+
+export type Db = Kysely<Database>
+
+export interface DbHandle {
+  db: Db
+  kind: 'postgres' | 'embedded'
+  close (): Promise<void>
+}
+
+// timestamptz and friends come back as Date already; int8 (counts, sums) as numbers, since
+// every count we return fits comfortably in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
+
+export function createPostgresDb (connectionString: string, poolMax: number): DbHandle {
+  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 5_000 })
+  // an idle client losing its connection (server restart) must not crash the process
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, kind: 'postgres', close: async () => { await db.destroy() } }
+}
+
+/** dataDir undefined = in memory (tests) */
+export async function createEmbeddedDb (dataDir: string | undefined): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { PGliteDialect } = await import('kysely-pglite-dialect')
+  let pglite
+  if (dataDir === undefined) {
+    pglite = new PGlite()
+  } else {
+    const dir = path.join(dataDir, 'pgdata')
+    await mkdir(dir, { recursive: true })
+    pglite = new PGlite(dir)
+  }
+  await pglite.waitReady
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  return { db, kind: 'embedded', close: async () => { await db.destroy() } }
+}
+
+export async function createDb (options: { url: string | undefined, poolMax: number, dataDir: string }): Promise<DbHandle> {
+  return options.url === undefined
+    ? await createEmbeddedDb(options.dataDir)
+    : createPostgresDb(options.url, options.poolMax)
+}

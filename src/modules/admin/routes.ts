@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { IdParams, Page, problemResponses, Uuid } from '../../http/schemas.js'
+import { tenantOf } from '../../http/auth.js'
+import type { AdminService } from './service.js'
+import { ApiKeySchema, CreateApiKeyBody, CreateTenantBody, IssuedApiKeySchema, TenantIdParams, TenantSchema } from './schemas.js'
+
+const tags = ['admin']
+const adminProblems = problemResponses(400, 401, 403)
+
+export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = async (app, { admin }) => {
+  app.post('/v1/admin/tenants', {
+    config: { auth: 'admin' },
+    schema: {
+      tags, summary: 'Create a tenant (a customer company of the host)',
+      body: CreateTenantBody,
+      response: { 201: TenantSchema, ...adminProblems, ...problemResponses(409) }
+    }
+  }, async (request, reply) => reply.code(201).send(await admin.createTenant(request.body)))
+
+  app.get('/v1/admin/tenants', {
+    config: { auth: 'admin' },
+    schema: {
+      tags, summary: 'List tenants',
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        after: Type.Optional(Uuid('cursor from the previous page'))
+      }, { additionalProperties: false }),
+      response: { 200: Page(TenantSchema), ...adminProblems }
+    }
+  }, async request => await admin.listTenants(request.query.limit, request.query.after))
+
+  app.get('/v1/admin/tenants/:tenantId', {
+    config: { auth: 'admin' },
+    schema: { tags, summary: 'Show a tenant', params: TenantIdParams, response: { 200: TenantSchema, ...adminProblems, ...problemResponses(404) } }
+  }, async request => await admin.getTenant(request.params.tenantId))
+
+  app.post('/v1/admin/tenants/:tenantId/api-keys', {
+    config: { auth: 'admin' },
+    schema: {
+      tags, summary: 'Issue an API key for a tenant (the key is shown once)',
+      params: TenantIdParams,
+      body: CreateApiKeyBody,
+      response: { 201: IssuedApiKeySchema, ...adminProblems, ...problemResponses(404) }
+    }
+  }, async (request, reply) => reply.code(201).send(await admin.issueTenantKey(request.params.tenantId, request.body.name)))
+
+  app.get('/v1/admin/tenants/:tenantId/api-keys', {
+    config: { auth: 'admin' },
+    schema: {
+      tags, summary: "List a tenant's API keys (never the keys themselves)",
+      params: TenantIdParams,
+      response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }), ...adminProblems, ...problemResponses(404) }
+    }
+  }, async request => ({ items: await admin.listTenantKeys(request.params.tenantId) }))
+
+  app.delete('/v1/admin/api-keys/:id', {
+    config: { auth: 'admin' },
+    schema: {
+      tags, summary: 'Revoke a tenant API key (at once; idempotent)',
+      params: IdParams,
+      response: { 200: ApiKeySchema, ...adminProblems, ...problemResponses(404) }
+    }
+  }, async request => await admin.revokeKey(request.params.id))
+
+  app.get('/v1/me', {
+    schema: {
+      tags: ['tenant'], summary: 'The tenant behind the calling key (to check a key works)',
+      response: { 200: Type.Object({ tenant: TenantSchema, apiKeyId: Uuid() }), ...problemResponses(401, 403) }
+    }
+  }, async request => ({ tenant: await admin.getTenant(tenantOf(request)), apiKeyId: request.principal?.keyId ?? '' }))
+}

@@ -1,0 +1,58 @@
+// Process entry: config → database → migrations → app.listen; graceful shutdown on SIGTERM/SIGINT.
+import closeWithGrace from 'close-with-grace'
+import { pino } from 'pino'
+import { buildApp, createServices } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { createDb } from './db/index.js'
+import { migrateToLatest } from './db/migrate.js'
+import { loggerOptions } from './logging.js'
+
+function readConfig (): Config {
+  try {
+    return loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // one clear line naming the variable, no stack
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+async function main (): Promise<void> {
+  const config = readConfig()
+  const logger = pino(loggerOptions(config.logLevel))
+  const handle = await createDb({ url: config.database.url, poolMax: config.database.poolMax, dataDir: config.dataDir })
+  logger.info({ database: handle.kind, dataDir: handle.kind === 'embedded' ? config.dataDir : undefined }, 'database opened')
+
+  if (config.database.migrateOnStart) {
+    const applied = await migrateToLatest(handle.db)
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema up to date')
+  }
+
+  if (handle.kind === 'embedded') {
+    const adminKey = await createServices({ config, db: handle.db }).admin.bootstrapAdminKey()
+    if (adminKey !== undefined) {
+      // printed once, on the first start, to the terminal only (never to the log stream)
+      process.stdout.write(`\n  jobsync admin API key (shown once, store it now):\n  ${adminKey}\n\n`)
+    }
+  }
+
+  const app = await buildApp({ config, db: handle.db, logger })
+  app.addHook('onClose', async () => { await handle.close() })
+
+  closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
+    if (err !== undefined) logger.error({ err }, 'shutting down after an error')
+    else logger.info({ signal }, 'shutting down')
+    // stops accepting, lets in-flight requests finish, then runs onClose hooks (database)
+    await app.close()
+  })
+
+  await app.listen({ host: config.host, port: config.port })
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`jobsync failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

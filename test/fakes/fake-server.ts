@@ -1,0 +1,145 @@
+// A small HTTP server base for fake job boards: real sockets on 127.0.0.1, port 0,
+// a request log, and switches that inject the faults real boards produce.
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface FakeRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  headers: IncomingMessage['headers']
+  rawBody: string
+  /** parsed JSON body, or form fields as an object of string | string[] for urlencoded bodies */
+  body: unknown
+}
+
+export interface FakeReply {
+  status: number
+  headers?: Record<string, string>
+  /** objects are sent as JSON; strings as they are */
+  body?: unknown
+}
+
+export type FaultMode =
+  | 'timeout' // accept the request and never answer (until the server closes)
+  | 'reset' // destroy the socket without a response
+  | 'malformed' // 200 with a body that is not JSON
+  | 'truncated' // 200 with a JSON body cut in the middle
+
+export interface Fault {
+  /** only requests whose `METHOD /path` matches; all when unset */
+  match?: RegExp
+  /** an HTTP answer to send instead of the real one */
+  status?: number
+  headers?: Record<string, string>
+  body?: unknown
+  mode?: FaultMode
+  /** how many matching requests fail; default 1 */
+  times?: number
+}
+
+export interface FakeServer {
+  url: string
+  requests: FakeRequest[]
+  /** queue a fault for the next matching request(s) */
+  inject (fault: Fault): void
+  clearFaults (): void
+  close (): Promise<void>
+}
+
+export type FakeHandler = (req: FakeRequest) => FakeReply | Promise<FakeReply>
+
+function parseBody (raw: string, contentType: string | undefined): unknown {
+  if (raw === '') return undefined
+  if (contentType?.includes('application/json')) {
+    try { return JSON.parse(raw) } catch { return Symbol.for('invalid-json') }
+  }
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    const fields: Record<string, string | string[]> = {}
+    for (const [key, value] of new URLSearchParams(raw)) {
+      const prev = fields[key]
+      if (prev === undefined) fields[key] = value
+      else fields[key] = Array.isArray(prev) ? [...prev, value] : [prev, value]
+    }
+    return fields
+  }
+  return raw
+}
+
+export async function startFakeServer (handler: FakeHandler): Promise<FakeServer> {
+  const requests: FakeRequest[] = []
+  const faults: Array<Fault & { left: number }> = []
+  const sockets = new Set<Socket>()
+
+  const send = (res: ServerResponse, reply: FakeReply): void => {
+    const headers: Record<string, string> = { ...reply.headers }
+    let payload = ''
+    if (reply.body !== undefined) {
+      if (typeof reply.body === 'string') {
+        payload = reply.body
+        headers['content-type'] ??= 'text/plain; charset=utf-8'
+      } else {
+        payload = JSON.stringify(reply.body)
+        headers['content-type'] ??= 'application/json; charset=utf-8'
+      }
+    }
+    res.writeHead(reply.status, headers)
+    res.end(payload)
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake')
+      const rawBody = Buffer.concat(chunks).toString('utf8')
+      const request: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        body: parseBody(rawBody, req.headers['content-type'])
+      }
+      requests.push(request)
+
+      const fault = faults.find(f => f.left > 0 && (f.match === undefined || f.match.test(`${request.method} ${request.path}`)))
+      if (fault !== undefined) {
+        fault.left--
+        if (fault.mode === 'timeout') return // hold the socket open; close() destroys it
+        if (fault.mode === 'reset') { req.socket.destroy(); return }
+        if (fault.mode === 'malformed') { send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>Bad gateway</html>' }); return }
+        if (fault.mode === 'truncated') { send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"items":[{"id":1,"na' }); return }
+        send(res, { status: fault.status ?? 500, headers: fault.headers, body: fault.body })
+        return
+      }
+
+      Promise.resolve()
+        .then(() => handler(request))
+        .then(reply => send(res, reply))
+        .catch((err: unknown) => {
+          // a bug in the fake itself: make it loud in the test output
+          console.error('fake board handler failed', err)
+          if (!res.headersSent) send(res, { status: 599, body: { fakeError: String(err) } })
+        })
+    })
+  })
+  server.on('connection', socket => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    inject (fault) { faults.push({ ...fault, left: fault.times ?? 1 }) },
+    clearFaults () { faults.length = 0 },
+    async close () {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  }
+}

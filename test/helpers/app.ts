@@ -1,0 +1,86 @@
+// build(t): the app on its own fresh database, with logs captured in memory, torn down with the test.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { pino } from 'pino'
+import { Writable } from 'node:stream'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { loggerOptions } from '../../src/logging.js'
+import tap from 'tap'
+import { createTestDb, type TestDb } from './db.js'
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop'
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+export interface TestApp {
+  app: FastifyInstance
+  db: TestDb['db']
+  /** shared by every test of the file: use unique data */
+  dbHandle: TestDb
+  config: Config
+  /** every log line the app wrote, as text */
+  logs: string[]
+  adminKey: string
+  /** a new tenant with a key: unique per call, so tests do not step on each other */
+  tenant: (name?: string) => Promise<{ id: string, key: string, keyId: string }>
+}
+
+let fileDb: Promise<TestDb> | undefined
+
+/** the test file's database: created and migrated on first use, dropped when the file ends */
+export async function testFileDb (): Promise<TestDb> {
+  if (fileDb === undefined) {
+    fileDb = createTestDb()
+    const pending = fileDb
+    tap.teardown(async () => {
+      const handle = await pending
+      await handle.close()
+      await handle.drop()
+    })
+  }
+  return await fileDb
+}
+
+let appCount = 0
+
+export interface BuildOptions {
+  env?: Record<string, string>
+  /** a database of its own, for tests that break it */
+  ownDb?: boolean
+}
+
+export async function build (t: Teardown, { env = {}, ownDb = false }: BuildOptions = {}): Promise<TestApp> {
+  const dbHandle = ownDb ? await createTestDb() : await testFileDb()
+  const config = loadConfig({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, ...env })
+  const logs: string[] = []
+  const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })
+  const logger = pino(loggerOptions(config.logLevel), stream)
+  const app = await buildApp({ config, db: dbHandle.db, logger })
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    if (ownDb) { await dbHandle.close(); await dbHandle.drop() }
+  })
+
+  const appNo = ++appCount
+  let tenants = 0
+  const tenant = async (name = `tenant ${appNo}.${++tenants}`) => {
+    const created = await app.inject({ method: 'POST', url: '/v1/admin/tenants', headers: bearer(ADMIN_KEY), payload: { name } })
+    if (created.statusCode !== 201) throw new Error(`tenant create failed: ${created.body}`)
+    const id = created.json().id as string
+    const issued = await app.inject({ method: 'POST', url: `/v1/admin/tenants/${id}/api-keys`, headers: bearer(ADMIN_KEY), payload: { name: 'test' } })
+    if (issued.statusCode !== 201) throw new Error(`key issue failed: ${issued.body}`)
+    return { id, key: issued.json().key as string, keyId: issued.json().id as string }
+  }
+
+  return { app, db: dbHandle.db, dbHandle, config, logs, adminKey: ADMIN_KEY, tenant }
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
+
+/** asserts the common shape of a problem+json response and returns the parsed body */
+export function problemOf (res: LightMyRequestResponse): Record<string, any> {
+  const type = String(res.headers['content-type'])
+  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}: ${res.body}`)
+  return res.json()
+}

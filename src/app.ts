@@ -15,12 +15,23 @@ import validation from './http/validation.js'
 import { loggerOptions } from './logging.js'
 import { adminRoutes } from './modules/admin/routes.js'
 import { createAdminService } from './modules/admin/service.js'
+import { createOAuthState } from './modules/boards/oauth-state.js'
+import { boardRoutes } from './modules/boards/routes.js'
+import { integrationRoutes } from './modules/integrations/routes.js'
+import { createIntegrationService } from './modules/integrations/service.js'
+import { AgentPool } from './boards/http.js'
+import { createBoardRegistry, type BoardRegistry } from './boards/registry.js'
+import type { SecretBox } from './crypto/secrets.js'
 
 export interface AppDeps {
   config: Config
   db: Db
+  /** seals board credentials; server.ts resolves the key (SECRETS_KEY or the embedded key file) */
+  secrets: SecretBox
   /** a pino logger to use (tests pass one that writes to memory); default: one from config */
   logger?: FastifyBaseLogger
+  /** board adapters; default: the registry built from config */
+  boards?: BoardRegistry
 }
 
 declare module 'fastify' {
@@ -32,9 +43,14 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
-export function createServices (deps: AppDeps) {
+export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool }) {
+  const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents })
+  const oauthState = createOAuthState(deps.secrets)
   return {
-    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey })
+    boards,
+    oauthState,
+    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
+    integrations: createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
   }
 }
 
@@ -60,7 +76,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('config', config)
   app.decorate('db', db)
-  const services = createServices(deps)
+  const agents = new AgentPool({ connectionsPerAccount: 8, maxAccounts: 1_000 })
+  app.addHook('onClose', async () => { await agents.close() })
+  const services = createServices({ ...deps, log: app.log, agents })
 
   // infrastructure first, then the modules
   await app.register(problems)
@@ -70,6 +88,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auth, { admin: services.admin })
   await app.register(healthRoutes, { db, isClosing: () => closing })
   await app.register(adminRoutes, { admin: services.admin })
+  await app.register(boardRoutes, { boards: services.boards, oauthState: services.oauthState })
+  await app.register(integrationRoutes, { integrations: services.integrations })
 
   return app
 }

@@ -1,11 +1,13 @@
 // Process entry: config → database → migrations → app.listen; graceful shutdown on SIGTERM/SIGINT.
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
-import { buildApp, createServices } from './app.js'
+import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createDb } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loggerOptions } from './logging.js'
+import { createAdminService } from './modules/admin/service.js'
+import { createSecretBox, loadOrCreateKeyFile } from './crypto/secrets.js'
 
 function readConfig (): Config {
   try {
@@ -32,14 +34,22 @@ async function main (): Promise<void> {
   }
 
   if (handle.kind === 'embedded') {
-    const adminKey = await createServices({ config, db: handle.db }).admin.bootstrapAdminKey()
+    const adminKey = await createAdminService({ db: handle.db, adminApiKey: config.adminApiKey }).bootstrapAdminKey()
     if (adminKey !== undefined) {
       // printed once, on the first start, to the terminal only (never to the log stream)
       process.stdout.write(`\n  jobsync admin API key (shown once, store it now):\n  ${adminKey}\n\n`)
     }
   }
 
-  const app = await buildApp({ config, db: handle.db, logger })
+  // replicas on one Postgres must share the key, so only the embedded database may make its own
+  let secretsKey = config.secretsKey
+  if (secretsKey === undefined) {
+    if (handle.kind !== 'embedded') throw new ConfigError('Invalid configuration: SECRETS_KEY is required with DATABASE_URL (replicas must share it)')
+    secretsKey = await loadOrCreateKeyFile(config.dataDir)
+  }
+  const secrets = createSecretBox(secretsKey, config.secretsKeyPrevious)
+
+  const app = await buildApp({ config, db: handle.db, secrets, logger })
   app.addHook('onClose', async () => { await handle.close() })
 
   closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {

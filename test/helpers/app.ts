@@ -5,10 +5,12 @@ import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { loggerOptions } from '../../src/logging.js'
+import { createSecretBox } from '../../src/crypto/secrets.js'
 import tap from 'tap'
 import { createTestDb, type TestDb } from './db.js'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop'
+export const SECRETS_KEY = 'test:' + Buffer.alloc(32, 7).toString('base64')
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -55,7 +57,7 @@ export async function build (t: Teardown, { env = {}, ownDb = false }: BuildOpti
   const logs: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })
   const logger = pino(loggerOptions(config.logLevel), stream)
-  const app = await buildApp({ config, db: dbHandle.db, logger })
+  const app = await buildApp({ config, db: dbHandle.db, secrets: createSecretBox(SECRETS_KEY), logger })
   await app.ready()
   t.teardown(async () => {
     await app.close()

@@ -2,7 +2,8 @@ import t from 'tap'
 import { pino } from 'pino'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { bearer, build, problemOf, testFileDb } from '../helpers/app.js'
+import { bearer, build, problemOf, SECRETS_KEY, testFileDb } from '../helpers/app.js'
+import { createSecretBox } from '../../src/crypto/secrets.js'
 
 t.test('validation errors list every bad field with a JSON pointer', async t => {
   const { app, adminKey } = await build(t)
@@ -51,6 +52,7 @@ t.test('an unexpected throw is a 500 without internals, with the request id', as
   const app = await buildApp({
     config: loadConfig({ ADMIN_API_KEY: 'x'.repeat(40) }),
     db: handle.db,
+    secrets: createSecretBox(SECRETS_KEY),
     logger: pino({ level: 'info' }, { write: (line: string) => { lines.push(line) } })
   })
   app.get('/boom', async () => { throw new Error('secret internal detail at /srv/app.js:12') })

@@ -1,0 +1,175 @@
+// The contract every job board implements. One folder per board under src/boards/, one line in
+// registry.ts. Adapters speak HTTP to their board and map its shapes to ours; they never touch
+// the database: what must persist (refreshed tokens, a new login) goes through CredentialStore.
+//
+// The contract is split by capability so each part is whole when it lands:
+//   AccountApi      install, check, recruiters                  (integrations)
+//   PublishingApi   fields, types, quota, publish/update/archive (publications)
+//   ResponsesApi    page through applicants with a cursor        (candidate sync)
+//   OutcomesApi     share hired/rejected/invited back            (delivery)
+import type { TObject, TSchema } from 'typebox'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.js'
+import type { AgentPool } from './http.js'
+
+export type BoardId = 'djinni' | 'workua' | 'robotaua' | 'headhunter' | 'sandbox'
+export const BOARD_IDS: readonly BoardId[] = ['djinni', 'workua', 'robotaua', 'headhunter', 'sandbox']
+
+/** how an account authenticates: shown to the host so it can render the install form */
+export type AuthKind = 'api_key' | 'login_password' | 'oauth2' | 'none'
+
+/** the board-side state of a posting, beside the publication's own status */
+export type PostingState = 'none' | 'pending_review' | 'live' | 'rejected' | 'archived'
+
+export interface BoardAccount {
+  /** the account's id on the board (employer id, login, …) */
+  externalId: string
+  name: string
+  email: string | null
+}
+
+export interface Recruiter {
+  externalId: string
+  name: string
+  email: string | null
+  isAdmin: boolean
+}
+
+export interface PublicationType {
+  id: string
+  name: string
+  /** spends a paid publication (quota) when used */
+  paid: boolean
+}
+
+export interface PublicationQuota {
+  publicationType: string
+  /** publications of this type left; null when the board does not count them */
+  available: number | null
+}
+
+/**
+ * The credentials of one account, decrypted. `update` runs `change` with the latest stored value
+ * under an exclusive lock across replicas (a row lock), and stores what it returns: that is how a
+ * single-use refresh token is never spent twice, and a fresh login is shared by every replica.
+ */
+export interface CredentialStore<C> {
+  current (): C
+  update (change: (latest: C) => Promise<C>): Promise<C>
+}
+
+/** one account, as the adapter sees it on each call */
+export interface AccountSession<C> {
+  /** stable key of the account (integration id, or a temporary key during install): picks the pooled HTTP agent */
+  key: string
+  credentials: CredentialStore<C>
+  log: FastifyBaseLogger
+}
+
+export interface AccountApi<C, I> {
+  readonly id: BoardId
+  readonly name: string
+  readonly auth: AuthKind
+  /** minutes between scheduled candidate syncs */
+  readonly syncIntervalMinutes: number
+  /** what `credentials` of POST /v1/integrations must look like for this board (I) */
+  readonly credentialsSchema: TSchema
+  /** which credential fields are secret (never returned); the rest may be shown, e.g. a login */
+  readonly publicCredentialFields: readonly string[]
+  /** oauth2 boards: where the host sends the employer to grant access */
+  authorizeUrl?: (options: { state: string, redirectUri?: string }) => string
+  /** turns install input into stored credentials (hh: exchanges the OAuth code for tokens) */
+  connect (input: I, key: string): Promise<C>
+  /** checks the credentials against the board; throws BoardError when they do not work */
+  checkAccount (session: AccountSession<C>): Promise<BoardAccount>
+  /** the account's recruiters (sub-accounts); [] where the board has no such notion */
+  listRecruiters (session: AccountSession<C>, account: BoardAccount): Promise<Recruiter[]>
+}
+
+/** a vacancy as sent to a board: the host's job merged with the board-specific fields */
+export interface PostingInput {
+  title: string
+  /** HTML */
+  description: string
+  /** the board's own fields, valid against publicationFields */
+  fields: Record<string, unknown>
+  publicationType: string | null
+  /** false = save as a draft on the board where it has drafts */
+  live: boolean
+}
+
+export interface PostingRef {
+  externalId: string
+  url: string | null
+  state: PostingState
+}
+
+export interface PostingStatus {
+  state: PostingState
+  url: string | null
+  /** the board's words when it rejected or removed the posting */
+  reason: string | null
+}
+
+export interface PublishingApi<C> {
+  /** JSON Schema of the board-specific publication fields, for validation and for the host's forms */
+  readonly publicationFields: TObject
+  readonly publicationTypes: readonly PublicationType[]
+  availablePublications (session: AccountSession<C>, account: BoardAccount): Promise<PublicationQuota[]>
+  publish (session: AccountSession<C>, account: BoardAccount, posting: PostingInput): Promise<PostingRef>
+  update (session: AccountSession<C>, account: BoardAccount, externalId: string, posting: PostingInput): Promise<void>
+  archive (session: AccountSession<C>, account: BoardAccount, externalId: string): Promise<void>
+  getPosting (session: AccountSession<C>, account: BoardAccount, externalId: string): Promise<PostingStatus>
+}
+
+/** one applicant's response to a posting, mapped to our shape; `raw` keeps everything the board sent */
+export interface BoardApplication {
+  externalId: string
+  appliedAt: string | null
+  firstName: string | null
+  lastName: string | null
+  middleName: string | null
+  emails: string[]
+  phones: string[]
+  photoUrl: string | null
+  birthDate: string | null
+  resumeText: string | null
+  resumeUrl: string | null
+  coverLetter: string | null
+  skills: string[]
+  url: string | null
+  raw: unknown
+}
+
+export interface ResponsePage {
+  items: BoardApplication[]
+  /** responses the board's rules say not to transfer, by reason */
+  skipped: Record<string, number>
+  /** where the next run (or the next page) resumes; stored with the page in one transaction */
+  cursor: string | null
+}
+
+export interface ResponsesApi<C> {
+  pageThroughResponses (session: AccountSession<C>, account: BoardAccount, postingId: string, cursor: string | null): AsyncIterable<ResponsePage>
+}
+
+export type Outcome = 'hired' | 'rejected' | 'invited'
+
+export interface OutcomesApi<C> {
+  /** 'not_supported' where the board has no endpoint for it: recorded on our side only */
+  shareOutcome (session: AccountSession<C>, account: BoardAccount, application: { externalId: string, raw: unknown }, outcome: Outcome): Promise<'shared' | 'not_supported'>
+}
+
+/**
+ * What every board implements today: the account part, and the publication fields and types the
+ * host needs to render its forms. Grows into the full PublishingApi/ResponsesApi/OutcomesApi with
+ * the publication and sync issues.
+ */
+export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & Pick<PublishingApi<C>, 'publicationFields' | 'publicationTypes'>
+
+/** what an adapter factory is given */
+export interface BoardDeps {
+  config: Config['boards']
+  /** pooled undici agents, one per account key */
+  agents: AgentPool
+}

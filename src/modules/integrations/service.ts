@@ -1,0 +1,284 @@
+// Installed board accounts. Credentials are checked against the board before anything is stored,
+// kept sealed (AES-256-GCM) in the row, and changed only under the row's lock, so a refreshed
+// token or a rotation is never lost or applied twice.
+import type { FastifyBaseLogger } from 'fastify'
+import { Value } from 'typebox/value'
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../../db/index.js'
+import type { Integration, IntegrationError, IntegrationRecruiter } from '../../db/schema.js'
+import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
+import { BoardError } from '../../boards/errors.js'
+import type { BoardRegistry } from '../../boards/registry.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
+import type { SecretBox } from '../../crypto/secrets.js'
+import { decodeCursor, encodeCursor } from '../../http/cursor.js'
+import type { OAuthState } from '../boards/oauth-state.js'
+import * as repo from './repo.js'
+import type { CreateIntegrationInput, IntegrationView, ListIntegrationsQuery, RecruiterView, UpdateIntegrationInput } from './schemas.js'
+
+export interface IntegrationServiceDeps {
+  db: Db
+  boards: BoardRegistry
+  secrets: SecretBox
+  oauthState: OAuthState
+  log: FastifyBaseLogger
+}
+
+const toView = (row: Integration): IntegrationView => ({
+  id: row.id,
+  board: row.board as BoardId,
+  name: row.name,
+  status: row.status,
+  account: { externalId: row.account_external_id, name: row.account_name, email: row.account_email },
+  credentials: row.credentials_public,
+  lastCheckedAt: row.last_checked_at?.toISOString() ?? null,
+  lastError: row.last_error,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString()
+})
+
+const toRecruiterView = (row: IntegrationRecruiter): RecruiterView => ({
+  externalId: row.external_id, name: row.name, email: row.email, isAdmin: row.is_admin, syncedAt: row.synced_at.toISOString()
+})
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505'
+
+function errorRecord (error: BoardError): IntegrationError {
+  return { code: error.code, title: error.title, detail: error.message, boardStatus: error.boardStatus ?? null }
+}
+
+/** credentials held in memory only: during install and rotation, before anything is stored */
+function transientStore<C> (initial: C): CredentialStore<C> {
+  let value = initial
+  let queue: Promise<unknown> = Promise.resolve()
+  return {
+    current: () => value,
+    update: async change => {
+      const next = queue.then(async () => { value = await change(value); return value })
+      queue = next.catch(() => {})
+      return await next
+    }
+  }
+}
+
+export function createIntegrationService ({ db, boards, secrets, oauthState, log }: IntegrationServiceDeps) {
+  function adapterOf (board: string): BoardAdapter {
+    const adapter = boards.get(board as BoardId)
+    if (adapter === undefined) throw invalidInput(`unknown board "${board}"`, [{ in: 'body', pointer: '/board', detail: 'is not a known board' }])
+    return adapter
+  }
+
+  /** validates install input against the board's credentials schema; oauth2 boards also verify the signed state */
+  function parseCredentials (tenantId: string, adapter: BoardAdapter, credentials: Record<string, unknown>): unknown {
+    let input = credentials
+    if (adapter.auth === 'oauth2') {
+      const { state, ...rest } = credentials
+      if (typeof state !== 'string') {
+        throw invalidInput('credentials.state is required: pass the state from the authorize URL', [{ in: 'body', pointer: '/credentials/state', detail: 'is required' }])
+      }
+      const { redirectUri } = oauthState.verify(tenantId, adapter.id, state)
+      input = redirectUri === undefined ? rest : { ...rest, redirectUri }
+    }
+    const prepared = Value.Default(adapter.credentialsSchema, structuredClone(input))
+    if (!Value.Check(adapter.credentialsSchema, prepared)) {
+      const errors: FieldError[] = []
+      for (const error of Value.Errors(adapter.credentialsSchema, prepared)) {
+        const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
+        if (missing !== undefined && missing.length > 0) {
+          for (const name of missing) errors.push({ in: 'body', pointer: `/credentials${error.instancePath}/${name}`, detail: 'is required' })
+        } else {
+          errors.push({ in: 'body', pointer: `/credentials${error.instancePath}`, detail: error.message })
+        }
+      }
+      throw invalidInput(`credentials do not fit the ${adapter.name} board: ${errors.map(e => `${e.pointer} ${e.detail}`).join('; ')}`, errors)
+    }
+    return prepared
+  }
+
+  function publicPart (adapter: BoardAdapter, credentials: unknown): Record<string, unknown> {
+    const shown: Record<string, unknown> = {}
+    for (const field of adapter.publicCredentialFields) {
+      const value = (credentials as Record<string, unknown>)[field]
+      if (value !== undefined) shown[field] = value
+    }
+    return shown
+  }
+
+  function session<C> (key: string, credentials: CredentialStore<C>): AccountSession<C> {
+    return { key, credentials, log: log.child({ integration: key }) }
+  }
+
+  /** the stored credentials of an integration; updates run under the row lock */
+  function storedCredentials (row: Integration): CredentialStore<unknown> {
+    let value = secrets.open({ keyId: row.credentials_key_id, data: row.credentials })
+    return {
+      current: () => value,
+      update: async change => {
+        value = await db.transaction().execute(async trx => {
+          const locked = await repo.lockIntegration(trx, row.id)
+          if (locked === undefined) throw notFound('integration', row.id)
+          const latest = secrets.open({ keyId: locked.credentials_key_id, data: locked.credentials })
+          const next = await change(latest)
+          const sealed = secrets.seal(next)
+          await repo.updateIntegration(trx, row.tenant_id, row.id, { credentials: sealed.data, credentials_key_id: sealed.keyId })
+          return next
+        })
+        return value
+      }
+    }
+  }
+
+  /** connects, checks the account and pulls its recruiters; nothing is written */
+  async function probe (adapter: BoardAdapter, input: unknown) {
+    const key = `install:${randomUUID()}`
+    const credentials = transientStore(await adapter.connect(input, key))
+    const s = session(key, credentials)
+    const account = await adapter.checkAccount(s)
+    const recruiters = await adapter.listRecruiters(s, account)
+    return { credentials: credentials.current(), account, recruiters }
+  }
+
+  async function mustFind (tenantId: string, id: string): Promise<Integration> {
+    const row = await repo.findIntegration(db, tenantId, id)
+    if (row === undefined) throw notFound('integration', id)
+    return row
+  }
+
+  async function saveRecruiters (integrationId: string, recruiters: Recruiter[]): Promise<void> {
+    await db.transaction().execute(trx => repo.replaceRecruiters(trx, integrationId, recruiters))
+  }
+
+  return {
+    adapterOf,
+
+    async install (tenantId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
+      const adapter = adapterOf(input.board)
+      const parsed = parseCredentials(tenantId, adapter, input.credentials)
+      // a BoardError here (wrong key, job-seeker account, board down) leaves nothing behind
+      const { credentials, account, recruiters } = await probe(adapter, parsed)
+      const sealed = secrets.seal(credentials)
+      try {
+        return toView(await db.transaction().execute(async trx => {
+          const row = await trx.insertInto('integrations').values({
+            tenant_id: tenantId,
+            board: adapter.id,
+            name: input.name,
+            status: 'active',
+            credentials: sealed.data,
+            credentials_key_id: sealed.keyId,
+            credentials_public: JSON.stringify(publicPart(adapter, credentials)),
+            account_external_id: account.externalId,
+            account_name: account.name,
+            account_email: account.email,
+            last_checked_at: new Date()
+          }).returningAll().executeTakeFirstOrThrow()
+          await repo.replaceRecruiters(trx, row.id, recruiters)
+          log.info({ integration: row.id, board: adapter.id, recruiters: recruiters.length }, 'integration installed')
+          return row
+        }))
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw conflict(`this ${adapter.name} account (${account.externalId}) is installed already for this tenant`, { board: adapter.id })
+        }
+        throw error
+      }
+    },
+
+    async list (tenantId: string, query: ListIntegrationsQuery): Promise<{ items: IntegrationView[], nextCursor: string | null }> {
+      let after: { createdAt: Date, id: string } | undefined
+      if (query.after !== undefined) {
+        const [createdAt, id] = decodeCursor(query.after, ['string', 'string']) as [string, string]
+        after = { createdAt: new Date(createdAt), id }
+      }
+      const rows = await repo.listIntegrations(db, tenantId, { board: query.board, status: query.status, limit: query.limit + 1, after })
+      const page = rows.slice(0, query.limit)
+      const last = page[page.length - 1]
+      return {
+        items: page.map(toView),
+        nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor([last.created_at.toISOString(), last.id]) : null
+      }
+    },
+
+    async get (tenantId: string, id: string): Promise<IntegrationView> {
+      return toView(await mustFind(tenantId, id))
+    },
+
+    async update (tenantId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
+      const row = await mustFind(tenantId, id)
+      if (input.credentials === undefined) {
+        return toView(await repo.updateIntegration(db, tenantId, id, { name: input.name }) ?? row)
+      }
+      const adapter = adapterOf(row.board)
+      const parsed = parseCredentials(tenantId, adapter, input.credentials)
+      const { credentials, account, recruiters } = await probe(adapter, parsed)
+      // publications of this integration live on that board account: rotation may not move them
+      if (row.account_external_id !== null && account.externalId !== row.account_external_id) {
+        throw new AppError({
+          code: 'JOBSYNC_ERR_OTHER_ACCOUNT',
+          status: 422,
+          title: 'Credentials of another account',
+          detail: `the new credentials belong to ${adapter.name} account ${account.externalId}, not ${row.account_external_id}; install another integration for it`,
+          errors: [{ in: 'body', pointer: '/credentials', detail: 'belongs to another board account' }]
+        })
+      }
+      const sealed = secrets.seal(credentials)
+      const updated = await db.transaction().execute(async trx => {
+        await repo.lockIntegration(trx, id)
+        const next = await repo.updateIntegration(trx, tenantId, id, {
+          name: input.name,
+          credentials: sealed.data,
+          credentials_key_id: sealed.keyId,
+          credentials_public: JSON.stringify(publicPart(adapter, credentials)),
+          account_name: account.name,
+          account_email: account.email,
+          status: 'active',
+          last_checked_at: new Date(),
+          last_error: null
+        })
+        await repo.replaceRecruiters(trx, id, recruiters)
+        return next
+      })
+      log.info({ integration: id, board: adapter.id }, 'integration credentials rotated')
+      return toView(updated ?? row)
+    },
+
+    async remove (tenantId: string, id: string): Promise<void> {
+      await mustFind(tenantId, id)
+      // publications arrive with the publications module; until then nothing can be published through an integration
+      if (!await repo.deleteIntegration(db, tenantId, id)) throw notFound('integration', id)
+      log.info({ integration: id }, 'integration deleted')
+    },
+
+    /** re-checks the credentials and pulls the recruiters; the outcome is the integration's status */
+    async check (tenantId: string, id: string): Promise<IntegrationView> {
+      const row = await mustFind(tenantId, id)
+      const adapter = adapterOf(row.board)
+      const s = session(row.id, storedCredentials(row))
+      let account: BoardAccount
+      try {
+        account = await adapter.checkAccount(s)
+        await saveRecruiters(row.id, await adapter.listRecruiters(s, account))
+      } catch (error) {
+        if (!(error instanceof BoardError)) throw error
+        const status = error.isCredentialProblem ? 'invalid_credentials' : 'error'
+        log.warn({ integration: id, board: adapter.id, kind: error.kind }, 'integration check failed')
+        return toView(await repo.updateIntegration(db, tenantId, id, { status, last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error)) }) ?? row)
+      }
+      return toView(await repo.updateIntegration(db, tenantId, id, {
+        status: 'active', account_name: account.name, account_email: account.email, last_checked_at: new Date(), last_error: null
+      }) ?? row)
+    },
+
+    async recruiters (tenantId: string, id: string): Promise<RecruiterView[]> {
+      const row = await mustFind(tenantId, id)
+      return (await repo.listRecruiters(db, row.id)).map(toRecruiterView)
+    },
+
+    /** an account session for other modules (publications, sync) */
+    sessionFor (row: Integration): AccountSession<unknown> {
+      return session(row.id, storedCredentials(row))
+    }
+  }
+}
+
+export type IntegrationService = ReturnType<typeof createIntegrationService>

@@ -93,9 +93,8 @@ export interface PostingInput {
   description: string
   /** the board's own fields, valid against publicationFields */
   fields: Record<string, unknown>
+  /** one of publicationTypes' ids; null where the board has a single free type */
   publicationType: string | null
-  /** false = save as a draft on the board where it has drafts */
-  live: boolean
 }
 
 export interface PostingRef {
@@ -107,19 +106,28 @@ export interface PostingRef {
 export interface PostingStatus {
   state: PostingState
   url: string | null
-  /** the board's words when it rejected or removed the posting */
+  /** the board's words when it rejected the posting (moderation comment) */
   reason: string | null
 }
 
+/**
+ * Publishing on the board. Errors are BoardErrors: 'rejected' with `field` set to OUR field name
+ * (mapped back from the board's), 'quota' when no paid publication is left, 'duplicate' when the
+ * board says it has this vacancy, 'not_found' when the posting is gone (removed on the board, or
+ * not this account's).
+ */
 export interface PublishingApi<C> {
   /** JSON Schema of the board-specific publication fields, for validation and for the host's forms */
   readonly publicationFields: TObject
   readonly publicationTypes: readonly PublicationType[]
+  /** paid publications left per type; [] where the board does not count them */
   availablePublications (session: AccountSession<C>, account: BoardAccount): Promise<PublicationQuota[]>
   publish (session: AccountSession<C>, account: BoardAccount, posting: PostingInput): Promise<PostingRef>
   update (session: AccountSession<C>, account: BoardAccount, externalId: string, posting: PostingInput): Promise<void>
   archive (session: AccountSession<C>, account: BoardAccount, externalId: string): Promise<void>
   getPosting (session: AccountSession<C>, account: BoardAccount, externalId: string): Promise<PostingStatus>
+  /** the posting id in a link the host pasted (a board URL), or the text itself when it is an id; null when it is neither */
+  postingIdFrom (urlOrId: string): string | null
 }
 
 /** one applicant's response to a posting, mapped to our shape; `raw` keeps everything the board sent */

@@ -8,6 +8,8 @@ export interface FakeRequest {
   path: string
   query: URLSearchParams
   headers: IncomingMessage['headers']
+  /** the client's address, for per-IP rate limits */
+  ip: string
   rawBody: string
   /** parsed JSON body, or form fields as an object of string | string[] for urlencoded bodies */
   body: unknown
@@ -98,6 +100,7 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
+        ip: req.socket.remoteAddress ?? '127.0.0.1',
         rawBody,
         body: parseBody(rawBody, req.headers['content-type'])
       }

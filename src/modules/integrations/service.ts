@@ -119,6 +119,8 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
           if (locked === undefined) throw notFound('integration', row.id)
           const latest = secrets.open({ keyId: locked.credentials_key_id, data: locked.credentials })
           const next = await change(latest)
+          // another caller already did the work (e.g. refreshed the token): nothing to write
+          if (next === latest) return next
           const sealed = secrets.seal(next)
           await repo.updateIntegration(trx, row.tenant_id, row.id, { credentials: sealed.data, credentials_key_id: sealed.keyId })
           return next
@@ -145,7 +147,11 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
   }
 
   async function saveRecruiters (integrationId: string, recruiters: Recruiter[]): Promise<void> {
-    await db.transaction().execute(trx => repo.replaceRecruiters(trx, integrationId, recruiters))
+    await db.transaction().execute(async trx => {
+      // two checks at once would both delete and both insert: take turns on the integration row
+      await repo.lockIntegration(trx, integrationId)
+      await repo.replaceRecruiters(trx, integrationId, recruiters)
+    })
   }
 
   return {

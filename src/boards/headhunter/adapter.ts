@@ -1,0 +1,173 @@
+// The HeadHunter board (api.hh.ru): OAuth2 install, the employer account behind the token and
+// its managers (our recruiters). Board facts from shared/BOARDS.md and hh's OpenAPI spec
+// (shared/boards/headhunter-openapi.yaml); HTTP specifics in client.ts, OAuth in oauth.ts.
+import { Type, type Static } from 'typebox'
+import { BoardError } from '../errors.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, Recruiter } from '../types.js'
+import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
+import { headHunterFields, headHunterPublicationTypes } from './fields.js'
+import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
+
+export { HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
+export { headHunterFields, headHunterPublicationTypes } from './fields.js'
+
+type Session = AccountSession<HeadHunterCredentials>
+
+const board = 'headhunter'
+// hh's spec: GET /employers/{id}/managers takes per_page up to 200
+const MANAGERS_PER_PAGE = 200
+// a guard against a board that keeps saying "more pages": 100 × 200 managers is far past any employer
+const MAX_MANAGER_PAGES = 100
+
+const Text = Type.Union([Type.String(), Type.Null()])
+
+// GET /me: only what we read. A job-seeker's token has `employer: null` (BOARDS.md).
+const MeSchema = Type.Object({
+  email: Type.Optional(Text),
+  first_name: Type.Optional(Text),
+  last_name: Type.Optional(Text),
+  middle_name: Type.Optional(Text),
+  auth_type: Type.Optional(Type.String()),
+  employer: Type.Optional(Type.Unknown()),
+  manager: Type.Optional(Type.Unknown())
+})
+type Me = Static<typeof MeSchema>
+
+const EmployerSide = Type.Object({
+  employer: Type.Object({ id: Type.String({ minLength: 1 }), name: Type.String() }),
+  manager: Type.Object({ id: Type.String({ minLength: 1 }), has_admin_rights: Type.Boolean() })
+})
+
+/** the token's user as an employer's manager */
+export interface HeadHunterMe {
+  employerId: string
+  employerName: string
+  managerId: string
+  hasAdminRights: boolean
+  email: string | null
+  /** "Last First Middle", the order hh's manager list uses */
+  fullName: string
+}
+
+// hh's spec (EmployerManagersEmployerManagerItem) requires only id, email, position, area
+const ManagerItem = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  email: Type.Optional(Text),
+  full_name: Type.Optional(Text),
+  first_name: Type.Optional(Text),
+  last_name: Type.Optional(Text),
+  middle_name: Type.Optional(Text),
+  name: Type.Optional(Text)
+})
+type ManagerItem = Static<typeof ManagerItem>
+const ManagersPage = HhPage(ManagerItem)
+
+const joinName = (...parts: Array<string | null | undefined>): string => parts.filter(p => typeof p === 'string' && p.trim() !== '').join(' ')
+
+function notEmployer (me: Me): BoardError {
+  const who = me.auth_type === 'application' ? 'this is an application token' : 'this is a job-seeker account'
+  return new BoardError({ board, kind: 'not_employer', detail: `HeadHunter: employer account required; ${who}` })
+}
+
+function employerSideOf (me: Me): HeadHunterMe {
+  if (me.employer === undefined || me.employer === null) throw notEmployer(me)
+  const { employer, manager } = parsePayload(EmployerSide, { employer: me.employer, manager: me.manager }, 'employer profile (GET /me)')
+  return {
+    employerId: employer.id,
+    employerName: employer.name,
+    managerId: manager.id,
+    hasAdminRights: manager.has_admin_rights,
+    email: me.email ?? null,
+    fullName: joinName(me.last_name, me.first_name, me.middle_name)
+  }
+}
+
+function recruiterOf (item: ManagerItem, me: HeadHunterMe): Recruiter {
+  return {
+    externalId: item.id,
+    name: item.full_name ?? (joinName(item.last_name, item.first_name, item.middle_name) || (item.name ?? item.id)),
+    email: item.email ?? null,
+    // the list carries no rights (hh's spec); only /me tells them, for the token's own manager
+    isAdmin: item.id === me.managerId && me.hasAdminRights
+  }
+}
+
+const ownRecruiter = (me: HeadHunterMe): Recruiter =>
+  ({ externalId: me.managerId, name: me.fullName || me.managerId, email: me.email, isAdmin: me.hasAdminRights })
+
+/** the manager behind the token, with its employer; throws 'not_employer' for a job-seeker */
+export async function readMe (client: HeadHunterClient, session: Session): Promise<HeadHunterMe> {
+  return employerSideOf(await client.getJson(session, '/me', MeSchema, 'profile (GET /me)'))
+}
+
+/**
+ * hh answers GET /me even for an employer it restricted; the block shows only on employer
+ * endpoints. The manager's own available publication types is one every manager may read.
+ */
+async function assertEmployerActive (client: HeadHunterClient, session: Session, me: HeadHunterMe): Promise<void> {
+  const path = `/employers/${encodeURIComponent(me.employerId)}/managers/${encodeURIComponent(me.managerId)}/vacancies/available_types`
+  await client.call(session, { method: 'GET', path })
+}
+
+async function listManagers (client: HeadHunterClient, session: Session, me: HeadHunterMe): Promise<Recruiter[]> {
+  const path = `/employers/${encodeURIComponent(me.employerId)}/managers`
+  const recruiters: Recruiter[] = []
+  for (let page = 0; page < MAX_MANAGER_PAGES; page++) {
+    const res = await client.send(session, { method: 'GET', path, query: { page, per_page: MANAGERS_PER_PAGE } })
+    // hh's spec: 403 when "the user may not see this employer's managers": a manager without admin
+    // rights. Such an account still works for itself, so it is its own only recruiter.
+    if (page === 0 && isPlainForbidden(res) && !me.hasAdminRights) {
+      session.log.info({ board }, 'HeadHunter: not an admin manager, so the only recruiter listed is the account itself')
+      return [ownRecruiter(me)]
+    }
+    if (res.status !== 200) throw boardErrorOf(res)
+    const body = parsePayload(ManagersPage, res.body, 'manager list (GET /employers/{id}/managers)')
+    recruiters.push(...body.items.map(item => recruiterOf(item, me)))
+    if (page + 1 >= body.pages) return recruiters
+  }
+  return recruiters
+}
+
+/** the adapter plus what only HeadHunter has; assignable to BoardAdapter */
+export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall> {
+  authorizeUrl: (options: { state: string, redirectUri?: string }) => string
+  /** whether HH_CLIENT_ID, HH_CLIENT_SECRET and HH_REDIRECT_URI are set */
+  isConfigured: () => boolean
+  /** the manager behind the account's token (publishing needs employer and manager ids) */
+  readMe: (session: Session) => Promise<HeadHunterMe>
+}
+
+export function createHeadHunterAdapter (deps: BoardDeps): HeadHunterAdapter {
+  const oauth = createHeadHunterOAuth(deps)
+  const client = createHeadHunterClient(deps, oauth)
+
+  return {
+    id: board,
+    name: 'HeadHunter',
+    auth: 'oauth2',
+    syncIntervalMinutes: 60,
+    credentialsSchema: HeadHunterInstall,
+    // tokens only: nothing to show
+    publicCredentialFields: [],
+    publicationFields: headHunterFields,
+    publicationTypes: headHunterPublicationTypes,
+
+    isConfigured: oauth.isConfigured,
+    authorizeUrl: oauth.authorizeUrl,
+    readMe: async session => await readMe(client, session),
+
+    async connect (input, key) {
+      return await oauth.exchangeCode(input, deps.agents.for(key))
+    },
+
+    async checkAccount (session): Promise<BoardAccount> {
+      const me = await readMe(client, session)
+      await assertEmployerActive(client, session, me)
+      return { externalId: me.employerId, name: me.employerName, email: me.email }
+    },
+
+    async listRecruiters (session): Promise<Recruiter[]> {
+      return await listManagers(client, session, await readMe(client, session))
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// What every adapter does with what a board sends: check it against the minimal schema of the
+// fields it reads before trusting it, and quote the board's own words safely in errors.
+import type { Static, TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { BoardError } from './errors.js'
+import type { BoardId } from './types.js'
+
+const boardNames: Record<BoardId, string> = {
+  djinni: 'Djinni', workua: 'Work.ua', robotaua: 'Robota.ua', headhunter: 'HeadHunter', sandbox: 'Sandbox'
+}
+
+/** the board's body as the schema's type, or a 'bad_response' naming the first mismatch */
+export function parseBoardPayload<T extends TSchema> (board: BoardId, schema: T, body: unknown, what: string): Static<T> {
+  if (Value.Check(schema, body)) return body as Static<T>
+  const first = Value.Errors(schema, body)[0]
+  const where = first === undefined ? '' : `: ${first.instancePath === '' ? '/' : first.instancePath} ${first.message}`
+  throw new BoardError({ board, kind: 'bad_response', detail: `${boardNames[board]} sent an unexpected ${what}${where}` })
+}
+
+/** the board's own words, cut short, with any credential it might echo blanked out */
+export function quoteBoardText (text: string, secrets: readonly string[]): string {
+  let safe = text
+  for (const secret of secrets) {
+    if (secret.length >= 3) safe = safe.split(secret).join('[redacted]')
+  }
+  return safe.length > 300 ? `${safe.slice(0, 300)}…` : safe
+}

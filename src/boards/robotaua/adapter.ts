@@ -1,0 +1,64 @@
+// The Robota.ua board (employer-api.robota.ua): install with the employer's login and password,
+// and the account behind them. Board facts from shared/BOARDS.md ("partly documented"); the login,
+// the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts.
+import { Type } from 'typebox'
+import { BoardError } from '../errors.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, Recruiter } from '../types.js'
+import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
+import { robotauaFields, robotauaPublicationTypes } from './fields.js'
+
+export { RobotauaInstall, RobotauaCredentials } from './client.js'
+export { robotauaFields, robotauaPublicationTypes, type RobotauaFields } from './fields.js'
+
+const board = 'robotaua'
+
+// POST /vacancy/list → `{vacancies, total}` (ASSUMPTION, the fake); only the list is read
+const VacancyListPage = Type.Object({
+  vacancies: Type.Array(Type.Unknown()),
+  total: Type.Optional(Type.Integer({ minimum: 0 }))
+})
+
+const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
+
+export function createRobotauaAdapter (deps: BoardDeps): BoardAdapter<RobotauaCredentials, RobotauaInstall> {
+  const client = createRobotauaClient(deps)
+
+  return {
+    id: board,
+    name: 'Robota.ua',
+    auth: 'login_password',
+    syncIntervalMinutes: 60,
+    credentialsSchema: RobotauaInstall,
+    publicCredentialFields: ['login'],
+    publicationFields: robotauaFields,
+    publicationTypes: robotauaPublicationTypes,
+
+    /** logs in once, so a wrong password fails the install and the first calls reuse the token */
+    async connect (input, key) {
+      const { token, tokenExpiresAt } = await client.login(input, deps.agents.for(key))
+      return { login: input.login, password: input.password, token, tokenExpiresAt }
+    },
+
+    /**
+     * Any login works on auth-api, job seekers' included: only an employer API call shows the
+     * account may act for an employer and is not blocked. The first page of the vacancy list is
+     * the cheapest such call (it spends no quota).
+     */
+    async checkAccount (session): Promise<BoardAccount> {
+      const { response, token } = await client.call(session, { method: 'POST', path: '/vacancy/list', json: { page: 0 }, idempotent: true })
+      parsePayload(VacancyListPage, response.body, 'vacancy list (POST /vacancy/list)')
+      // BOARDS.md names no "me" endpoint: the employer is the one the JWT was issued for
+      const externalId = employerIdOf(decodeClaims(token))
+      if (externalId === null) {
+        throw new BoardError({ board, kind: 'bad_response', detail: 'Robota.ua\'s token names no employer (neither an employerId nor a sub claim)' })
+      }
+      const { login } = session.credentials.current()
+      return { externalId, name: login, email: looksLikeEmail(login) ? login : null }
+    },
+
+    // BOARDS.md documents no sub-account (recruiter) endpoint for Robota.ua: the login is the account
+    async listRecruiters (): Promise<Recruiter[]> {
+      return []
+    }
+  }
+}

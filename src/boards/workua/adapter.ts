@@ -1,0 +1,55 @@
+// The Work.ua board (api.work.ua): install with the employer's login and password, sent as HTTP
+// Basic on every call (BOARDS.md: "no official docs found; several third-party clients agree").
+// Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts.
+import { Type } from 'typebox'
+import type { BoardAccount, BoardAdapter, BoardDeps, Recruiter } from '../types.js'
+import { createWorkuaClient, parsePayload, WorkuaInstall, type WorkuaCredentials } from './client.js'
+import { workuaFields, workuaPublicationTypes } from './fields.js'
+
+export { WorkuaInstall, WorkuaCredentials } from './client.js'
+export { workuaFields, workuaPublicationTypes, WorkuaPublicationTypeId, WORKUA_FORM_KEYS, type WorkuaFields } from './fields.js'
+
+// BOARDS.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
+const JobList = Type.Object({
+  status: Type.Literal('ok'),
+  items: Type.Array(Type.Unknown())
+})
+
+const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
+
+export function createWorkuaAdapter (deps: BoardDeps): BoardAdapter<WorkuaCredentials, WorkuaInstall> {
+  const client = createWorkuaClient(deps)
+
+  return {
+    id: 'workua',
+    name: 'Work.ua',
+    auth: 'login_password',
+    syncIntervalMinutes: 60,
+    credentialsSchema: WorkuaInstall,
+    publicCredentialFields: ['login'],
+    publicationFields: workuaFields,
+    publicationTypes: workuaPublicationTypes,
+
+    /** Basic auth needs no exchange; the login loses the blanks a copy and paste brings, the password is kept as typed */
+    async connect (input) {
+      return { login: input.login.trim(), password: input.password }
+    },
+
+    /**
+     * BOARDS.md: `GET /jobs/my` checks the credentials (401 bad, 403 blocked). Work.ua has no
+     * "me" endpoint, so the login is the account's only identity: id, name and (when it is one) e-mail.
+     */
+    async checkAccount (session): Promise<BoardAccount> {
+      const res = await client.call(session, { method: 'GET', path: '/jobs/my' })
+      parsePayload(JobList, res.body, 'job list (GET /jobs/my)')
+      const { login } = session.credentials.current()
+      return { externalId: login, name: login, email: looksLikeEmail(login) ? login : null }
+    },
+
+    // BOARDS.md documents no sub-account (recruiter) API for Work.ua: one login is one employer
+    // account, and whoever holds it acts for it
+    async listRecruiters (): Promise<Recruiter[]> {
+      return []
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// Work.ua's HTTP specifics on top of the shared board client: HTTP Basic with the employer's login
+// and password on every call, the Accept and X-Locale headers, the one-minute IP block after a 429,
+// and Work.ua's `{errors:[{id,message}]}` answers turned into BoardError kinds. Facts from
+// shared/BOARDS.md ("no official docs found; several third-party clients agree"); what it leaves
+// open follows test/fakes/workua.ts and is marked ASSUMPTION.
+import { parseBoardPayload, quoteBoardText } from '../payload.js'
+import { Buffer } from 'node:buffer'
+import { Type, type Static, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { BoardError, type BoardErrorKind } from '../errors.js'
+import { createBoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
+import type { AccountSession, BoardDeps } from '../types.js'
+import { WORKUA_FORM_KEYS } from './fields.js'
+
+const board = 'workua'
+
+// BOARDS.md: `X-Locale: uk_UA` and `Accept: application/json` on every call
+export const WORKUA_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json', 'x-locale': 'uk_UA' }
+// BOARDS.md: "a 429 blocks the IP for one minute"
+export const WORKUA_RATE_LIMIT_BLOCK_MS = 60_000
+
+/** what the host sends on install */
+export const WorkuaInstall = Type.Object({
+  // RFC 7617: the user-id of HTTP Basic cannot hold a colon
+  login: Type.String({ minLength: 1, maxLength: 254, pattern: '^[^:]*[^:\\s][^:]*$', description: 'the login the employer signs in to Work.ua with (usually an e-mail)' }),
+  password: Type.String({ minLength: 1, maxLength: 256, description: 'its password; stored sealed, never returned' })
+}, { additionalProperties: false })
+export type WorkuaInstall = Static<typeof WorkuaInstall>
+
+/** what is stored (sealed) per account: the install input, the login trimmed; only `login` is shown */
+export const WorkuaCredentials = WorkuaInstall
+export type WorkuaCredentials = WorkuaInstall
+
+type Session = AccountSession<WorkuaCredentials>
+
+/** a request as the adapter describes it; the client adds the auth, the agent and the log */
+export type WorkuaRequest = Omit<BoardRequest, 'dispatcher' | 'log'>
+
+// BOARDS.md: errors `{errors:[{id,message}]}`
+const ErrorBody = Type.Object({
+  errors: Type.Array(Type.Object({ id: Type.Optional(Type.String()), message: Type.Optional(Type.String()) }))
+})
+
+export const basicAuthorization = ({ login, password }: WorkuaCredentials): string =>
+  `Basic ${Buffer.from(`${login}:${password}`, 'utf8').toString('base64')}`
+
+/** what must never be quoted back: the password, and the header that carries it */
+const secretsOf = (credentials: WorkuaCredentials): string[] => [credentials.password, basicAuthorization(credentials).slice('Basic '.length)]
+
+/** the board's body checked against the minimal schema of what we read, or 'bad_response' */
+export const parsePayload = <T extends TSchema>(schema: T, body: unknown, what: string): Static<T> =>
+  parseBoardPayload(board, schema, body, what)
+
+const boardText = quoteBoardText
+
+const fieldOfKey = (key: string): string | undefined =>
+  (Object.keys(WORKUA_FORM_KEYS) as Array<keyof typeof WORKUA_FORM_KEYS>).find(field => WORKUA_FORM_KEYS[field] === key)
+
+function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?: string): BoardError {
+  return new BoardError({ board, kind, detail, boardStatus, field })
+}
+
+/**
+ * The BoardError a non-2xx answer of Work.ua stands for. `secrets` are blanked out of whatever
+ * Work.ua's text is quoted.
+ *
+ * BOARDS.md: 401 bad credentials, 403 blocked. ASSUMPTION (the fake): a publish without a paid
+ * publication left is also 403, with the error id `publication`; a 400 names the refused PHP form
+ * key as the error id.
+ */
+export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = []): BoardError {
+  const status = res.status
+  const errors = Value.Check(ErrorBody, res.body) ? res.body.errors : []
+  const messages = errors.map(e => e.message ?? e.id ?? '').filter(m => m !== '')
+  const described = boardText(messages.join('; '), secrets)
+  const said = described === '' ? `HTTP ${status}` : `${status}: ${described}`
+  if (status === 401) return fail('invalid_credentials', 'Work.ua refused the login or password', status)
+  if (status === 403) {
+    if (errors.some(e => e.id === 'publication')) return fail('quota', `Work.ua: no paid publication of this type left (${said})`, status)
+    return fail('account_blocked', `Work.ua blocked this employer account (${said})`, status)
+  }
+  if (status === 404) return fail('not_found', `Work.ua: not found (${said})`, status)
+  if (status >= 400 && status < 500) {
+    const field = errors.map(e => e.id === undefined ? undefined : fieldOfKey(e.id)).find(name => name !== undefined)
+    return fail('rejected', `Work.ua refused the request (${said})`, status, field)
+  }
+  if (status >= 500) return fail('unavailable', `Work.ua answered ${status}`, status)
+  return fail('bad_response', `Work.ua answered an unexpected ${status}`, status)
+}
+
+export type WorkuaClient = ReturnType<typeof createWorkuaClient>
+
+export function createWorkuaClient (deps: BoardDeps) {
+  const { config } = deps
+  const http = createBoardHttp({
+    board,
+    baseUrl: config.workuaApiUrl,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    maxRetryAfterMs: config.maxRetryAfterMs,
+    headers: { ...WORKUA_HEADERS }
+  })
+
+  /** one request with the account's Basic auth; any status but 429 comes back */
+  async function send (session: Session, req: WorkuaRequest): Promise<BoardResponse> {
+    const credentials = session.credentials.current()
+    try {
+      return await http.send({
+        ...req,
+        headers: { ...req.headers, authorization: basicAuthorization(credentials) },
+        dispatcher: deps.agents.for(session.key),
+        log: session.log
+      })
+    } catch (error) {
+      // ASSUMPTION (the fake): Work.ua's 429 says no Retry-After, yet the IP stays blocked for a
+      // minute (BOARDS.md); tell the caller how long, so it waits instead of hammering the block
+      if (error instanceof BoardError && error.kind === 'rate_limited' && error.retryAfterMs === undefined) {
+        throw new BoardError({
+          board,
+          kind: 'rate_limited',
+          detail: 'Work.ua answered 429 Too Many Requests; it blocks this server\'s address for a minute (limit: 50 requests/s)',
+          boardStatus: 429,
+          retryAfterMs: WORKUA_RATE_LIMIT_BLOCK_MS
+        })
+      }
+      throw error
+    }
+  }
+
+  /** `send`, with any non-2xx answer thrown as its BoardError */
+  async function call (session: Session, req: WorkuaRequest): Promise<BoardResponse> {
+    const res = await send(session, req)
+    if (res.status < 200 || res.status >= 300) throw boardErrorOf(res, secretsOf(session.credentials.current()))
+    return res
+  }
+
+  return { send, call }
+}

@@ -19,6 +19,10 @@ import { createOAuthState } from './modules/boards/oauth-state.js'
 import { boardRoutes } from './modules/boards/routes.js'
 import { integrationRoutes } from './modules/integrations/routes.js'
 import { createIntegrationService } from './modules/integrations/service.js'
+import { jobRoutes } from './modules/jobs/routes.js'
+import { createJobService } from './modules/jobs/service.js'
+import { publicationRoutes } from './modules/publications/routes.js'
+import { createPublicationService } from './modules/publications/service.js'
 import { AgentPool } from './boards/http.js'
 import { createBoardRegistry, type BoardRegistry } from './boards/registry.js'
 import type { SecretBox } from './crypto/secrets.js'
@@ -46,11 +50,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool }) {
   const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents })
   const oauthState = createOAuthState(deps.secrets)
+  const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
+  const jobs = createJobService({ db: deps.db })
   return {
     boards,
     oauthState,
     admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
-    integrations: createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
+    integrations,
+    jobs,
+    publications: createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }) })
   }
 }
 
@@ -90,6 +98,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { admin: services.admin })
   await app.register(boardRoutes, { boards: services.boards, oauthState: services.oauthState })
   await app.register(integrationRoutes, { integrations: services.integrations })
+  await app.register(jobRoutes, { jobs: services.jobs })
+  await app.register(publicationRoutes, { publications: services.publications })
 
   return app
 }

@@ -67,7 +67,9 @@ export class BoardError extends AppError {
   readonly retryAfterMs: number | undefined
 
   constructor (init: BoardErrorInit) {
-    const errors: FieldError[] | undefined = init.field === undefined ? undefined : [{ in: 'body', pointer: `/fields/${init.field}`, detail: init.detail }]
+    // title, description and publicationType are the publication's own; the rest are the board's `fields`
+    const pointer = init.field === 'title' || init.field === 'description' || init.field === 'publicationType' ? `/${init.field}` : `/fields/${init.field ?? ''}`
+    const errors: FieldError[] | undefined = init.field === undefined ? undefined : [{ in: 'body', pointer, detail: init.detail }]
     super({
       code: `JOBSYNC_ERR_BOARD_${init.kind.toUpperCase()}`,
       status: statusByKind[init.kind],

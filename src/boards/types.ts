@@ -169,11 +169,10 @@ export interface OutcomesApi<C> {
 }
 
 /**
- * What every board implements today: the account part, and the publication fields and types the
- * host needs to render its forms. Grows into the full PublishingApi/ResponsesApi/OutcomesApi with
- * the publication and sync issues.
+ * What every board implements today: its account and its publishing. Grows into ResponsesApi and
+ * OutcomesApi with the sync and delivery issues.
  */
-export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & Pick<PublishingApi<C>, 'publicationFields' | 'publicationTypes'>
+export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C>
 
 /** what an adapter factory is given */
 export interface BoardDeps {

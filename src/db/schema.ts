@@ -61,7 +61,74 @@ export interface IntegrationRecruiterTable {
   synced_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
+export interface JobTable {
+  id: Generated<string>
+  tenant_id: string
+  host_job_id: string
+  title: string
+  description: string
+  location: string | null
+  salary: ColumnType<{ from?: number, to?: number, currency: string, gross?: boolean } | null, string | null, string | null>
+  employment: string | null
+  tags: ColumnType<string[], string[] | undefined, string[]>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export type PostingStateColumn = 'none' | 'pending_review' | 'live' | 'rejected' | 'archived'
+
+export interface PublicationErrorRecord {
+  code: string
+  title: string
+  detail: string
+  /** our field name, when the board or the check named one */
+  field: string | null
+  boardStatus: number | null
+  errors?: Array<{ in: string, pointer: string, detail: string }>
+}
+
+export interface PublicationTable {
+  id: Generated<string>
+  tenant_id: string
+  job_id: string
+  integration_id: string
+  board: string
+  status: 'draft' | 'published' | 'inactive' | 'error'
+  posting_state: ColumnType<PostingStateColumn, PostingStateColumn | undefined, PostingStateColumn>
+  posting_external_id: string | null
+  posting_url: string | null
+  posting_reason: string | null
+  title: string | null
+  description: string | null
+  fields: ColumnType<Record<string, unknown>, string | undefined, string>
+  publication_type: string | null
+  error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
+  action: string | null
+  action_started_at: Timestamp | null
+  first_published_at: Timestamp | null
+  application_count: ColumnType<number, number | undefined, number>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface PublicationTransitionTable {
+  id: Generated<number>
+  publication_id: string
+  from_status: string | null
+  to_status: string
+  from_posting: string | null
+  to_posting: string
+  event: string
+  reason: string | null
+  actor: string
+  board_error: ColumnType<PublicationErrorRecord | null, string | null, never>
+  created_at: CreatedAt
+}
+
 export interface Database {
+  jobs: JobTable
+  publications: PublicationTable
+  publication_transitions: PublicationTransitionTable
   tenants: TenantTable
   api_keys: ApiKeyTable
   integrations: IntegrationTable
@@ -77,3 +144,8 @@ export type ApiKeyUpdate = Updateable<ApiKeyTable>
 export type Integration = Selectable<IntegrationTable>
 export type NewIntegration = Insertable<IntegrationTable>
 export type IntegrationRecruiter = Selectable<IntegrationRecruiterTable>
+export type Job = Selectable<JobTable>
+export type Publication = Selectable<PublicationTable>
+export type NewPublication = Insertable<PublicationTable>
+export type PublicationUpdate = Updateable<PublicationTable>
+export type PublicationTransition = Selectable<PublicationTransitionTable>

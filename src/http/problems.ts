@@ -20,7 +20,12 @@ export function fieldErrorsFromValidation (validation: AjvError[], context: stri
   const where: Location = locations[context ?? 'body'] ?? 'body'
   const seen = new Set<string>()
   const errors: FieldError[] = []
-  for (const error of validation) {
+  // a nullable field (anyOf [T, null]) fails every branch; say what is wrong with T, not that it
+  // is also not null and matches no branch
+  const specific = validation.filter(e => !(e.keyword === 'type' && e.params.type === 'null') && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
+  const covered = (e: AjvError) => specific.some(o => o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`))
+  const useful = validation.filter(e => specific.includes(e) || !covered(e))
+  for (const error of useful) {
     let pointer = error.instancePath
     let detail = error.message ?? 'is invalid'
     if (error.keyword === 'required' && typeof error.params.missingProperty === 'string') {

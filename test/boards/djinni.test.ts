@@ -11,16 +11,12 @@ import type { AccountSession, BoardAccount, CredentialStore } from '../../src/bo
 import { createDjinniAdapter, DJINNI_BODY_KEYS, djinniFields, type DjinniCredentials, type DjinniFields } from '../../src/boards/djinni/adapter.js'
 import { createDjinniClient } from '../../src/boards/djinni/client.js'
 import { startDjinniFake, type DjinniAccountSeed, type DjinniFakeOptions } from '../fakes/djinni.js'
+import { memoryStore } from '../helpers/credential-store.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 const silent = pino({ level: 'silent' })
 
-/** credentials in memory, as the integration's sealed row would hold them */
-function memoryStore<C> (initial: C): CredentialStore<C> {
-  let value = initial
-  return { current: () => value, update: async change => (value = await change(value)) }
-}
 
 /** every credential value the tests hand out: no error may show one */
 const secrets = new Set<string>()

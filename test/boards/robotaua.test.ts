@@ -12,30 +12,8 @@ import type { AccountSession, CredentialStore } from '../../src/boards/types.js'
 import { createRobotauaAdapter, robotauaFields, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { ASSUMED_TOKEN_LIFETIME_MS, decodeClaims, tokenExpiryOf, usableToken } from '../../src/boards/robotaua/client.js'
 import { startRobotaFake, type RobotaAccount, type RobotaFakeOptions } from '../fakes/robotaua.js'
+import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
 
-/** credentials in memory; `update` runs one change at a time, like the row lock of the real store */
-function memoryStore (initial: RobotauaCredentials) {
-  let value = initial
-  let queue: Promise<unknown> = Promise.resolve()
-  const store = {
-    writes: 0,
-    /** every value ever stored, for the secret scan */
-    history: [initial],
-    current: () => value,
-    update: async (change: (latest: RobotauaCredentials) => Promise<RobotauaCredentials>) => {
-      const next = queue.then(async () => {
-        const latest = value
-        value = await change(latest)
-        if (value !== latest) { store.writes++; store.history.push(value) }
-        return value
-      })
-      queue = next.catch(() => {})
-      return await next
-    }
-  }
-  return store satisfies CredentialStore<RobotauaCredentials>
-}
-type MemoryStore = ReturnType<typeof memoryStore>
 
 const API_CALL = /^POST \/api\/vacancy\/list$/
 const LOGIN = /^POST \/auth\/Login$/
@@ -46,14 +24,14 @@ async function setup (t: Test, options: RobotaFakeOptions = {}, log: Logger = pi
   const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
   const adapter = createRobotauaAdapter({ config: config.boards, agents })
-  const stores: MemoryStore[] = []
+  const stores: MemoryStore<RobotauaCredentials>[] = []
   const errors: unknown[] = []
   t.teardown(async () => {
     await agents.close()
     await fake.close()
   })
 
-  const sessionOf = (key: string, store: MemoryStore): AccountSession<RobotauaCredentials> => ({ key, credentials: store, log })
+  const sessionOf = (key: string, store: MemoryStore<RobotauaCredentials>): AccountSession<RobotauaCredentials> => ({ key, credentials: store, log })
 
   /** an account on the board (the default employer unless given), installed by the host */
   async function install (account?: RobotaAccount) {

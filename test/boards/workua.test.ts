@@ -12,16 +12,12 @@ import type { AccountSession, BoardAccount, CredentialStore } from '../../src/bo
 import { createWorkuaAdapter, WORKUA_FORM_KEYS, workuaFields, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
 import { createWorkuaClient } from '../../src/boards/workua/client.js'
 import { startWorkuaFake, WORKUA_DICTIONARIES, type WorkuaFakeOptions } from '../fakes/workua.js'
+import { memoryStore } from '../helpers/credential-store.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 const silent = pino({ level: 'silent' })
 
-/** credentials in memory, as the integration's sealed row would hold them */
-function memoryStore<C> (initial: C): CredentialStore<C> {
-  let value = initial
-  return { current: () => value, update: async change => (value = await change(value)) }
-}
 
 /** every password the tests hand out: no error may show one */
 const secrets = new Set<string>()

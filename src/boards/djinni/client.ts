@@ -44,8 +44,11 @@ export const parsePayload = <T extends TSchema>(schema: T, body: unknown, what: 
 
 const boardText = quoteBoardText
 
+/** our name for a key of Djinni's job body: a field of fields.ts, or the posting's own title and description */
 const fieldOfKey = (key: string): string | undefined =>
-  (Object.keys(DJINNI_BODY_KEYS) as Array<keyof typeof DJINNI_BODY_KEYS>).find(field => DJINNI_BODY_KEYS[field] === key)
+  key === 'title' || key === 'description'
+    ? key
+    : (Object.keys(DJINNI_BODY_KEYS) as Array<keyof typeof DJINNI_BODY_KEYS>).find(field => DJINNI_BODY_KEYS[field] === key)
 
 function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?: string): BoardError {
   return new BoardError({ board, kind, detail, boardStatus, field })
@@ -70,6 +73,8 @@ export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = [
     return fail('rejected', `Djinni refused the request (${said})`, status)
   }
   if (status === 404) return fail('not_found', `Djinni: not found (${said})`, status)
+  // assumed contract: HTTP's own "conflict" for a job Djinni already has (the fake never sends it)
+  if (status === 409) return fail('duplicate', `Djinni says it has this already (${said})`, status)
   if (status >= 400 && status < 500) {
     if (detail === '' && Value.Check(FieldErrorsBody, res.body)) {
       // DRF validation: one list of messages per snake_case key; name ours when it is one of our fields

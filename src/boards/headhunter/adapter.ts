@@ -1,12 +1,14 @@
 // The HeadHunter board (api.hh.ru): OAuth2 install, the employer account behind the token and
-// its managers (our recruiters). Board facts from shared/BOARDS.md and hh's OpenAPI spec
-// (shared/boards/headhunter-openapi.yaml); HTTP specifics in client.ts, OAuth in oauth.ts.
+// its managers (our recruiters), and publishing vacancies. Board facts from shared/BOARDS.md and hh's
+// OpenAPI spec (shared/boards/headhunter-openapi.yaml); HTTP specifics in client.ts, OAuth in
+// oauth.ts, vacancies in publishing.ts.
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, Recruiter } from '../types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
 import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
 import { headHunterFields, headHunterPublicationTypes } from './fields.js'
 import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
+import { createHeadHunterPublishing } from './publishing.js'
 
 export { HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
 export { headHunterFields, headHunterPublicationTypes } from './fields.js'
@@ -128,8 +130,8 @@ async function listManagers (client: HeadHunterClient, session: Session, me: Hea
   return recruiters
 }
 
-/** the adapter plus what only HeadHunter has; assignable to BoardAdapter */
-export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall> {
+/** the adapter (account and publishing parts) plus what only HeadHunter has; assignable to BoardAdapter */
+export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials> {
   authorizeUrl: (options: { state: string, redirectUri?: string }) => string
   /** whether HH_CLIENT_ID, HH_CLIENT_SECRET and HH_REDIRECT_URI are set */
   isConfigured: () => boolean
@@ -140,6 +142,7 @@ export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, H
 export function createHeadHunterAdapter (deps: BoardDeps): HeadHunterAdapter {
   const oauth = createHeadHunterOAuth(deps)
   const client = createHeadHunterClient(deps, oauth)
+  const publishing = createHeadHunterPublishing({ client, readMe: async session => await readMe(client, session) })
 
   return {
     id: board,
@@ -168,6 +171,8 @@ export function createHeadHunterAdapter (deps: BoardDeps): HeadHunterAdapter {
 
     async listRecruiters (session): Promise<Recruiter[]> {
       return await listManagers(client, session, await readMe(client, session))
-    }
+    },
+
+    ...publishing
   }
 }

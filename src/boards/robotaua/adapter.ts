@@ -1,11 +1,13 @@
 // The Robota.ua board (employer-api.robota.ua): install with the employer's login and password,
 // and the account behind them. Board facts from shared/BOARDS.md ("partly documented"); the login,
-// the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts.
+// the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts,
+// publishing (create, publish, edit, close, state) in publishing.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { BoardAccount, BoardAdapter, BoardDeps, Recruiter } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
 import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
 import { robotauaFields, robotauaPublicationTypes } from './fields.js'
+import { createRobotauaPublishing } from './publishing.js'
 
 export { RobotauaInstall, RobotauaCredentials } from './client.js'
 export { robotauaFields, robotauaPublicationTypes, type RobotauaFields } from './fields.js'
@@ -20,8 +22,9 @@ const VacancyListPage = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createRobotauaAdapter (deps: BoardDeps): BoardAdapter<RobotauaCredentials, RobotauaInstall> {
+export function createRobotauaAdapter (deps: BoardDeps): BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> {
   const client = createRobotauaClient(deps)
+  const publishing = createRobotauaPublishing(client)
 
   return {
     id: board,
@@ -59,6 +62,8 @@ export function createRobotauaAdapter (deps: BoardDeps): BoardAdapter<RobotauaCr
     // BOARDS.md documents no sub-account (recruiter) endpoint for Robota.ua: the login is the account
     async listRecruiters (): Promise<Recruiter[]> {
       return []
-    }
+    },
+
+    ...publishing
   }
 }

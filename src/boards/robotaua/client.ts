@@ -12,7 +12,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
 import type { AccountSession, BoardDeps } from '../types.js'
-import { robotauaFields } from './fields.js'
+import { ourFieldOf } from './fields.js'
 
 const board = 'robotaua'
 
@@ -161,9 +161,13 @@ export function boardErrorOf (res: BoardResponse, claims: RobotauaClaims | null 
     return fail('rejected', `Robota.ua refused the request (${said})`, status)
   }
   if (status === 404) return fail('not_found', `Robota.ua: not found (${said})`, status)
+  // ASSUMPTION (BOARDS.md and the fake are silent): a duplicate is a 409, or says so in its message
+  if (status === 409 || (status >= 400 && status < 500 && /duplicate|already exists/i.test(message))) {
+    return fail('duplicate', `Robota.ua says it has this vacancy already (${said})`, status)
+  }
   if (status >= 400 && status < 500) {
-    // the board names its camelCase body field; ours carry the same names
-    const field = error?.field !== undefined && error.field in robotauaFields.properties ? error.field : undefined
+    // the board names its body field (`name`, `cityId`, …): the error names ours (`title`, `cityId`, …)
+    const field = error?.field === undefined ? undefined : ourFieldOf(error.field)
     return fail('rejected', `Robota.ua refused the request (${said})`, status, field)
   }
   if (status >= 500) return fail('unavailable', `Robota.ua answered ${status}`, status)

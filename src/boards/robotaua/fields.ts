@@ -25,3 +25,21 @@ export const robotauaPublicationTypes: ReadonlyArray<PublicationType & { id: Rob
   { id: 'Professional', name: 'Професіонал', paid: true },
   { id: 'Anonym', name: 'Анонімна', paid: true }
 ]
+
+// The board's names in `POST /vacancy/add` (and in its `{message, field}` errors) for what we call
+// otherwise: `title` and `description` of the posting, the publication type, and fields.ts's own.
+const ourFieldByWireName: Record<string, string> = {
+  name: 'title',
+  description: 'description',
+  publicationtype: 'publicationType',
+  cityid: 'cityId',
+  salary: 'salary'
+}
+
+/**
+ * Our name for a field Robota.ua named in an error, or undefined when it is none of ours (e.g. `id`).
+ * Compared without case: ASP.NET model errors may name a property `Name` as well as `name`.
+ */
+export function ourFieldOf (wireName: string): string | undefined {
+  return ourFieldByWireName[wireName.toLowerCase()]
+}

@@ -3,7 +3,8 @@
 // as the real boards. Everything it returns is derived from the account name.
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
-import type { BoardAdapter, BoardAccount, Recruiter } from '../types.js'
+import { BoardError } from '../errors.js'
+import type { BoardAdapter, BoardAccount, PostingRef, PostingStatus, PublishingApi, Recruiter } from '../types.js'
 import { sandboxFields, sandboxPublicationTypes } from './fields.js'
 
 export const SandboxInstall = Type.Object({
@@ -15,7 +16,12 @@ export interface SandboxCredentials { accountName: string }
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8)
 
-export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, SandboxInstall> {
+function postingIdOrThrow (externalId: string): string {
+  if (!/^[ar][0-9a-f]{8}$/.test(externalId)) throw new BoardError({ board: 'sandbox', kind: 'not_found', detail: `no sandbox posting ${externalId}` })
+  return externalId
+}
+
+export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, SandboxInstall> & PublishingApi<SandboxCredentials> {
   return {
     id: 'sandbox',
     name: 'Sandbox',
@@ -33,6 +39,39 @@ export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, Sandbo
     async checkAccount (session): Promise<BoardAccount> {
       const { accountName } = session.credentials.current()
       return { externalId: `sandbox-${shortHash(accountName)}`, name: accountName, email: `employer+${shortHash(accountName)}@sandbox.jobsync.dev` }
+    },
+
+    async availablePublications () {
+      return []
+    },
+
+    // the posting id carries what the simulated moderation will decide, so any replica (and any
+    // later process) answers the same: pending review right after publishing, then the decision
+    async publish (_session, account, posting): Promise<PostingRef> {
+      const moderation = posting.fields.moderation === 'reject' ? 'r' : 'a'
+      const externalId = `${moderation}${shortHash(`${account.externalId}:${posting.title}:${Date.now()}:${Math.random()}`)}`
+      return { externalId, url: `https://sandbox.jobsync.dev/jobs/${externalId}`, state: 'pending_review' }
+    },
+
+    async update (_session, _account, externalId) {
+      postingIdOrThrow(externalId)
+    },
+
+    async archive (_session, _account, externalId) {
+      postingIdOrThrow(externalId)
+    },
+
+    async getPosting (_session, _account, externalId): Promise<PostingStatus> {
+      const id = postingIdOrThrow(externalId)
+      const url = `https://sandbox.jobsync.dev/jobs/${id}`
+      return id.startsWith('r')
+        ? { state: 'rejected', url, reason: 'Rejected by the sandbox moderator (fields.moderation = "reject")' }
+        : { state: 'live', url, reason: null }
+    },
+
+    postingIdFrom (urlOrId) {
+      const id = /(?:^|\/jobs\/)([ar][0-9a-f]{8})\/?$/.exec(urlOrId.trim())?.[1]
+      return id ?? null
     },
 
     async listRecruiters (_session, account): Promise<Recruiter[]> {

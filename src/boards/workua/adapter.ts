@@ -1,13 +1,16 @@
 // The Work.ua board (api.work.ua): install with the employer's login and password, sent as HTTP
 // Basic on every call (BOARDS.md: "no official docs found; several third-party clients agree").
-// Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts.
+// Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts,
+// publishing (quota, publish, edit, close, state) in publishing.ts.
 import { Type } from 'typebox'
-import type { BoardAccount, BoardAdapter, BoardDeps, Recruiter } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
 import { createWorkuaClient, parsePayload, WorkuaInstall, type WorkuaCredentials } from './client.js'
 import { workuaFields, workuaPublicationTypes } from './fields.js'
+import { createWorkuaPublishing } from './publishing.js'
 
 export { WorkuaInstall, WorkuaCredentials } from './client.js'
-export { workuaFields, workuaPublicationTypes, WorkuaPublicationTypeId, WORKUA_FORM_KEYS, type WorkuaFields } from './fields.js'
+export { workuaFields, workuaPublicationTypes, WorkuaPublicationTypeId, WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS, type WorkuaFields } from './fields.js'
+export { WORKUA_PUBLIC_URL } from './publishing.js'
 
 // BOARDS.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
 const JobList = Type.Object({
@@ -17,8 +20,9 @@ const JobList = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createWorkuaAdapter (deps: BoardDeps): BoardAdapter<WorkuaCredentials, WorkuaInstall> {
+export function createWorkuaAdapter (deps: BoardDeps): BoardAdapter<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> {
   const client = createWorkuaClient(deps)
+  const publishing = createWorkuaPublishing(client)
 
   return {
     id: 'workua',
@@ -50,6 +54,13 @@ export function createWorkuaAdapter (deps: BoardDeps): BoardAdapter<WorkuaCreden
     // account, and whoever holds it acts for it
     async listRecruiters (): Promise<Recruiter[]> {
       return []
-    }
+    },
+
+    availablePublications: publishing.availablePublications,
+    publish: publishing.publish,
+    update: publishing.update,
+    archive: publishing.archive,
+    getPosting: publishing.getPosting,
+    postingIdFrom: publishing.postingIdFrom
   }
 }

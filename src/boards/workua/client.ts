@@ -10,7 +10,7 @@ import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
 import type { AccountSession, BoardDeps } from '../types.js'
-import { WORKUA_FORM_KEYS } from './fields.js'
+import { WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS } from './fields.js'
 
 const board = 'workua'
 
@@ -53,8 +53,9 @@ export const parsePayload = <T extends TSchema>(schema: T, body: unknown, what: 
 
 const boardText = quoteBoardText
 
+/** our field name (a fields.ts field, or `title` / `description`) for the PHP form key Work.ua refused */
 const fieldOfKey = (key: string): string | undefined =>
-  (Object.keys(WORKUA_FORM_KEYS) as Array<keyof typeof WORKUA_FORM_KEYS>).find(field => WORKUA_FORM_KEYS[field] === key)
+  Object.entries({ ...WORKUA_POSTING_FORM_KEYS, ...WORKUA_FORM_KEYS }).find(([, formKey]) => formKey === key)?.[0]
 
 function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?: string): BoardError {
   return new BoardError({ board, kind, detail, boardStatus, field })
@@ -66,7 +67,8 @@ function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?
  *
  * BOARDS.md: 401 bad credentials, 403 blocked. ASSUMPTION (the fake): a publish without a paid
  * publication left is also 403, with the error id `publication`; a 400 names the refused PHP form
- * key as the error id.
+ * key as the error id. ASSUMPTION (BOARDS.md is silent): a duplicate job is a 409, or an error id
+ * that says `duplicate`.
  */
 export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = []): BoardError {
   const status = res.status
@@ -80,6 +82,9 @@ export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = [
     return fail('account_blocked', `Work.ua blocked this employer account (${said})`, status)
   }
   if (status === 404) return fail('not_found', `Work.ua: not found (${said})`, status)
+  if (status === 409 || (status >= 400 && status < 500 && errors.some(e => e.id?.includes('duplicate') === true))) {
+    return fail('duplicate', `Work.ua already has this job (${said})`, status)
+  }
   if (status >= 400 && status < 500) {
     const field = errors.map(e => e.id === undefined ? undefined : fieldOfKey(e.id)).find(name => name !== undefined)
     return fail('rejected', `Work.ua refused the request (${said})`, status, field)

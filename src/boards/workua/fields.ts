@@ -34,6 +34,12 @@ export const WORKUA_FORM_KEYS: Readonly<Record<keyof WorkuaFields, string>> = {
   salary: 'salary[value]'
 }
 
+/** our title and description → their form keys of `POST /jobs` / `PUT /jobs/{id}` (BOARDS.md); named back the same way when refused */
+export const WORKUA_POSTING_FORM_KEYS: Readonly<{ title: string, description: string }> = {
+  title: 'name',
+  description: 'description'
+}
+
 /** the ids Work.ua's `publication` form key takes (its `publication_type` dictionary; "standart" is the board's spelling) */
 export const WorkuaPublicationTypeId = Type.Enum(['standart_job', 'vip_job', 'hot_job'], {
   description: 'Work.ua publication type: standart_job, vip_job or hot_job'

@@ -63,3 +63,16 @@ export async function listRecruiters (db: Db, integrationId: string): Promise<In
   return await db.selectFrom('integration_recruiters').selectAll()
     .where('integration_id', '=', integrationId).orderBy('name').orderBy('external_id').execute()
 }
+
+/** publications whose posting is still up on the board through this integration */
+export async function countLivePublications (db: Db, integrationId: string): Promise<number> {
+  const row = await db.selectFrom('publications')
+    .select(eb => eb.fn.countAll<number>().as('n'))
+    .where('integration_id', '=', integrationId)
+    .where(eb => eb.or([
+      eb('status', '=', 'published'),
+      eb.and([eb('status', '=', 'inactive'), eb('posting_state', 'in', ['pending_review', 'live'])])
+    ]))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

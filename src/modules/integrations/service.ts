@@ -250,7 +250,12 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
 
     async remove (tenantId: string, id: string): Promise<void> {
       await mustFind(tenantId, id)
-      // publications arrive with the publications module; until then nothing can be published through an integration
+      // a posting still up on the board through this account would be orphaned: close it first
+      const live = await repo.countLivePublications(db, id)
+      if (live > 0) {
+        throw conflict(`${live} publication(s) are on the board through this integration; close them first (POST /v1/publications/{id}/close)`, { livePublications: live })
+      }
+      // drafts, errored and closed publications go with it
       if (!await repo.deleteIntegration(db, tenantId, id)) throw notFound('integration', id)
       log.info({ integration: id }, 'integration deleted')
     },

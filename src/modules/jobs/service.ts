@@ -1,0 +1,54 @@
+// The host's vacancies, keyed by the host's own id, with their publications and counts.
+import type { Db } from '../../db/index.js'
+import type { Job, Publication } from '../../db/schema.js'
+import { notFound } from '../../errors.js'
+import * as repo from './repo.js'
+import type { JobInput, JobView } from './schemas.js'
+
+function toView (job: Job, publications: Publication[]): JobView {
+  return {
+    id: job.id,
+    hostJobId: job.host_job_id,
+    title: job.title,
+    description: job.description,
+    location: job.location,
+    salary: job.salary,
+    employment: job.employment as JobView['employment'],
+    tags: job.tags,
+    publications: publications.map(p => ({
+      id: p.id,
+      board: p.board,
+      integrationId: p.integration_id,
+      status: p.status,
+      posting: { state: p.posting_state, url: p.posting_url },
+      applicationCount: p.application_count
+    })),
+    applicationCount: publications.reduce((sum, p) => sum + p.application_count, 0),
+    createdAt: job.created_at.toISOString(),
+    updatedAt: job.updated_at.toISOString()
+  }
+}
+
+export function createJobService ({ db }: { db: Db }) {
+  return {
+    async upsert (tenantId: string, hostJobId: string, input: JobInput): Promise<{ job: JobView, created: boolean }> {
+      const { job, created } = await repo.upsertJob(db, tenantId, hostJobId, input)
+      return { job: toView(job, created ? [] : await repo.publicationsOfJob(db, job.id)), created }
+    },
+
+    async get (tenantId: string, hostJobId: string): Promise<JobView> {
+      const job = await repo.findJobByHostId(db, tenantId, hostJobId)
+      if (job === undefined) throw notFound('job', hostJobId)
+      return toView(job, await repo.publicationsOfJob(db, job.id))
+    },
+
+    /** the job row, for the publications module */
+    async mustFind (tenantId: string, hostJobId: string): Promise<Job> {
+      const job = await repo.findJobByHostId(db, tenantId, hostJobId)
+      if (job === undefined) throw notFound('job', hostJobId)
+      return job
+    }
+  }
+}
+
+export type JobService = ReturnType<typeof createJobService>

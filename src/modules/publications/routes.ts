@@ -1,0 +1,112 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { tenantOf } from '../../http/auth.js'
+import { IdParams, Page, problemResponses } from '../../http/schemas.js'
+import { HostJobIdParams } from '../jobs/schemas.js'
+import type { PublicationService } from './service.js'
+import {
+  CreatePublicationBody, GetPublicationQuery, LinkPublicationBody, ListPublicationsQuery, PublicationSchema,
+  PublishBody, TransitionSchema, UpdatePublicationBody
+} from './schemas.js'
+
+const tags = ['publications']
+// a publish can be refused by us (422: fields, quota), the board (422/409) or fail on the board (429/502/504)
+const boardProblems = problemResponses(409, 422, 429, 502, 504)
+const actorOf = (request: FastifyRequest) => `api_key:${request.principal?.keyId ?? 'unknown'}`
+
+export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: PublicationService }> = async (app, { publications }) => {
+  app.post('/v1/jobs/:hostJobId/publications', {
+    schema: {
+      tags,
+      summary: 'Create a publication of the job on a board: a draft, or published at once',
+      description: 'With `publish: true` the board\'s required fields are checked first, then the paid quota of the publication type, ' +
+        'then the board publishes. A refusal leaves the publication in `error` (nothing is lost) and answers with the problem, ' +
+        'whose `publicationId` names it.',
+      params: HostJobIdParams,
+      body: CreatePublicationBody,
+      response: { 201: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    }
+  }, async (request, reply) => reply.code(201).send(await publications.create(tenantOf(request), request.params.hostJobId, request.body, actorOf(request))))
+
+  app.post('/v1/publications/link', {
+    schema: {
+      tags,
+      summary: 'Link a posting that already exists on the board (by id or URL) to a job',
+      description: 'Checks the posting exists on the integration\'s account, then the publication is published.',
+      body: LinkPublicationBody,
+      response: { 201: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    }
+  }, async (request, reply) => reply.code(201).send(await publications.link(tenantOf(request), request.body, actorOf(request))))
+
+  app.get('/v1/publications', {
+    schema: {
+      tags, summary: 'List publications (filter by job, board, status, integration)',
+      querystring: ListPublicationsQuery,
+      response: { 200: Page(PublicationSchema), ...problemResponses(400, 401, 403) }
+    }
+  }, async request => await publications.list(tenantOf(request), request.query))
+
+  app.get('/v1/publications/:id', {
+    schema: {
+      tags, summary: 'Show a publication; `refresh=true` asks the board for the posting state first',
+      params: IdParams,
+      querystring: GetPublicationQuery,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async request => await publications.get(tenantOf(request), request.params.id, request.query.refresh, actorOf(request)))
+
+  app.patch('/v1/publications/:id', {
+    schema: {
+      tags,
+      summary: 'Edit a publication (pushed to the board when it is on the board)',
+      description: 'An errored publication becomes a draft again. The integration can change only before the first publish.',
+      params: IdParams,
+      body: UpdatePublicationBody,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    }
+  }, async request => await publications.update(tenantOf(request), request.params.id, request.body, actorOf(request)))
+
+  app.post('/v1/publications/:id/publish', {
+    schema: {
+      tags, summary: 'Publish a draft (or retry an errored publication)',
+      params: IdParams,
+      body: PublishBody,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    },
+    // the body is optional: no body means "publish with what the publication has"
+    preValidation: async request => { request.body ??= {} }
+  }, async request => await publications.publish(tenantOf(request), request.params.id, actorOf(request), request.body.publicationType))
+
+  app.post('/v1/publications/:id/deactivate', {
+    schema: {
+      tags, summary: 'Turn candidate sync off (the posting stays on the board)',
+      params: IdParams,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404, 409) }
+    }
+  }, async request => await publications.deactivate(tenantOf(request), request.params.id, actorOf(request)))
+
+  app.post('/v1/publications/:id/activate', {
+    schema: {
+      tags, summary: 'Turn candidate sync back on',
+      params: IdParams,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404, 409) }
+    }
+  }, async request => await publications.activate(tenantOf(request), request.params.id, actorOf(request)))
+
+  app.post('/v1/publications/:id/close', {
+    schema: {
+      tags, summary: 'Close the posting on the board (archived); the publication becomes inactive',
+      params: IdParams,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    }
+  }, async request => await publications.close(tenantOf(request), request.params.id, actorOf(request)))
+
+  app.get('/v1/publications/:id/transitions', {
+    schema: {
+      tags, summary: 'Every status transition and posting change of the publication, oldest first',
+      params: IdParams,
+      response: { 200: Type.Object({ items: Type.Array(TransitionSchema) }), ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async request => ({ items: await publications.transitions(tenantOf(request), request.params.id) }))
+}

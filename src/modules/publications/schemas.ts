@@ -1,0 +1,107 @@
+import { Type, type Static } from 'typebox'
+import { Timestamp, Uuid } from '../../http/schemas.js'
+import { BoardIdSchema } from '../integrations/schemas.js'
+
+export const PublicationStatusSchema = Type.Enum(['draft', 'published', 'inactive', 'error'], {
+  description: 'draft: not on the board yet; published: on the board, candidates synced; inactive: sync off (the posting may still be live, see posting.state); error: see `error`'
+})
+export const PostingStateSchema = Type.Enum(['none', 'pending_review', 'live', 'rejected', 'archived'], {
+  description: "the posting's state on the board: pending_review = board moderation (Djinni approves every job)"
+})
+
+const FieldErrorItem = Type.Object({ in: Type.String(), pointer: Type.String(), detail: Type.String() })
+
+export const PublicationErrorSchema = Type.Object({
+  code: Type.String(),
+  title: Type.String(),
+  detail: Type.String({ description: "the board's message, or ours" }),
+  field: Type.Union([Type.String(), Type.Null()], { description: 'our field name, when the board named the field it refused' }),
+  boardStatus: Type.Union([Type.Integer(), Type.Null()]),
+  errors: Type.Optional(Type.Array(FieldErrorItem))
+})
+
+export const PublicationSchema = Type.Object({
+  id: Uuid(),
+  jobId: Uuid(),
+  hostJobId: Type.String(),
+  integrationId: Uuid(),
+  board: BoardIdSchema,
+  status: PublicationStatusSchema,
+  posting: Type.Object({
+    state: PostingStateSchema,
+    externalId: Type.Union([Type.String(), Type.Null()], { description: "the posting's id on the board" }),
+    url: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'why the board rejected or removed it' })
+  }),
+  title: Type.Union([Type.String(), Type.Null()], { description: "overrides the job's title on this board; null = the job's" }),
+  description: Type.Union([Type.String(), Type.Null()], { description: "overrides the job's description on this board; null = the job's" }),
+  fields: Type.Record(Type.String(), Type.Unknown(), { description: "the board's fields (its publicationFields schema)" }),
+  publicationType: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([PublicationErrorSchema, Type.Null()]),
+  applicationCount: Type.Integer(),
+  firstPublishedAt: Type.Union([Timestamp(), Type.Null()]),
+  createdAt: Timestamp(),
+  updatedAt: Timestamp()
+}, { $id: 'Publication' })
+export type PublicationView = Static<typeof PublicationSchema>
+
+const Fields = Type.Record(Type.String(), Type.Unknown(), { description: "the board's fields, as in GET /v1/boards publicationFields" })
+const Override = (what: string, max: number) => Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: max }), Type.Null()], { description: `this board's ${what} instead of the job's (null = the job's)` }))
+
+export const CreatePublicationBody = Type.Object({
+  integrationId: Uuid('the installed board account to publish through'),
+  fields: Type.Optional(Fields),
+  publicationType: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "one of the board's publicationTypes; needed to publish" })),
+  title: Override('title', 300),
+  description: Override('description (HTML)', 100_000),
+  publish: Type.Boolean({ default: false, description: 'true: publish on the board now; false: keep as a draft' })
+}, { additionalProperties: false })
+export type CreatePublicationInput = Static<typeof CreatePublicationBody>
+
+export const UpdatePublicationBody = Type.Object({
+  integrationId: Type.Optional(Uuid('only before the first publish')),
+  fields: Type.Optional(Fields),
+  publicationType: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+  title: Override('title', 300),
+  description: Override('description (HTML)', 100_000)
+}, { additionalProperties: false, minProperties: 1 })
+export type UpdatePublicationInput = Static<typeof UpdatePublicationBody>
+
+export const PublishBody = Type.Object({
+  publicationType: Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))
+}, { additionalProperties: false })
+
+export const LinkPublicationBody = Type.Object({
+  hostJobId: Type.String({ pattern: '^[A-Za-z0-9._~:@-]{1,200}$' }),
+  integrationId: Uuid(),
+  posting: Type.String({ minLength: 1, maxLength: 2000, description: "the posting's id on the board, or its URL" })
+}, { additionalProperties: false })
+export type LinkPublicationInput = Static<typeof LinkPublicationBody>
+
+export const ListPublicationsQuery = Type.Object({
+  hostJobId: Type.Optional(Type.String({ maxLength: 200 })),
+  board: Type.Optional(BoardIdSchema),
+  status: Type.Optional(PublicationStatusSchema),
+  integrationId: Type.Optional(Uuid()),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  after: Type.Optional(Type.String({ maxLength: 200 }))
+}, { additionalProperties: false })
+export type ListPublicationsQuery = Static<typeof ListPublicationsQuery>
+
+export const GetPublicationQuery = Type.Object({
+  refresh: Type.Boolean({ default: false, description: "ask the board for the posting's state first" })
+}, { additionalProperties: false })
+
+export const TransitionSchema = Type.Object({
+  id: Type.Integer(),
+  event: Type.String(),
+  from: Type.Union([PublicationStatusSchema, Type.Null()], { description: 'null when the publication was created' }),
+  to: PublicationStatusSchema,
+  postingFrom: Type.Union([PostingStateSchema, Type.Null()]),
+  postingTo: PostingStateSchema,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.String({ description: '"api_key:<id>" or "system"' }),
+  boardError: Type.Union([PublicationErrorSchema, Type.Null()]),
+  at: Timestamp()
+}, { $id: 'PublicationTransition' })
+export type TransitionView = Static<typeof TransitionSchema>

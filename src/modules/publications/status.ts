@@ -1,0 +1,55 @@
+// The publication status machine, exactly the table in docs/DESIGN.md. Every change of status
+// goes through `transition`; anything not in the table is a 409 naming the current status.
+//
+// | from → to                         | event            | when                                              |
+// |-----------------------------------|------------------|---------------------------------------------------|
+// | (new) → draft                     | create           | created without publishing                        |
+// | (new) → published                 | link             | an existing board posting linked                  |
+// | draft → published                 | publish          | the board accepted (posting may be pending review) |
+// | draft/error → error               | publish_failed   | missing fields, no quota, board error             |
+// | error → draft                     | edit             | fields edited                                     |
+// | error → published                 | publish          | publish retried and accepted                      |
+// | published → inactive              | deactivate       | host turns sync off; the posting stays live       |
+// | inactive → published              | activate         | sync back on                                      |
+// | published → error                 | board_failed     | posting rejected/removed, credentials dead        |
+// | published/inactive → inactive     | close            | posting archived on the board                     |
+import { AppError } from '../../errors.js'
+
+export type PublicationStatus = 'draft' | 'published' | 'inactive' | 'error'
+export type PublicationEvent = 'create' | 'link' | 'publish' | 'publish_failed' | 'edit' | 'deactivate' | 'activate' | 'board_failed' | 'close'
+
+const table: Record<PublicationEvent, { from: ReadonlyArray<PublicationStatus | null>, to: PublicationStatus }> = {
+  create: { from: [null], to: 'draft' },
+  link: { from: [null], to: 'published' },
+  publish: { from: ['draft', 'error'], to: 'published' },
+  publish_failed: { from: ['draft', 'error'], to: 'error' },
+  edit: { from: ['error'], to: 'draft' },
+  deactivate: { from: ['published'], to: 'inactive' },
+  activate: { from: ['inactive'], to: 'published' },
+  board_failed: { from: ['published'], to: 'error' },
+  close: { from: ['published', 'inactive'], to: 'inactive' }
+}
+
+const verbs: Record<PublicationEvent, string> = {
+  create: 'create', link: 'link', publish: 'publish', publish_failed: 'publish', edit: 'edit',
+  deactivate: 'deactivate', activate: 'activate', board_failed: 'fail', close: 'close'
+}
+
+export function canApply (event: PublicationEvent, from: PublicationStatus | null): boolean {
+  return table[event].from.includes(from)
+}
+
+/** the status after `event`, or a 409 that names the current status */
+export function transition (event: PublicationEvent, from: PublicationStatus | null): PublicationStatus {
+  if (!canApply(event, from)) {
+    const allowed = table[event].from.filter(s => s !== null).join(' or ')
+    throw new AppError({
+      code: 'JOBSYNC_ERR_ILLEGAL_TRANSITION',
+      status: 409,
+      title: 'Not allowed in the current status',
+      detail: `cannot ${verbs[event]} a publication that is ${from ?? 'new'}${allowed === '' ? '' : ` (only when ${allowed})`}`,
+      extensions: { currentStatus: from }
+    })
+  }
+  return table[event].to
+}

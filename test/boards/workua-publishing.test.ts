@@ -1,0 +1,312 @@
+// Publishing through the Work.ua adapter against the Work.ua fake (no database): the quota, a job
+// created live with PHP-style form keys, moderation, edits, closing, Work.ua's refusals named by our
+// field names, and a board that fails in the middle of a create without a second job being made.
+import t, { type Test } from 'tap'
+import { pino } from 'pino'
+import { loadConfig } from '../../src/config.js'
+import { AgentPool } from '../../src/boards/http.js'
+import { BoardError } from '../../src/boards/errors.js'
+import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from '../../src/boards/types.js'
+import { createWorkuaAdapter, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
+import { startWorkuaFake, type WorkuaFakeOptions } from '../fakes/workua.js'
+import { memoryStore } from '../helpers/credential-store.js'
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+const silent = pino({ level: 'silent' })
+
+
+/** every password the tests hand out: no error may show one */
+const secrets = new Set<string>()
+let passwords = 0
+const secretPassword = (): string => { const password = `wua-PUB-SECRET-${++passwords}-${Math.random().toString(36).slice(2, 10)}`; secrets.add(password); return password }
+
+/** the BoardError a call fails with, checked to show no password in its message or its JSON */
+async function failure (t: Test, promise: Promise<unknown>): Promise<BoardError> {
+  const error = await promise.then(() => null, (e: unknown) => e)
+  t.type(error, BoardError, 'fails with a BoardError')
+  const shown = `${String(error)}\n${(error as Error | null)?.message ?? ''}\n${JSON.stringify(error)}`
+  t.notOk([...secrets].some(secret => shown.includes(secret)), 'no password in the error')
+  return error as BoardError
+}
+
+const fullFields: WorkuaFields = { regionId: 5, categoryIds: [1, 8], jobtypeIds: [74, 76], experienceId: 2, salary: 30000 }
+const posting = (overrides: Partial<PostingInput> = {}): PostingInput => ({
+  title: 'Бариста',
+  description: '<p>Готуємо каву &amp; <b>усміхаємося</b>.</p><ul><li>графік 2/2</li></ul>',
+  fields: { ...fullFields },
+  publicationType: 'standart_job',
+  ...overrides
+})
+
+async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
+  const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
+  const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
+  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
+  const adapter = createWorkuaAdapter({ config: config.boards, agents })
+  t.teardown(async () => {
+    await agents.close()
+    await fake.close()
+    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Work.ua fake does not know: ${fake.unmatched.join(', ')}`)
+  })
+
+  const sessionOf = (login: string, password: string): AccountSession<WorkuaCredentials> =>
+    ({ key: `workua:${login}`, credentials: memoryStore({ login, password }), log: silent })
+  const session = sessionOf(fake.defaultLogin, fake.defaultPassword)
+  const account: BoardAccount = { externalId: fake.defaultLogin, name: fake.defaultLogin, email: fake.defaultLogin }
+  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
+  /** the form pairs a request carried, in order, as Work.ua's PHP reads them */
+  const pairsOf = (raw: string): Array<[string, string]> => [...new URLSearchParams(raw)]
+
+  return { fake, adapter, session, account, sessionOf, requestsTo, pairsOf }
+}
+
+t.test('publish creates the job live on Work.ua with the PHP-style form', async t => {
+  const { fake, adapter, session, account, requestsTo, pairsOf } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  t.match(ref, { externalId: /^\d+$/, state: 'pending_review' }, 'Work.ua moderates every publication')
+  t.equal(ref.url, `https://www.work.ua/jobs/${ref.externalId}/`)
+
+  const creates = requestsTo(/^POST \/jobs$/)
+  t.equal(creates.length, 1, 'one create')
+  const [create] = creates
+  t.match(create!.headers, { 'content-type': 'application/x-www-form-urlencoded', accept: /application\/json/, 'x-locale': 'uk_UA' })
+  t.same(pairsOf(create!.rawBody), [
+    ['name', 'Бариста'],
+    ['description', posting().description],
+    ['region[id]', '5'],
+    ['category[][id]', '1'],
+    ['category[][id]', '8'],
+    ['jobtype[][id]', '74'],
+    ['jobtype[][id]', '76'],
+    ['experience[id]', '2'],
+    ['salary[value]', '30000'],
+    ['publication', 'standart_job']
+  ], 'every field under its PHP key, lists as repeated key[][id]')
+  t.match(create!.rawBody, /&category%5B%5D%5Bid%5D=1&category%5B%5D%5Bid%5D=8&/, 'brackets urlencoded, empty index kept (not category[0][id])')
+  t.notMatch(create!.rawBody, /%5B0%5D/)
+
+  const job = fake.getJob(Number(ref.externalId))
+  t.match(job, {
+    name: 'Бариста',
+    description: posting().description,
+    region: { id: 5, name: 'Львів' },
+    category: [{ id: 1 }, { id: 8 }],
+    jobtype: [{ id: 74 }, { id: 76 }],
+    experience: { id: 2 },
+    salary: { value: 30000 },
+    publication: 'standart_job',
+    active: true,
+    blocked: true
+  }, 'Work.ua holds the job as sent, published and waiting for moderation')
+  t.equal(fake.accounts.get(fake.defaultLogin)!.publications.standart_job, 4, 'one paid publication spent')
+
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null }, 'the state read back right after publishing')
+  t.same(requestsTo(/^GET \/jobs\/my$/).map(r => Object.fromEntries(r.query)), [{ id: ref.externalId, all: '1' }], 'state via GET /jobs/my?id=&all=1')
+  t.equal(requestsTo(/^GET \/jobs\/\d+$/).length, 0, 'never GET /jobs/{id} (501 on Work.ua)')
+})
+
+t.test('optional fields are left out, and no publication type means Work.ua\'s standard one', async t => {
+  const { fake, adapter, session, account, requestsTo, pairsOf } = await setup(t)
+  const ref = await adapter.publish(session, account, posting({ fields: { regionId: 1, categoryIds: [4], jobtypeIds: [74] }, publicationType: null }))
+  t.same(pairsOf(requestsTo(/^POST \/jobs$/)[0]!.rawBody).map(([key]) => key), ['name', 'description', 'region[id]', 'category[][id]', 'jobtype[][id]', 'publication'])
+  t.match(fake.getJob(Number(ref.externalId)), { experience: null, salary: null, publication: 'standart_job', active: true })
+
+  const vip = await adapter.publish(session, account, posting({ publicationType: 'vip_job' }))
+  t.match(fake.getJob(Number(vip.externalId)), { publication: 'vip_job' })
+})
+
+t.test('moderation: pending until Work.ua approves, live after, pending again when blocked', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  const id = Number(ref.externalId)
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'pending_review')
+  fake.approveJob(id)
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'live', url: `https://www.work.ua/jobs/${id}/`, reason: null })
+  // Work.ua's `blocked` is moderation and says nothing more: no reason, no refusal told apart
+  fake.blockJob(id)
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: `https://www.work.ua/jobs/${id}/`, reason: null })
+})
+
+t.test('a job saved but never published is none, with no public URL', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  const draft = fake.addJob({ active: false })
+  t.same(await adapter.getPosting(session, account, String(draft.id)), { state: 'none', url: null, reason: null })
+})
+
+t.test('a job gone from Work.ua, or another account\'s, is not_found', async t => {
+  const { fake, adapter, session, account, requestsTo } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  fake.deleteJob(Number(ref.externalId))
+  t.match(await failure(t, adapter.getPosting(session, account, ref.externalId)), { kind: 'not_found', message: new RegExp(`no job ${ref.externalId}`) })
+  t.match(await failure(t, adapter.update(session, account, ref.externalId, posting())), { kind: 'not_found', boardStatus: 404 })
+  t.match(await failure(t, adapter.archive(session, account, ref.externalId)), { kind: 'not_found', boardStatus: 404 })
+
+  fake.addAccount({ login: 'other@example.com', password: 'other' })
+  const theirs = fake.addJob({}, 'other@example.com')
+  t.match(await failure(t, adapter.getPosting(session, account, String(theirs.id))), { kind: 'not_found' })
+  t.match(await failure(t, adapter.update(session, account, String(theirs.id), posting())), { kind: 'not_found' })
+  t.match(fake.getJob(theirs.id), { name: theirs.name }, 'their job is untouched')
+
+  const before = fake.server.requests.length
+  for (const bad of ['', 'abc', '12/close', '../jobs/my', '0']) {
+    t.match(await failure(t, adapter.getPosting(session, account, bad)), { kind: 'not_found' }, `"${bad}" is no Work.ua id`)
+  }
+  t.equal(fake.server.requests.length, before, 'a malformed id never reaches Work.ua')
+  t.equal(requestsTo(/^GET \/jobs\/\d+$/).length, 0)
+})
+
+t.test('update pushes the edited job to Work.ua without spending a publication', async t => {
+  const { fake, adapter, session, account, requestsTo, pairsOf } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  const id = Number(ref.externalId)
+  fake.approveJob(id)
+  const edited = posting({ title: 'Старший бариста', description: '<p>Нова кава</p>', fields: { regionId: 1, categoryIds: [4], jobtypeIds: [75], experienceId: 3, salary: 35000 } })
+  await adapter.update(session, account, ref.externalId, edited)
+
+  const puts = requestsTo(new RegExp(`^PUT /jobs/${id}$`))
+  t.equal(puts.length, 1)
+  t.same(pairsOf(puts[0]!.rawBody), [
+    ['name', 'Старший бариста'],
+    ['description', '<p>Нова кава</p>'],
+    ['region[id]', '1'],
+    ['category[][id]', '4'],
+    ['jobtype[][id]', '75'],
+    ['experience[id]', '3'],
+    ['salary[value]', '35000']
+  ], 'same keys as the create, no `publication`')
+  t.match(puts[0]!.headers, { 'content-type': 'application/x-www-form-urlencoded' })
+  t.match(fake.getJob(id), { name: 'Старший бариста', description: '<p>Нова кава</p>', region: { id: 1 }, category: [{ id: 4 }], jobtype: [{ id: 75 }], experience: { id: 3 }, salary: { value: 35000 }, publication: 'standart_job' })
+  t.equal(fake.accounts.get(fake.defaultLogin)!.publications.standart_job, 4, 'the edit spent nothing')
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'pending_review', 'Work.ua moderates the edited job again')
+})
+
+t.test('archive closes the job on Work.ua, and its state says archived', async t => {
+  const { fake, adapter, session, account, requestsTo } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  const id = Number(ref.externalId)
+  fake.approveJob(id)
+  await adapter.archive(session, account, ref.externalId)
+  t.equal(requestsTo(new RegExp(`^PUT /jobs/${id}/close$`)).length, 1)
+  t.match(fake.getJob(id), { active: false, closed: true })
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: `https://www.work.ua/jobs/${id}/`, reason: null }, 'found with all=1 although closed')
+  await adapter.archive(session, account, ref.externalId)
+  t.pass('closing a closed job again is harmless')
+})
+
+t.test('the quota is Work.ua\'s count per publication type; none left is quota', async t => {
+  const { fake, adapter, session, account, requestsTo } = await setup(t, { publications: { standart_job: 2, vip_job: 1, hot_job: 0 } })
+  t.same(await adapter.availablePublications(session, account), [
+    { publicationType: 'standart_job', available: 2 },
+    { publicationType: 'vip_job', available: 1 },
+    { publicationType: 'hot_job', available: 0 }
+  ])
+  await adapter.publish(session, account, posting({ publicationType: 'vip_job' }))
+  fake.setPublications('standart_job', 7)
+  t.same((await adapter.availablePublications(session, account)).map(q => q.available), [7, 0, 0], 'read fresh each time')
+
+  const jobsBefore = fake.jobs.size
+  t.match(await failure(t, adapter.publish(session, account, posting({ publicationType: 'hot_job' }))), { kind: 'quota', boardStatus: 403, message: /No paid publications left/ })
+  t.match(await failure(t, adapter.publish(session, account, posting({ publicationType: 'vip_job' }))), { kind: 'quota' })
+  t.equal(fake.jobs.size, jobsBefore, 'no job made without a publication')
+  t.equal(requestsTo(/^POST \/jobs$/).length, 3, 'a quota refusal is not retried')
+})
+
+t.test('BOARDS.md\'s bare quota array is read as well', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  fake.server.inject({ match: /available-publications/, status: 200, body: [{ id: 'standart_job', total: '3' }] })
+  t.same(await adapter.availablePublications(session, account), [{ publicationType: 'standart_job', available: 3 }])
+  fake.server.inject({ match: /available-publications/, status: 200, body: { status: 'ok', items: [{ id: 'standart_job', total: -1 }] } })
+  t.match(await failure(t, adapter.availablePublications(session, account)), { kind: 'bad_response' })
+})
+
+t.test('a field Work.ua refuses is rejected under our field name', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  const jobsBefore = fake.jobs.size
+  t.match(await failure(t, adapter.publish(session, account, posting({ fields: { ...fullFields, regionId: 999 } }))),
+    { kind: 'rejected', field: 'regionId', boardStatus: 400, message: /Unknown town id "999"/ })
+  t.match(await failure(t, adapter.publish(session, account, posting({ fields: { ...fullFields, categoryIds: [1, 999] } }))), { kind: 'rejected', field: 'categoryIds' })
+  t.match(await failure(t, adapter.publish(session, account, posting({ fields: { ...fullFields, jobtypeIds: [1] } }))), { kind: 'rejected', field: 'jobtypeIds' })
+  t.match(await failure(t, adapter.publish(session, account, posting({ fields: { ...fullFields, experienceId: 99 } }))), { kind: 'rejected', field: 'experienceId' })
+  t.match(await failure(t, adapter.publish(session, account, posting({ title: '   ' }))), { kind: 'rejected', field: 'title', message: /Field name is required/ })
+  t.match(await failure(t, adapter.publish(session, account, posting({ description: '' }))), { kind: 'rejected', field: 'description' })
+  t.equal(fake.jobs.size, jobsBefore, 'no refused publish made a job')
+
+  const ok = await adapter.publish(session, account, posting())
+  t.match(await failure(t, adapter.update(session, account, ok.externalId, posting({ fields: { ...fullFields, regionId: 999 } }))), { kind: 'rejected', field: 'regionId' })
+  t.match(fake.getJob(Number(ok.externalId)), { region: { id: 5 } }, 'the refused edit changed nothing')
+  t.match(await failure(t, adapter.publish(session, account, posting({ publicationType: 'free' }))), { kind: 'rejected', field: undefined, message: /Unknown publication type "free"/ })
+})
+
+t.test('a duplicate Work.ua reports is duplicate', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  fake.server.inject({ match: /^POST \/jobs$/, status: 409, body: { errors: [{ id: 'duplicate', message: 'This job is already published' }] } })
+  t.match(await failure(t, adapter.publish(session, account, posting())), { kind: 'duplicate', boardStatus: 409, message: /already published/ })
+  fake.server.inject({ match: /^POST \/jobs$/, status: 400, body: { errors: [{ id: 'duplicate_job', message: 'Same job exists' }] } })
+  t.match(await failure(t, adapter.publish(session, account, posting())), { kind: 'duplicate' })
+})
+
+t.test('Work.ua failing during a publish: unavailable, and only one create reached it', async t => {
+  const { fake, adapter, session, account, requestsTo } = await setup(t)
+  fake.server.inject({ match: /^POST \/jobs$/, status: 502, body: 'Bad Gateway', times: 5 })
+  t.match(await failure(t, adapter.publish(session, account, posting())), { kind: 'unavailable', boardStatus: 502 })
+  t.equal(requestsTo(/^POST \/jobs$/).length, 1, 'never resent: the board may have created it')
+  fake.server.clearFaults()
+  t.match(await adapter.publish(session, account, posting()), { state: 'pending_review' }, 'works once Work.ua is back')
+})
+
+t.test('Work.ua silent during a publish: timeout, not resent', async t => {
+  const { fake, adapter, session, account, requestsTo } = await setup(t)
+  fake.server.inject({ match: /^POST \/jobs$/, mode: 'timeout', times: 5 })
+  t.match(await failure(t, adapter.publish(session, account, posting())), { kind: 'timeout' })
+  t.equal(requestsTo(/^POST \/jobs$/).length, 1)
+})
+
+t.test('a create answered without the new id is bad_response that says the job may exist', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  fake.server.inject({ match: /^POST \/jobs$/, status: 201, body: { status: 'ok' } })
+  t.match(await failure(t, adapter.publish(session, account, posting())), { kind: 'bad_response', message: /may have been created/ })
+  fake.server.inject({ match: /^GET \/jobs\/my$/, status: 200, body: { status: 'ok', items: [{ id: 5, active: 'yes' }] } })
+  t.match(await failure(t, adapter.getPosting(session, account, '5')), { kind: 'bad_response', message: /job 5/ })
+})
+
+t.test('credential problems during publishing are the account\'s', async t => {
+  const { fake, adapter, account, sessionOf } = await setup(t)
+  const wrong = sessionOf(fake.defaultLogin, secretPassword())
+  t.match(await failure(t, adapter.publish(wrong, account, posting())), { kind: 'invalid_credentials', isCredentialProblem: true })
+  const session = sessionOf(fake.defaultLogin, fake.defaultPassword)
+  fake.blockAccount(fake.defaultLogin)
+  t.match(await failure(t, adapter.availablePublications(session, account)), { kind: 'account_blocked', isCredentialProblem: true })
+})
+
+t.test('postingIdFrom reads Work.ua job links and bare ids', async t => {
+  const { adapter } = await setup(t)
+  const cases: Array<[string, string | null]> = [
+    ['https://www.work.ua/jobs/1234567/', '1234567'],
+    ['https://www.work.ua/jobs/1234567', '1234567'],
+    ['https://work.ua/jobs/1234567/', '1234567'],
+    ['http://www.work.ua/jobs/1234567/?utm_source=tg#apply', '1234567'],
+    ['  https://WWW.WORK.UA/jobs/1234567/  ', '1234567'],
+    ['www.work.ua/jobs/1234567/', '1234567'],
+    ['https://www.work.ua/ru/jobs/1234567/', '1234567'],
+    ['https://www.work.ua/en/jobs/1234567/', '1234567'],
+    ['https://m.work.ua/jobs/1234567/', '1234567'],
+    ['1234567', '1234567'],
+    [' 1234567\n', '1234567'],
+    ['', null],
+    ['abc', null],
+    ['0', null],
+    ['-5', null],
+    ['12.5', null],
+    ['https://www.work.ua/jobs/', null],
+    ['https://www.work.ua/jobs/kyiv-it/', null],
+    ['https://www.work.ua/resumes/1234567/', null],
+    ['https://www.work.ua/jobs/1234567/responses/', null],
+    ['https://robota.ua/company1/vacancy1234567', null],
+    ['https://evilwork.ua/jobs/1234567/', null],
+    ['https://www.work.ua.evil.example/jobs/1234567/', null],
+    ['ftp://www.work.ua/jobs/1234567/', null],
+    ['javascript:alert(1)', null]
+  ]
+  for (const [input, expected] of cases) t.equal(adapter.postingIdFrom(input), expected, JSON.stringify(input))
+})

@@ -23,6 +23,10 @@ import { jobRoutes } from './modules/jobs/routes.js'
 import { createJobService } from './modules/jobs/service.js'
 import { publicationRoutes } from './modules/publications/routes.js'
 import { createPublicationService } from './modules/publications/service.js'
+import { syncRoutes } from './modules/sync/routes.js'
+import { createSyncService } from './modules/sync/service.js'
+import { createSyncRunner } from './sync/runner.js'
+import { createScheduler, type Scheduler } from './sync/scheduler.js'
 import { AgentPool } from './boards/http.js'
 import { createBoardRegistry, type BoardRegistry } from './boards/registry.js'
 import type { SecretBox } from './crypto/secrets.js'
@@ -42,6 +46,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     db: Db
+    /** the candidate sync scheduler; server.ts starts it, tests tick it */
+    scheduler: Scheduler
   }
 }
 
@@ -52,13 +58,21 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const oauthState = createOAuthState(deps.secrets)
   const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
   const jobs = createJobService({ db: deps.db })
+  // the scheduler is built after the publications it pokes: bound late
+  let scheduler: Scheduler | undefined
+  const publications = createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }), onDue: () => scheduler?.poke() })
+  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
+  scheduler = createScheduler({ db: deps.db, runner, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
   return {
     boards,
     oauthState,
     admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
     integrations,
     jobs,
-    publications: createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }) })
+    publications,
+    runner,
+    scheduler,
+    sync: createSyncService({ db: deps.db, scheduler })
   }
 }
 
@@ -100,6 +114,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(integrationRoutes, { integrations: services.integrations })
   await app.register(jobRoutes, { jobs: services.jobs })
   await app.register(publicationRoutes, { publications: services.publications })
+  await app.register(syncRoutes, { sync: services.sync })
+
+  app.decorate('scheduler', services.scheduler)
+  // closing waits for the sync runs under way (a started scheduler's cron stops too)
+  app.addHook('preClose', async () => { await services.scheduler.stop() })
 
   return app
 }

@@ -38,6 +38,14 @@ export const EnvSchema = Type.Object({
   HH_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client id' })),
   HH_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client secret' })),
   HH_REDIRECT_URI: Type.Optional(Url('redirect URI registered with the HeadHunter application')),
+  SCHEDULER_ENABLED: Type.Boolean({ default: true, description: 'run the candidate sync scheduler in this process' }),
+  SCHEDULER_CRON: Type.String({ default: '*/15 * * * * *', minLength: 9, description: 'node-cron expression of the scheduler tick (with seconds)' }),
+  SYNC_BATCH_SIZE: Type.Integer({ default: 20, minimum: 1, maximum: 1000, description: 'due publications claimed per tick' }),
+  SYNC_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 100, description: 'sync runs at once in this process' }),
+  SYNC_CONCURRENCY_PER_ACCOUNT: Type.Integer({ default: 1, minimum: 1, maximum: 20, description: 'sync runs at once per board account (integration) in this process' }),
+  SYNC_LEASE_SECONDS: Type.Integer({ default: 120, minimum: 5, maximum: 3600, description: 'a claimed publication is ours this long; renewed each page; an expired lease is taken over' }),
+  SYNC_RETRY_SECONDS: Type.Integer({ default: 60, minimum: 1, description: 'a failed run is retried after this long' }),
+  MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
   HH_USER_AGENT: Type.String({ default: 'jobsync/0.1 (ops@jobsync.local)', pattern: '^\\S+/\\S+ \\(.+\\)$', description: 'HH-User-Agent header, "Name/Version (email)"' })
 })
 
@@ -64,6 +72,16 @@ export interface Config {
   secretsKeyPrevious: string[]
   bodyLimit: number
   shutdownTimeoutMs: number
+  sync: {
+    schedulerEnabled: boolean
+    cron: string
+    batchSize: number
+    concurrency: number
+    concurrencyPerAccount: number
+    leaseMs: number
+    retryMs: number
+    manualMinIntervalMs: number
+  }
   boards: {
     timeoutMs: number
     maxRetries: number
@@ -129,6 +147,16 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     secretsKeyPrevious: (e.SECRETS_KEY_PREVIOUS ?? '').split(',').map(s => s.trim()).filter(s => s !== ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    sync: {
+      schedulerEnabled: e.SCHEDULER_ENABLED,
+      cron: e.SCHEDULER_CRON,
+      batchSize: e.SYNC_BATCH_SIZE,
+      concurrency: e.SYNC_CONCURRENCY,
+      concurrencyPerAccount: e.SYNC_CONCURRENCY_PER_ACCOUNT,
+      leaseMs: e.SYNC_LEASE_SECONDS * 1000,
+      retryMs: e.SYNC_RETRY_SECONDS * 1000,
+      manualMinIntervalMs: e.MANUAL_SYNC_MIN_INTERVAL_SECONDS * 1000
+    },
     boards: {
       timeoutMs: e.BOARD_TIMEOUT_MS,
       maxRetries: e.BOARD_MAX_RETRIES,

@@ -60,6 +60,10 @@ async function main (): Promise<void> {
   })
 
   await app.listen({ host: config.host, port: config.port })
+  if (config.sync.schedulerEnabled) {
+    app.scheduler.start()
+    logger.info({ cron: config.sync.cron, owner: app.scheduler.owner }, 'sync scheduler started')
+  }
 }
 
 main().catch((error: unknown) => {

@@ -133,13 +133,17 @@ export interface PublishingApi<C> {
 /** one applicant's response to a posting, mapped to our shape; `raw` keeps everything the board sent */
 export interface BoardApplication {
   externalId: string
+  /** ISO 8601 with a zone */
   appliedAt: string | null
+  /** ISO 8601: when the board last changed the response (appliedAt where it does not say) */
+  updatedAt: string | null
   firstName: string | null
   lastName: string | null
   middleName: string | null
   emails: string[]
   phones: string[]
   photoUrl: string | null
+  /** YYYY-MM-DD */
   birthDate: string | null
   resumeText: string | null
   resumeUrl: string | null
@@ -151,12 +155,28 @@ export interface BoardApplication {
 
 export interface ResponsePage {
   items: BoardApplication[]
-  /** responses the board's rules say not to transfer, by reason */
+  /** responses the board's rules say not to transfer, counted by reason (e.g. Work.ua `blacklisted`) */
   skipped: Record<string, number>
-  /** where the next run (or the next page) resumes; stored with the page in one transaction */
+  /**
+   * Where to resume once this page is stored (it is stored in the same transaction as the page).
+   * The last page's cursor is where the next scheduled run starts: the adapter applies any
+   * look-back overlap there. Opaque to the service; null = from the beginning.
+   */
   cursor: string | null
 }
 
+/**
+ * Pulling applicants. The service stores each page with its cursor in one transaction, so a run
+ * killed between pages resumes after the last stored page, and upserts keyed by `externalId` make a
+ * re-fetched item harmless. Rules for adapters:
+ * - yield at least one page per run (an empty one is fine), so the final cursor is stored;
+ * - `externalId` is the board's id of the response (stable across runs);
+ * - phones and emails as the board gives them (the service normalises them);
+ * - keep everything the board sent about the candidate in `raw`;
+ * - filtering rules of the board (BOARDS.md) are applied here and counted in `skipped`;
+ * - a paid-quota refusal (hh resume views) is BoardError 'quota'; a 429 that outlasts the client's
+ *   patience is 'rate_limited'; both end the run, which the next tick retries from the cursor.
+ */
 export interface ResponsesApi<C> {
   pageThroughResponses (session: AccountSession<C>, account: BoardAccount, postingId: string, cursor: string | null): AsyncIterable<ResponsePage>
 }
@@ -169,10 +189,10 @@ export interface OutcomesApi<C> {
 }
 
 /**
- * What every board implements today: its account and its publishing. Grows into ResponsesApi and
- * OutcomesApi with the sync and delivery issues.
+ * What every board implements today: its account, its publishing and its applicants. Grows into
+ * OutcomesApi with the delivery issue.
  */
-export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C>
+export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C>
 
 /** what an adapter factory is given */
 export interface BoardDeps {

@@ -17,6 +17,9 @@ export interface DbHandle {
 // timestamptz and friends come back as Date already; int8 (counts, sums) as numbers, since
 // every count we return fits comfortably in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
+// a date is a calendar day, not an instant: keep 'YYYY-MM-DD' instead of a Date at local midnight
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value)
+const PGLITE_PARSERS = { 20: (value: string) => Number(value), 1082: (value: string) => value }
 
 export function createPostgresDb (connectionString: string, poolMax: number): DbHandle {
   const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 5_000 })
@@ -32,11 +35,11 @@ export async function createEmbeddedDb (dataDir: string | undefined): Promise<Db
   const { PGliteDialect } = await import('kysely-pglite-dialect')
   let pglite
   if (dataDir === undefined) {
-    pglite = new PGlite()
+    pglite = new PGlite({ parsers: PGLITE_PARSERS })
   } else {
     const dir = path.join(dataDir, 'pgdata')
     await mkdir(dir, { recursive: true })
-    pglite = new PGlite(dir)
+    pglite = new PGlite(dir, { parsers: PGLITE_PARSERS })
   }
   await pglite.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })

@@ -107,6 +107,14 @@ export interface PublicationTable {
   action_started_at: Timestamp | null
   first_published_at: Timestamp | null
   application_count: ColumnType<number, number | undefined, number>
+  sync_interval_minutes: number | null
+  next_sync_at: Timestamp | null
+  next_sync_trigger: 'activation' | 'schedule' | 'manual' | null
+  sync_cursor: string | null
+  lease_owner: string | null
+  lease_expires_at: Timestamp | null
+  last_synced_at: Timestamp | null
+  last_manual_sync_at: Timestamp | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
@@ -125,7 +133,82 @@ export interface PublicationTransitionTable {
   created_at: CreatedAt
 }
 
+type TextArray = ColumnType<string[], string[] | undefined, string[]>
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>
+
+export interface CandidateTable {
+  id: Generated<string>
+  tenant_id: string
+  first_name: string | null
+  last_name: string | null
+  middle_name: string | null
+  emails: TextArray
+  phones: TextArray
+  photo_url: string | null
+  birth_date: DateOnly
+  skills: TextArray
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface CandidateIdentityTable {
+  tenant_id: string
+  kind: 'email' | 'phone'
+  value: string
+  candidate_id: string
+}
+
+export interface ApplicationTable {
+  id: Generated<string>
+  tenant_id: string
+  candidate_id: string
+  publication_id: string
+  job_id: string
+  board: string
+  external_id: string
+  applied_at: Timestamp | null
+  board_updated_at: Timestamp | null
+  first_name: string | null
+  last_name: string | null
+  middle_name: string | null
+  emails: TextArray
+  phones: TextArray
+  photo_url: string | null
+  birth_date: DateOnly
+  resume_text: string | null
+  resume_url: string | null
+  cover_letter: string | null
+  skills: TextArray
+  url: string | null
+  raw: ColumnType<unknown, string, string>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface SyncRunTable {
+  id: Generated<string>
+  tenant_id: string
+  publication_id: string
+  trigger: 'activation' | 'schedule' | 'manual'
+  status: 'running' | 'succeeded' | 'failed'
+  owner: string
+  started_at: CreatedAt
+  finished_at: Timestamp | null
+  pages: ColumnType<number, number | undefined, number>
+  fetched: ColumnType<number, number | undefined, number>
+  created: ColumnType<number, number | undefined, number>
+  updated: ColumnType<number, number | undefined, number>
+  skipped: ColumnType<Record<string, number>, string | undefined, string>
+  cursor_start: string | null
+  cursor_end: string | null
+  error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
+}
+
 export interface Database {
+  candidates: CandidateTable
+  candidate_identities: CandidateIdentityTable
+  applications: ApplicationTable
+  sync_runs: SyncRunTable
   jobs: JobTable
   publications: PublicationTable
   publication_transitions: PublicationTransitionTable
@@ -149,3 +232,6 @@ export type Publication = Selectable<PublicationTable>
 export type NewPublication = Insertable<PublicationTable>
 export type PublicationUpdate = Updateable<PublicationTable>
 export type PublicationTransition = Selectable<PublicationTransitionTable>
+export type Candidate = Selectable<CandidateTable>
+export type Application = Selectable<ApplicationTable>
+export type SyncRun = Selectable<SyncRunTable>

@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { loggerOptions } from '../../src/logging.js'
 import { createSecretBox } from '../../src/crypto/secrets.js'
+import type { BoardRegistry } from '../../src/boards/registry.js'
 import tap from 'tap'
 import { createTestDb, type TestDb } from './db.js'
 
@@ -47,17 +48,19 @@ let appCount = 0
 
 export interface BuildOptions {
   env?: Record<string, string>
+  /** board adapters to use instead of the real registry */
+  boards?: BoardRegistry
   /** a database of its own, for tests that break it */
   ownDb?: boolean
 }
 
-export async function build (t: Teardown, { env = {}, ownDb = false }: BuildOptions = {}): Promise<TestApp> {
+export async function build (t: Teardown, { env = {}, ownDb = false, boards }: BuildOptions = {}): Promise<TestApp> {
   const dbHandle = ownDb ? await createTestDb() : await testFileDb()
   const config = loadConfig({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, ...env })
   const logs: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })
   const logger = pino(loggerOptions(config.logLevel), stream)
-  const app = await buildApp({ config, db: dbHandle.db, secrets: createSecretBox(SECRETS_KEY), logger })
+  const app = await buildApp({ config, db: dbHandle.db, secrets: createSecretBox(SECRETS_KEY), logger, boards })
   await app.ready()
   t.teardown(async () => {
     await app.close()

@@ -2,17 +2,19 @@
 // account and recruiters behind it, and its jobs. Djinni's employer API is private (BOARDS.md), so
 // every call follows the ASSUMED CONTRACT of BOARDS.md and test/fakes/djinni.ts; the key header,
 // the pages and the error mapping live in client.ts, the publication fields in fields.ts, creating,
-// editing, archiving and reading jobs in publishing.ts.
+// editing, archiving and reading jobs in publishing.ts, the candidates who applied in responses.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createDjinniClient, DjinniInstall, parsePayload, type DjinniCredentials } from './client.js'
 import { djinniFields, djinniPublicationTypes } from './fields.js'
 import { createDjinniPublishing } from './publishing.js'
+import { createDjinniResponses } from './responses.js'
 
 export { DjinniInstall, DjinniCredentials, NO_API_ACCESS_DETAIL } from './client.js'
 export { djinniFields, djinniPublicationTypes, DJINNI_BODY_KEYS, type DjinniFields } from './fields.js'
 export { djinniPostingIdFrom } from './publishing.js'
+export { DJINNI_LOOK_BACK_MS, splitDjinniName } from './responses.js'
 
 const Id = Type.Union([Type.Integer(), Type.String({ minLength: 1 })])
 const MaybeText = Type.Optional(Type.Union([Type.String(), Type.Null()]))
@@ -38,9 +40,10 @@ const textOrNull = (value: string | null | undefined): string | null => {
   return text === '' ? null : text
 }
 
-export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCredentials, DjinniInstall> & PublishingApi<DjinniCredentials> {
+export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCredentials, DjinniInstall> & PublishingApi<DjinniCredentials> & ResponsesApi<DjinniCredentials> {
   const client = createDjinniClient(deps)
   const publishing = createDjinniPublishing(client)
+  const responses = createDjinniResponses(client)
 
   async function readMe (session: AccountSession<DjinniCredentials>) {
     const res = await client.call(session, { method: 'GET', path: '/me/' })
@@ -58,6 +61,7 @@ export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCreden
     publicationFields: djinniFields,
     publicationTypes: djinniPublicationTypes,
     ...publishing,
+    ...responses,
 
     /** an API key needs no exchange: stored as given, without the blanks a copy and paste brings */
     async connect (input) {

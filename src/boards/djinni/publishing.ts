@@ -68,14 +68,16 @@ export function djinniPostingIdFrom (urlOrId: string): string | null {
   return JOB_PATH.exec(url.pathname)?.[1] ?? null
 }
 
+/** the job's path; an id Djinni could never have given (ours are its integer ids) is no job of this account */
+export function djinniJobPath (externalId: string): string {
+  if (!BARE_ID.test(externalId)) throw new BoardError({ board: 'djinni', kind: 'not_found', detail: `"${externalId.slice(0, 40)}" is not a Djinni job id` })
+  return `/jobs/${externalId}/`
+}
+
 type DjinniPublishing = Omit<PublishingApi<DjinniCredentials>, 'publicationFields' | 'publicationTypes'>
 
 export function createDjinniPublishing (client: DjinniClient): DjinniPublishing {
-  /** the job's path; an id Djinni could never have given (ours are its integer ids) is no job of this account */
-  const jobPath = (externalId: string): string => {
-    if (!BARE_ID.test(externalId)) throw new BoardError({ board: 'djinni', kind: 'not_found', detail: `"${externalId.slice(0, 40)}" is not a Djinni job id` })
-    return `/jobs/${externalId}/`
-  }
+  const jobPath = djinniJobPath
 
   return {
     /** Djinni has no paid publications (BOARDS.md): nothing to count, nothing to ask */

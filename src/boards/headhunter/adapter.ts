@@ -1,17 +1,19 @@
 // The HeadHunter board (api.hh.ru): OAuth2 install, the employer account behind the token and
-// its managers (our recruiters), and publishing vacancies. Board facts from shared/BOARDS.md and hh's
-// OpenAPI spec (shared/boards/headhunter-openapi.yaml); HTTP specifics in client.ts, OAuth in
-// oauth.ts, vacancies in publishing.ts.
+// its managers (our recruiters), publishing vacancies, and pulling their responses. Board facts
+// from shared/BOARDS.md and hh's OpenAPI spec (shared/boards/headhunter-openapi.yaml); HTTP
+// specifics in client.ts, OAuth in oauth.ts, vacancies in publishing.ts, responses in responses.ts.
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
 import { headHunterFields, headHunterPublicationTypes } from './fields.js'
 import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
 import { createHeadHunterPublishing } from './publishing.js'
+import { createHeadHunterResponses, type HeadHunterResponsesOptions } from './responses.js'
 
 export { HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
 export { headHunterFields, headHunterPublicationTypes } from './fields.js'
+export type { HeadHunterResponsesOptions } from './responses.js'
 
 type Session = AccountSession<HeadHunterCredentials>
 
@@ -130,8 +132,8 @@ async function listManagers (client: HeadHunterClient, session: Session, me: Hea
   return recruiters
 }
 
-/** the adapter (account and publishing parts) plus what only HeadHunter has; assignable to BoardAdapter */
-export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials> {
+/** the adapter (account, publishing and responses parts) plus what only HeadHunter has; assignable to BoardAdapter */
+export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials>, ResponsesApi<HeadHunterCredentials> {
   authorizeUrl: (options: { state: string, redirectUri?: string }) => string
   /** whether HH_CLIENT_ID, HH_CLIENT_SECRET and HH_REDIRECT_URI are set */
   isConfigured: () => boolean
@@ -139,10 +141,11 @@ export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, H
   readMe: (session: Session) => Promise<HeadHunterMe>
 }
 
-export function createHeadHunterAdapter (deps: BoardDeps): HeadHunterAdapter {
+export function createHeadHunterAdapter (deps: BoardDeps, options: { responses?: HeadHunterResponsesOptions } = {}): HeadHunterAdapter {
   const oauth = createHeadHunterOAuth(deps)
   const client = createHeadHunterClient(deps, oauth)
   const publishing = createHeadHunterPublishing({ client, readMe: async session => await readMe(client, session) })
+  const responses = createHeadHunterResponses({ client, apiUrl: deps.config.hhApiUrl, options: options.responses })
 
   return {
     id: board,
@@ -173,6 +176,7 @@ export function createHeadHunterAdapter (deps: BoardDeps): HeadHunterAdapter {
       return await listManagers(client, session, await readMe(client, session))
     },
 
-    ...publishing
+    ...publishing,
+    ...responses
   }
 }

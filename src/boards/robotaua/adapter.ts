@@ -1,16 +1,19 @@
 // The Robota.ua board (employer-api.robota.ua): install with the employer's login and password,
 // and the account behind them. Board facts from shared/BOARDS.md ("partly documented"); the login,
 // the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts,
-// publishing (create, publish, edit, close, state) in publishing.ts.
+// publishing (create, publish, edit, close, state) in publishing.ts, the applicants (candidate
+// sync) in responses.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
 import { robotauaFields, robotauaPublicationTypes } from './fields.js'
 import { createRobotauaPublishing } from './publishing.js'
+import { createRobotauaResponses, type RobotauaResponsesOptions } from './responses.js'
 
 export { RobotauaInstall, RobotauaCredentials } from './client.js'
 export { robotauaFields, robotauaPublicationTypes, type RobotauaFields } from './fields.js'
+export { ROBOTAUA_FOLDERS, type RobotauaResponsesOptions } from './responses.js'
 
 const board = 'robotaua'
 
@@ -22,9 +25,12 @@ const VacancyListPage = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createRobotauaAdapter (deps: BoardDeps): BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> {
+/** `options.responses` tunes the candidate sync (folders, full-sweep interval, clock); the defaults are the board's */
+export function createRobotauaAdapter (deps: BoardDeps, options: { responses?: RobotauaResponsesOptions } = {}):
+BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> {
   const client = createRobotauaClient(deps)
   const publishing = createRobotauaPublishing(client)
+  const responses = createRobotauaResponses(client, deps, options.responses)
 
   return {
     id: board,
@@ -64,6 +70,7 @@ export function createRobotauaAdapter (deps: BoardDeps): BoardAdapter<RobotauaCr
       return []
     },
 
-    ...publishing
+    ...publishing,
+    ...responses
   }
 }

@@ -63,7 +63,7 @@ const ListedVacancy = Type.Object({
 const VACANCY_ID = /^[1-9]\d{0,11}$/
 
 /** the numeric vacancy id of an externalId; anything else cannot be a Robota.ua vacancy */
-function vacancyIdOf (externalId: string): number {
+export function vacancyIdOf (externalId: string): number {
   if (VACANCY_ID.test(externalId)) return Number(externalId)
   throw new BoardError({ board, kind: 'not_found', detail: `"${externalId.slice(0, 40)}" is not a Robota.ua vacancy id` })
 }

@@ -4,7 +4,8 @@
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
 import { BoardError } from '../errors.js'
-import type { BoardAdapter, BoardAccount, PostingRef, PostingStatus, PublishingApi, Recruiter } from '../types.js'
+import type { BoardAdapter, BoardAccount, PostingRef, PostingStatus, Recruiter } from '../types.js'
+import { sandboxResponses } from './responses.js'
 import { sandboxFields, sandboxPublicationTypes } from './fields.js'
 
 export const SandboxInstall = Type.Object({
@@ -17,11 +18,11 @@ export interface SandboxCredentials { accountName: string }
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8)
 
 function postingIdOrThrow (externalId: string): string {
-  if (!/^[ar][0-9a-f]{8}$/.test(externalId)) throw new BoardError({ board: 'sandbox', kind: 'not_found', detail: `no sandbox posting ${externalId}` })
+  if (!/^[ar][0-9a-f]{8}-\d+-\d+$/.test(externalId)) throw new BoardError({ board: 'sandbox', kind: 'not_found', detail: `no sandbox posting ${externalId}` })
   return externalId
 }
 
-export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, SandboxInstall> & PublishingApi<SandboxCredentials> {
+export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, SandboxInstall> {
   return {
     id: 'sandbox',
     name: 'Sandbox',
@@ -49,7 +50,10 @@ export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, Sandbo
     // later process) answers the same: pending review right after publishing, then the decision
     async publish (_session, account, posting): Promise<PostingRef> {
       const moderation = posting.fields.moderation === 'reject' ? 'r' : 'a'
-      const externalId = `${moderation}${shortHash(`${account.externalId}:${posting.title}:${Date.now()}:${Math.random()}`)}`
+      const applicants = typeof posting.fields.applicants === 'number' ? posting.fields.applicants : 10
+      const arrivals = typeof posting.fields.arrivalsPerSync === 'number' ? posting.fields.arrivalsPerSync : 0
+      // the id carries the simulation's settings, so every replica and every later run agree
+      const externalId = `${moderation}${shortHash(`${account.externalId}:${posting.title}:${Date.now()}:${Math.random()}`)}-${applicants}-${arrivals}`
       return { externalId, url: `https://sandbox.jobsync.dev/jobs/${externalId}`, state: 'pending_review' }
     },
 
@@ -70,9 +74,11 @@ export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, Sandbo
     },
 
     postingIdFrom (urlOrId) {
-      const id = /(?:^|\/jobs\/)([ar][0-9a-f]{8})\/?$/.exec(urlOrId.trim())?.[1]
+      const id = /(?:^|\/jobs\/)([ar][0-9a-f]{8}-\d+-\d+)\/?$/.exec(urlOrId.trim())?.[1]
       return id ?? null
     },
+
+    pageThroughResponses: sandboxResponses,
 
     async listRecruiters (_session, account): Promise<Recruiter[]> {
       return [

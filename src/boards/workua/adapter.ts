@@ -1,16 +1,28 @@
 // The Work.ua board (api.work.ua): install with the employer's login and password, sent as HTTP
 // Basic on every call (BOARDS.md: "no official docs found; several third-party clients agree").
 // Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts,
-// publishing (quota, publish, edit, close, state) in publishing.ts.
+// publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
+// to a job, paged by id) in responses.ts.
 import { Type } from 'typebox'
-import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createWorkuaClient, parsePayload, WorkuaInstall, type WorkuaCredentials } from './client.js'
 import { workuaFields, workuaPublicationTypes } from './fields.js'
 import { createWorkuaPublishing } from './publishing.js'
+import { createWorkuaResponses } from './responses.js'
 
 export { WorkuaInstall, WorkuaCredentials } from './client.js'
 export { workuaFields, workuaPublicationTypes, WorkuaPublicationTypeId, WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS, type WorkuaFields } from './fields.js'
 export { WORKUA_PUBLIC_URL } from './publishing.js'
+export { WORKUA_RESPONSES_PAGE_SIZE } from './responses.js'
+export { WORKUA_REQUESTS_PER_SECOND } from './client.js'
+
+/** knobs the registry leaves at their defaults (Work.ua's documented values) */
+export interface WorkuaAdapterOptions {
+  /** responses per page (BOARDS.md: `limit=50`) */
+  responsesPageSize?: number
+  /** requests per second the adapter starts at most (Work.ua allows 50 per IP) */
+  requestsPerSecond?: number
+}
 
 // BOARDS.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
 const JobList = Type.Object({
@@ -20,9 +32,10 @@ const JobList = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createWorkuaAdapter (deps: BoardDeps): BoardAdapter<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> {
-  const client = createWorkuaClient(deps)
+export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOptions = {}): BoardAdapter<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> {
+  const client = createWorkuaClient(deps, { requestsPerSecond: options.requestsPerSecond })
   const publishing = createWorkuaPublishing(client)
+  const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })
 
   return {
     id: 'workua',
@@ -61,6 +74,8 @@ export function createWorkuaAdapter (deps: BoardDeps): BoardAdapter<WorkuaCreden
     update: publishing.update,
     archive: publishing.archive,
     getPosting: publishing.getPosting,
-    postingIdFrom: publishing.postingIdFrom
+    postingIdFrom: publishing.postingIdFrom,
+
+    ...responses
   }
 }

@@ -5,6 +5,7 @@
 // open follows test/fakes/workua.ts and is marked ASSUMPTION.
 import { parseBoardPayload, quoteBoardText } from '../payload.js'
 import { Buffer } from 'node:buffer'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
@@ -18,6 +19,8 @@ const board = 'workua'
 export const WORKUA_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json', 'x-locale': 'uk_UA' }
 // BOARDS.md: "a 429 blocks the IP for one minute"
 export const WORKUA_RATE_LIMIT_BLOCK_MS = 60_000
+// BOARDS.md: "Limit 50 requests/s" per IP; this process keeps below it, with room for a retry
+export const WORKUA_REQUESTS_PER_SECOND = 40
 
 /** what the host sends on install */
 export const WorkuaInstall = Type.Object({
@@ -95,7 +98,12 @@ export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = [
 
 export type WorkuaClient = ReturnType<typeof createWorkuaClient>
 
-export function createWorkuaClient (deps: BoardDeps) {
+export interface WorkuaClientOptions {
+  /** requests per second this client starts at most, across all accounts; default WORKUA_REQUESTS_PER_SECOND */
+  requestsPerSecond?: number
+}
+
+export function createWorkuaClient (deps: BoardDeps, options: WorkuaClientOptions = {}) {
   const { config } = deps
   const http = createBoardHttp({
     board,
@@ -106,8 +114,21 @@ export function createWorkuaClient (deps: BoardDeps) {
     headers: { ...WORKUA_HEADERS }
   })
 
+  // Work.ua counts requests per IP, whichever account sends them, and answers one too many with a
+  // minute's block: requests of this process (every account, every run) start evenly spaced. With
+  // several replicas behind one address the limit is theirs to share (ASSUMPTION: one per address).
+  const spacingMs = 1000 / (options.requestsPerSecond ?? WORKUA_REQUESTS_PER_SECOND)
+  let nextStartAt = 0
+  async function awaitTurn (): Promise<void> {
+    const now = Date.now()
+    const startAt = Math.max(now, nextStartAt)
+    nextStartAt = startAt + spacingMs
+    if (startAt > now) await sleep(startAt - now)
+  }
+
   /** one request with the account's Basic auth; any status but 429 comes back */
   async function send (session: Session, req: WorkuaRequest): Promise<BoardResponse> {
+    await awaitTurn()
     const credentials = session.credentials.current()
     try {
       return await http.send({

@@ -47,7 +47,7 @@ export type WorkuaPublishing = Omit<PublishingApi<WorkuaCredentials>, 'publicati
 const publicUrlOf = (id: string): string => `${WORKUA_PUBLIC_URL}/jobs/${id}/`
 
 /** Work.ua's job ids are positive integers; anything else cannot name a job (and must not reach a path) */
-function jobIdOf (externalId: string): string {
+export function jobIdOf (externalId: string): string {
   if (/^[1-9][0-9]*$/.test(externalId)) return externalId
   throw new BoardError({ board, kind: 'not_found', detail: 'not a Work.ua job id (a positive integer)' })
 }

@@ -285,6 +285,13 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       return (await repo.listRecruiters(db, row.id)).map(toRecruiterView)
     },
 
+    /** a board said the credentials are dead (during a sync): the integration shows it */
+    async markFailed (tenantId: string, id: string, error: BoardError): Promise<void> {
+      await repo.updateIntegration(db, tenantId, id, {
+        status: error.isCredentialProblem ? 'invalid_credentials' : 'error', last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error))
+      })
+    },
+
     /** an account session for other modules (publications, sync) */
     sessionFor (row: Integration): AccountSession<unknown> {
       return session(row.id, storedCredentials(row))

@@ -30,6 +30,8 @@ export interface PublicationServiceDeps {
   integrations: IntegrationService
   jobs: JobService
   log: FastifyBaseLogger
+  /** called after a publication became due for a sync at once (the scheduler's poke) */
+  onDue?: () => void
 }
 
 function toView (p: Publication, hostJobId: string): PublicationView {
@@ -92,7 +94,10 @@ const missingFields = (board: string, errors: FieldError[]) => new AppError({
   errors
 })
 
-export function createPublicationService ({ db, boards, integrations, jobs, log }: PublicationServiceDeps) {
+export function createPublicationService ({ db, boards, integrations, jobs, log, onDue = () => {} }: PublicationServiceDeps) {
+  // becoming published (publish, activate, link) means a sync at once, not at the next interval
+  const syncAtOnce = () => ({ next_sync_at: new Date(), next_sync_trigger: 'activation' as const })
+
   function adapterOf (board: string): BoardAdapter {
     const adapter = boards.get(board as BoardId)
     if (adapter === undefined) throw new Error(`no adapter for board ${board}`)
@@ -125,7 +130,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log 
     changes: Parameters<typeof repo.updatePublication>[2], reason: string | null, boardError: PublicationErrorRecord | null = null
   ): Promise<Publication> {
     const to = transition(event, row.status)
-    const next = await repo.updatePublication(trx, row.id, { ...changes, status: to })
+    const next = await repo.updatePublication(trx, row.id, { ...changes, ...(to === 'published' ? syncAtOnce() : {}), status: to })
     await repo.insertTransition(trx, {
       publicationId: row.id, event, fromStatus: row.status, toStatus: to,
       fromPosting: row.posting_state, toPosting: next.posting_state, reason, actor, boardError
@@ -197,6 +202,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log 
       throw withPublication(outcome.error, next)
     }
     log.info({ publication: id, board: row.board, posting: next.posting_external_id }, 'published')
+    onDue()
     return next
   }
 
@@ -339,12 +345,14 @@ export function createPublicationService ({ db, boards, integrations, jobs, log 
     },
 
     async activate (tenantId: string, id: string, actor: string): Promise<PublicationView> {
-      return await view(await db.transaction().execute(async trx => {
+      const activated = await db.transaction().execute(async trx => {
         const row = await repo.lockPublication(trx, tenantId, id)
         if (row === undefined) throw notFound('publication', id)
         if (row.posting_state === 'archived') throw conflict('the posting is closed on the board; publish a new publication instead', { currentStatus: row.status })
         return await record(trx, row, 'activate', actor, {}, 'candidate sync turned back on')
-      }))
+      })
+      onDue()
+      return await view(activated)
     },
 
     async close (tenantId: string, id: string, actor: string): Promise<PublicationView> {
@@ -383,6 +391,12 @@ export function createPublicationService ({ db, boards, integrations, jobs, log 
       }
     },
 
+    /** the board refused the account during a sync: published → error, recorded as the system's doing */
+    async failFromBoard (tenantId: string, id: string, error: BoardError): Promise<void> {
+      const row = await mustFind(tenantId, id)
+      await applyPostingState(tenantId, id, 'system', row.posting_state, null, null, error)
+    },
+
     async link (tenantId: string, input: LinkPublicationInput, actor: string): Promise<PublicationView> {
       const job = await jobs.mustFind(tenantId, input.hostJobId)
       const integration = await integrationOf(tenantId, input.integrationId)
@@ -409,9 +423,10 @@ export function createPublicationService ({ db, boards, integrations, jobs, log 
           const created = await repo.insertPublication(trx, {
             tenant_id: tenantId, job_id: job.id, integration_id: integration.id, board: integration.board, status: transition('link', null),
             posting_external_id: externalId, posting_url: status.url, posting_state: status.state, posting_reason: status.reason,
-            first_published_at: new Date()
+            first_published_at: new Date(), ...syncAtOnce()
           })
           await repo.insertTransition(trx, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: status.state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })
+          onDue()
           return created
         }), job.host_job_id)
       } catch (error) {

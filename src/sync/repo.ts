@@ -1,0 +1,106 @@
+// The SQL of the sync engine: claiming due publications under a lease, renewing and releasing it,
+// and the sync run records.
+import { sql, type Transaction } from 'kysely'
+import type { Db } from '../db/index.js'
+import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
+
+type Trx = Transaction<Database>
+
+/**
+ * Claims up to `limit` due publications for `owner`: published, due, and not leased (or the lease
+ * expired, i.e. its owner died). SKIP LOCKED lets replicas claim side by side without waiting on
+ * each other or taking the same row.
+ */
+export async function claimDuePublications (db: Db, owner: string, limit: number, leaseMs: number, exclude: string[] = []): Promise<Publication[]> {
+  if (limit <= 0) return []
+  const { rows } = await sql<Publication>`
+    update publications set lease_owner = ${owner}, lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval
+    where id in (
+      select id from publications
+      where status = 'published' and next_sync_at <= now()
+        and (lease_expires_at is null or lease_expires_at < now())
+        ${exclude.length > 0 ? sql`and id <> all(${exclude}::uuid[])` : sql``}
+      order by next_sync_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning *`.execute(db)
+  return rows
+}
+
+/** claims one publication now (a manual sync); undefined when another owner holds it */
+export async function claimPublication (db: Db, tenantId: string, id: string, owner: string, leaseMs: number): Promise<Publication | undefined> {
+  const { rows } = await sql<Publication>`
+    update publications set lease_owner = ${owner}, lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval,
+      last_manual_sync_at = now()
+    where id = ${id} and tenant_id = ${tenantId} and status = 'published'
+      and (lease_expires_at is null or lease_expires_at < now())
+    returning *`.execute(db)
+  return rows[0]
+}
+
+/** extends our lease; false when it is no longer ours (it expired and someone took over) */
+export async function renewLease (trx: Trx | Db, id: string, owner: string, leaseMs: number): Promise<boolean> {
+  const { rows } = await sql`
+    update publications set lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval
+    where id = ${id} and lease_owner = ${owner} and lease_expires_at >= now()
+    returning id`.execute(trx)
+  return rows.length > 0
+}
+
+/** gives the publication back, due again after `nextInMs` */
+export async function releaseLease (db: Db, id: string, owner: string, nextInMs: number, synced: boolean): Promise<void> {
+  await sql`
+    update publications set lease_owner = null, lease_expires_at = null, next_sync_trigger = null,
+      next_sync_at = now() + ${`${nextInMs} milliseconds`}::interval
+      ${synced ? sql`, last_synced_at = now()` : sql``}
+    where id = ${id} and lease_owner = ${owner}`.execute(db)
+}
+
+/** due now: right after publish, activation or link, and on "sync now" */
+export async function makeDueNow (db: Db | Trx, id: string): Promise<void> {
+  await db.updateTable('publications').set({ next_sync_at: new Date(), next_sync_trigger: 'activation' }).where('id', '=', id).execute()
+}
+
+export async function startRun (db: Db, run: { tenantId: string, publicationId: string, trigger: SyncRun['trigger'], owner: string, cursor: string | null }): Promise<SyncRun> {
+  return await db.insertInto('sync_runs').values({
+    tenant_id: run.tenantId, publication_id: run.publicationId, trigger: run.trigger, status: 'running', owner: run.owner, cursor_start: run.cursor
+  }).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function recordPage (trx: Trx, runId: string, page: { fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
+  await sql`
+    update sync_runs set pages = pages + 1, fetched = fetched + ${page.fetched}, created = created + ${page.created},
+      updated = updated + ${page.updated}, cursor_end = ${page.cursor},
+      skipped = (select coalesce(jsonb_object_agg(key, total), '{}'::jsonb) from (
+        select key, sum(value::int) as total from (
+          select * from jsonb_each_text(skipped) union all select * from jsonb_each_text(${JSON.stringify(page.skipped)}::jsonb)
+        ) parts group by key) sums)
+    where id = ${runId}`.execute(trx)
+}
+
+export async function finishRun (db: Db, runId: string, outcome: { error: PublicationErrorRecord | null }): Promise<SyncRun> {
+  return await db.updateTable('sync_runs').set({
+    status: outcome.error === null ? 'succeeded' : 'failed',
+    finished_at: new Date(),
+    error: outcome.error === null ? null : JSON.stringify(outcome.error)
+  }).where('id', '=', runId).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function listRuns (db: Db, publicationId: string, limit: number): Promise<SyncRun[]> {
+  return await db.selectFrom('sync_runs').selectAll().where('publication_id', '=', publicationId)
+    .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+}
+
+export async function runningRun (db: Db, publicationId: string): Promise<SyncRun | undefined> {
+  return await db.selectFrom('sync_runs').selectAll().where('publication_id', '=', publicationId).where('status', '=', 'running')
+    .orderBy('started_at', 'desc').executeTakeFirst()
+}
+
+/** runs left 'running' by a process that died: their lease expired, so they ended */
+export async function closeAbandonedRuns (db: Db, publicationId: string): Promise<void> {
+  await db.updateTable('sync_runs').set({
+    status: 'failed', finished_at: new Date(),
+    error: JSON.stringify({ code: 'JOBSYNC_ERR_SYNC_ABANDONED', title: 'Run abandoned', detail: 'the process running it stopped; the next run resumed from its last stored page', field: null, boardStatus: null })
+  }).where('publication_id', '=', publicationId).where('status', '=', 'running').execute()
+}

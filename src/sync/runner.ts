@@ -1,0 +1,127 @@
+// One sync run of one publication: page through the board's responses from the stored cursor and
+// store each page, with the cursor it reached, in one transaction. A run killed between pages
+// resumes after the last stored page; a page stored twice changes nothing (upserts by response id).
+import type { FastifyBaseLogger } from 'fastify'
+import { sql, type Transaction } from 'kysely'
+import type { Db } from '../db/index.js'
+import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { BoardError } from '../boards/errors.js'
+import type { BoardRegistry } from '../boards/registry.js'
+import type { BoardApplication, BoardId } from '../boards/types.js'
+import type { Config } from '../config.js'
+import * as candidates from '../modules/candidates/repo.js'
+import * as integrationRepo from '../modules/integrations/repo.js'
+import type { IntegrationService } from '../modules/integrations/service.js'
+import type { PublicationService } from '../modules/publications/service.js'
+import { identitiesOf, identityKey, matchCandidate, normalizeApplication } from './dedupe.js'
+import * as repo from './repo.js'
+
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError'
+  constructor () { super('the lease on the publication expired and another owner took it over') }
+}
+
+export interface PageCounts { created: number, updated: number, unchanged: number }
+
+/** stores one page of applications: candidates matched or made, applications upserted */
+export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[]): Promise<PageCounts> {
+  const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
+  if (items.length === 0) return counts
+  await candidates.lockTenantCandidates(trx, ctx.tenantId)
+  const normalized = items.map(normalizeApplication)
+  const existing = await candidates.existingApplications(trx, ctx.publicationId, normalized.map(i => i.externalId))
+  const known = await candidates.knownIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
+  for (const item of normalized) {
+    let candidateId = matchCandidate(item, existing.get(item.externalId)?.candidateId, known)
+    if (candidateId === undefined) {
+      candidateId = await candidates.insertCandidate(trx, ctx.tenantId, item)
+    } else {
+      await candidates.enrichCandidate(trx, candidateId, item)
+    }
+    const identities = identitiesOf(item).filter(i => !known.has(identityKey(i)))
+    await candidates.claimIdentities(trx, ctx.tenantId, candidateId, identities)
+    for (const identity of identities) known.set(identityKey(identity), candidateId)
+    existing.set(item.externalId, { id: '', candidateId })
+    counts[await candidates.upsertApplication(trx, ctx, candidateId, item)]++
+  }
+  return counts
+}
+
+function errorRecord (error: unknown): PublicationErrorRecord {
+  if (error instanceof AppError) {
+    return { code: error.code, title: error.title, detail: error.message, field: null, boardStatus: error instanceof BoardError ? (error.boardStatus ?? null) : null }
+  }
+  return { code: 'JOBSYNC_ERR_SYNC', title: 'Sync failed', detail: error instanceof Error ? error.message : String(error), field: null, boardStatus: null }
+}
+
+export interface SyncRunnerDeps {
+  db: Db
+  boards: BoardRegistry
+  integrations: IntegrationService
+  publications: PublicationService
+  config: Config['sync']
+  log: FastifyBaseLogger
+}
+
+export function createSyncRunner ({ db, boards, integrations, publications, config, log }: SyncRunnerDeps) {
+  const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board as BoardId)?.syncIntervalMinutes ?? 60) * 60_000
+
+  return {
+    /** runs the sync of a publication this owner has leased; never throws (the run records the error) */
+    async run (publication: Publication, trigger: SyncRun['trigger'], owner: string): Promise<SyncRun> {
+      const runLog = log.child({ publication: publication.id, board: publication.board, trigger })
+      await repo.closeAbandonedRuns(db, publication.id)
+      const run = await repo.startRun(db, { tenantId: publication.tenant_id, publicationId: publication.id, trigger, owner, cursor: publication.sync_cursor })
+      let failure: unknown = null
+      try {
+        const adapter = boards.get(publication.board as BoardId)
+        const integration = await integrationRepo.findIntegration(db, publication.tenant_id, publication.integration_id)
+        if (adapter === undefined || integration === undefined || publication.posting_external_id === null) {
+          throw new Error('the publication has no board posting or integration to sync from')
+        }
+        const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
+        const ctx = { tenantId: publication.tenant_id, publicationId: publication.id, jobId: publication.job_id, board: publication.board }
+        const pages = adapter.pageThroughResponses(integrations.sessionFor(integration), account, publication.posting_external_id, publication.sync_cursor)
+        for await (const page of pages) {
+          await db.transaction().execute(async trx => {
+            if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
+            const counts = await storePage(trx, ctx, page.items)
+            await trx.updateTable('publications')
+              .set({ sync_cursor: page.cursor, application_count: sql<number>`application_count + ${counts.created}` })
+              .where('id', '=', publication.id).execute()
+            await repo.recordPage(trx, run.id, { fetched: page.items.length, created: counts.created, updated: counts.updated, skipped: page.skipped, cursor: page.cursor })
+          })
+        }
+      } catch (error) {
+        failure = error
+      }
+
+      if (failure instanceof LeaseLostError) {
+        runLog.warn('sync run stopped: lease lost to another owner')
+        return await repo.finishRun(db, run.id, { error: errorRecord(new AppError({ code: 'JOBSYNC_ERR_LEASE_LOST', status: 409, title: 'Lease lost', detail: failure.message })) })
+      }
+      if (failure === null) {
+        await repo.releaseLease(db, publication.id, owner, intervalMs(publication), true)
+        const finished = await repo.finishRun(db, run.id, { error: null })
+        runLog.info({ run: run.id, pages: finished.pages, fetched: finished.fetched, created: finished.created, updated: finished.updated }, 'sync run done')
+        return finished
+      }
+
+      const record = errorRecord(failure)
+      if (failure instanceof BoardError && failure.isCredentialProblem) {
+        // dead credentials: the integration says so and the publication leaves the schedule until fixed
+        await integrations.markFailed(publication.tenant_id, publication.integration_id, failure)
+        await publications.failFromBoard(publication.tenant_id, publication.id, failure)
+      }
+      const retryIn = failure instanceof BoardError && (failure.kind === 'quota' || failure.isCredentialProblem) ? intervalMs(publication) : config.retryMs
+      await repo.releaseLease(db, publication.id, owner, retryIn, false)
+      const finished = await repo.finishRun(db, run.id, { error: record })
+      if (failure instanceof BoardError) runLog.warn({ run: run.id, kind: failure.kind, code: record.code }, 'sync run failed')
+      else runLog.error({ run: run.id, err: failure }, 'sync run failed')
+      return finished
+    }
+  }
+}
+
+export type SyncRunner = ReturnType<typeof createSyncRunner>

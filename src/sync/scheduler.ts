@@ -1,0 +1,126 @@
+// The scheduler: a named node-cron job that claims due publications (any number of replicas on one
+// Postgres share the work through leases and SKIP LOCKED) and runs them within this process's
+// limits: SYNC_CONCURRENCY runs at once, SYNC_CONCURRENCY_PER_ACCOUNT per board account. A tick
+// logs its error and goes on; stop() waits for the runs under way.
+import cron, { type ScheduledTask } from 'node-cron'
+import type { FastifyBaseLogger } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { Db } from '../db/index.js'
+import type { Publication } from '../db/schema.js'
+import type { Config } from '../config.js'
+import { conflict, AppError } from '../errors.js'
+import type { SyncRunner } from './runner.js'
+import * as repo from './repo.js'
+
+export interface SchedulerDeps {
+  db: Db
+  runner: SyncRunner
+  config: Config['sync']
+  log: FastifyBaseLogger
+  /** who holds leases taken by this scheduler; unique per process by default */
+  owner?: string
+}
+
+export function createScheduler ({ db, runner, config, log, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: SchedulerDeps) {
+  let task: ScheduledTask | undefined
+  let stopped = false
+  let ticking: Promise<void> | undefined
+  let again = false
+  const running = new Map<string, Promise<unknown>>()
+  const perAccount = new Map<string, number>()
+
+  function launch (publication: Publication, trigger: 'activation' | 'schedule' | 'manual'): void {
+    perAccount.set(publication.integration_id, (perAccount.get(publication.integration_id) ?? 0) + 1)
+    const done = runner.run(publication, trigger, owner)
+      .catch((error: unknown) => { log.error({ err: error, publication: publication.id }, 'sync run crashed') })
+      .finally(() => {
+        running.delete(publication.id)
+        const left = (perAccount.get(publication.integration_id) ?? 1) - 1
+        if (left <= 0) perAccount.delete(publication.integration_id)
+        else perAccount.set(publication.integration_id, left)
+        // a slot is free: more may be due
+        scheduler.poke()
+      })
+    running.set(publication.id, done)
+  }
+
+  async function claimAndLaunch (): Promise<void> {
+    const free = Math.min(config.concurrency - running.size, config.batchSize)
+    if (free <= 0) return
+    const claimed = await repo.claimDuePublications(db, owner, free, config.leaseMs, [...running.keys()])
+    for (const publication of claimed) {
+      if ((perAccount.get(publication.integration_id) ?? 0) >= config.concurrencyPerAccount) {
+        // the account is busy here: give it back, still due, for the next tick (or another replica)
+        await repo.releaseLease(db, publication.id, owner, 0, false)
+        continue
+      }
+      launch(publication, publication.next_sync_trigger === 'activation' ? 'activation' : 'schedule')
+    }
+  }
+
+  const scheduler = {
+    owner,
+
+    /** one claim round; concurrent calls share the round under way */
+    async tick (): Promise<void> {
+      if (stopped) return
+      if (ticking !== undefined) { again = true; return await ticking }
+      ticking = (async () => {
+        do {
+          again = false
+          try {
+            await claimAndLaunch()
+          } catch (error) {
+            // a failed tick (database down) must not stop the scheduler: the next tick tries again
+            log.error({ err: error }, 'scheduler tick failed')
+          }
+        } while (again && !stopped)
+      })().finally(() => { ticking = undefined })
+      return await ticking
+    },
+
+    /**
+     * Something became due now (publish, activation, link): tick without waiting for cron. Only a
+     * started scheduler does; a process that runs none leaves it to the replicas that do.
+     */
+    poke (): void {
+      if (task !== undefined && !stopped) setImmediate(() => { void scheduler.tick() })
+    },
+
+    /** "sync now" for one publication: claimed at once, run in the background */
+    async runNow (tenantId: string, publication: Publication): Promise<void> {
+      const last = publication.last_manual_sync_at?.getTime()
+      if (last !== undefined && Date.now() - last < config.manualMinIntervalMs) {
+        const waitS = Math.ceil((config.manualMinIntervalMs - (Date.now() - last)) / 1000)
+        throw new AppError({ code: 'JOBSYNC_ERR_RATE_LIMITED', status: 429, title: 'Too many sync requests', detail: `a sync was asked for ${Math.floor((Date.now() - last) / 1000)} s ago; ask again in ${waitS} s`, extensions: { retryAfterSeconds: waitS } })
+      }
+      const claimed = await repo.claimPublication(db, tenantId, publication.id, owner, config.leaseMs)
+      if (claimed === undefined) throw conflict('a sync of this publication is running; see its sync runs', { currentStatus: publication.status })
+      launch(claimed, 'manual')
+    },
+
+    /** runs under way in this process, for tests and shutdown */
+    async idle (): Promise<void> {
+      while (running.size > 0 || ticking !== undefined) {
+        await Promise.allSettled([...running.values(), ticking])
+      }
+    },
+
+    start (): void {
+      if (task !== undefined) return
+      task = cron.schedule(config.cron, () => { void scheduler.tick() }, { name: 'candidate-sync', noOverlap: true })
+      scheduler.poke()
+    },
+
+    async stop (): Promise<void> {
+      stopped = true
+      await task?.stop()
+      task = undefined
+      await scheduler.idle()
+    }
+  }
+  return scheduler
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>

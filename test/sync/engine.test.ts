@@ -186,3 +186,18 @@ t.test('inactive publications are not synced; activation syncs at once', async t
   await settle(app)
   t.match((await call('GET', `/v1/publications/${pub.id}/sync-runs`)).json().items, [{ trigger: 'activation', created: 2 }])
 })
+
+t.test("the board's interval unless the publication overrides it; the next run follows it", async t => {
+  const app = await build(t)
+  const call = await tenantCaller(app)
+  const pub = await publishSandbox(call, 'interval', { applicants: 1 })
+  t.equal((await call('GET', `/v1/publications/${pub.id}`)).json().syncIntervalMinutes, 60, "the sandbox's default")
+  const edited = await call('PATCH', `/v1/publications/${pub.id}`, { syncIntervalMinutes: 15 })
+  t.equal(edited.statusCode, 200, edited.body)
+  t.equal(edited.json().syncIntervalMinutes, 15)
+  await settle(app)
+  const after = (await call('GET', `/v1/publications/${pub.id}`)).json()
+  const inMinutes = (Date.parse(after.nextSyncAt) - Date.parse(after.lastSyncedAt)) / 60_000
+  t.ok(Math.abs(inMinutes - 15) < 0.1, `next sync ${inMinutes.toFixed(2)} min after the last`)
+  t.equal((await call('PATCH', `/v1/publications/${pub.id}`, { syncIntervalMinutes: 1 })).statusCode, 400, 'not more often than every 5 minutes')
+})

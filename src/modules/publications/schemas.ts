@@ -39,6 +39,9 @@ export const PublicationSchema = Type.Object({
   publicationType: Type.Union([Type.String(), Type.Null()]),
   error: Type.Union([PublicationErrorSchema, Type.Null()]),
   applicationCount: Type.Integer(),
+  syncIntervalMinutes: Type.Integer({ description: "minutes between candidate syncs: the board's default (Djinni 30, others 60) unless overridden" }),
+  nextSyncAt: Type.Union([Timestamp(), Type.Null()], { description: 'when the next scheduled sync is due (published only)' }),
+  lastSyncedAt: Type.Union([Timestamp(), Type.Null()]),
   firstPublishedAt: Type.Union([Timestamp(), Type.Null()]),
   createdAt: Timestamp(),
   updatedAt: Timestamp()
@@ -54,7 +57,8 @@ export const CreatePublicationBody = Type.Object({
   publicationType: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "one of the board's publicationTypes; needed to publish" })),
   title: Override('title', 300),
   description: Override('description (HTML)', 100_000),
-  publish: Type.Boolean({ default: false, description: 'true: publish on the board now; false: keep as a draft' })
+  publish: Type.Boolean({ default: false, description: 'true: publish on the board now; false: keep as a draft' }),
+  syncIntervalMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10080, description: "override the board's sync interval" }))
 }, { additionalProperties: false })
 export type CreatePublicationInput = Static<typeof CreatePublicationBody>
 
@@ -63,7 +67,8 @@ export const UpdatePublicationBody = Type.Object({
   fields: Type.Optional(Fields),
   publicationType: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
   title: Override('title', 300),
-  description: Override('description (HTML)', 100_000)
+  description: Override('description (HTML)', 100_000),
+  syncIntervalMinutes: Type.Optional(Type.Union([Type.Integer({ minimum: 5, maximum: 10080 }), Type.Null()], { description: "override the board's sync interval (null = the board's)" }))
 }, { additionalProperties: false, minProperties: 1 })
 export type UpdatePublicationInput = Static<typeof UpdatePublicationBody>
 

@@ -34,7 +34,7 @@ export interface PublicationServiceDeps {
   onDue?: () => void
 }
 
-function toView (p: Publication, hostJobId: string): PublicationView {
+function toView (p: Publication, hostJobId: string, boardInterval: number): PublicationView {
   return {
     id: p.id,
     jobId: p.job_id,
@@ -49,6 +49,9 @@ function toView (p: Publication, hostJobId: string): PublicationView {
     publicationType: p.publication_type,
     error: p.error === null ? null : { ...p.error, field: p.error.field ?? null, boardStatus: p.error.boardStatus ?? null },
     applicationCount: p.application_count,
+    syncIntervalMinutes: p.sync_interval_minutes ?? boardInterval,
+    nextSyncAt: p.status === 'published' ? (p.next_sync_at?.toISOString() ?? null) : null,
+    lastSyncedAt: p.last_synced_at?.toISOString() ?? null,
     firstPublishedAt: p.first_published_at?.toISOString() ?? null,
     createdAt: p.created_at.toISOString(),
     updatedAt: p.updated_at.toISOString()
@@ -114,8 +117,10 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
     externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email
   })
 
+  const intervalOf = (board: string) => boards.get(board as BoardId)?.syncIntervalMinutes ?? 60
+
   async function view (p: Publication): Promise<PublicationView> {
-    return toView(p, await repo.hostJobIdOf(db, p.job_id))
+    return toView(p, await repo.hostJobIdOf(db, p.job_id), intervalOf(p.board))
   }
 
   async function mustFind (tenantId: string, id: string): Promise<Publication> {
@@ -276,13 +281,14 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
       const row = await db.transaction().execute(async trx => {
         const created = await repo.insertPublication(trx, {
           tenant_id: tenantId, job_id: job.id, integration_id: integration.id, board: integration.board, status: transition('create', null),
-          fields: JSON.stringify(fields), publication_type: input.publicationType ?? null, title: input.title ?? null, description: input.description ?? null
+          fields: JSON.stringify(fields), publication_type: input.publicationType ?? null, title: input.title ?? null, description: input.description ?? null,
+          sync_interval_minutes: input.syncIntervalMinutes ?? null
         })
         await repo.insertTransition(trx, { publicationId: created.id, event: 'create', fromStatus: null, toStatus: 'draft', fromPosting: null, toPosting: 'none', reason: 'created', actor })
         return created
       })
-      if (!input.publish) return toView(row, job.host_job_id)
-      return toView(await publish(tenantId, row.id, actor), job.host_job_id)
+      if (!input.publish) return toView(row, job.host_job_id, adapter.syncIntervalMinutes)
+      return toView(await publish(tenantId, row.id, actor), job.host_job_id, adapter.syncIntervalMinutes)
     },
 
     async publish (tenantId: string, id: string, actor: string, publicationType?: string): Promise<PublicationView> {
@@ -308,10 +314,12 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.publicationType !== undefined ? { publication_type: input.publicationType } : {}),
-        ...(input.integrationId !== undefined ? { integration_id: input.integrationId } : {})
+        ...(input.integrationId !== undefined ? { integration_id: input.integrationId } : {}),
+        ...(input.syncIntervalMinutes !== undefined ? { sync_interval_minutes: input.syncIntervalMinutes } : {})
       }
 
-      if (!onBoard) {
+      const touchesBoard = input.fields !== undefined || input.title !== undefined || input.description !== undefined || input.publicationType !== undefined
+      if (!onBoard || !touchesBoard) {
         return await view(await db.transaction().execute(async trx => {
           const row = await repo.lockPublication(trx, tenantId, id)
           if (row === undefined) throw notFound('publication', id)
@@ -428,7 +436,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
           await repo.insertTransition(trx, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: status.state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })
           onDue()
           return created
-        }), job.host_job_id)
+        }), job.host_job_id, adapter.syncIntervalMinutes)
       } catch (error) {
         if ((error as { code?: string }).code === '23505') throw conflict(`${adapter.name} posting ${externalId} is linked already`)
         throw error
@@ -451,7 +459,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
       const page = rows.slice(0, query.limit)
       const last = page[page.length - 1]
       return {
-        items: page.map(r => toView(r, r.host_job_id)),
+        items: page.map(r => toView(r, r.host_job_id, intervalOf(r.board))),
         nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor([last.created_at.toISOString(), last.id]) : null
       }
     },

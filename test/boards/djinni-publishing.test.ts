@@ -10,6 +10,7 @@ import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from
 import { createDjinniAdapter, type DjinniCredentials, type DjinniFields } from '../../src/boards/djinni/adapter.js'
 import { startDjinniFake } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { boardFailure } from '../helpers/board-errors.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -21,14 +22,7 @@ const secrets = new Set<string>()
 let keys = 0
 const secretKey = (): string => { const key = `djk-SECRET-${++keys}-${Math.random().toString(36).slice(2, 10)}`; secrets.add(key); return key }
 
-/** the BoardError a call fails with, checked to show no key in its message or its JSON */
-async function failure (t: Test, promise: Promise<unknown>): Promise<BoardError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
-  t.type(error, BoardError, 'fails with a BoardError')
-  const shown = `${String(error)}\n${(error as Error | null)?.message ?? ''}\n${JSON.stringify(error)}`
-  t.notOk([...secrets].some(secret => shown.includes(secret)), 'no key in the error')
-  return error as BoardError
-}
+const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> => await boardFailure(t, promise, secrets)
 
 async function setup (t: Teardown) {
   const fake = await startDjinniFake()

@@ -12,6 +12,7 @@ import { createDjinniAdapter, DJINNI_BODY_KEYS, djinniFields, type DjinniCredent
 import { createDjinniClient } from '../../src/boards/djinni/client.js'
 import { startDjinniFake, type DjinniAccountSeed, type DjinniFakeOptions } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { boardFailure } from '../helpers/board-errors.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -23,14 +24,7 @@ const secrets = new Set<string>()
 let keys = 0
 const secretKey = (): string => { const key = `djk-SECRET-${++keys}-${Math.random().toString(36).slice(2, 10)}`; secrets.add(key); return key }
 
-/** the BoardError a call fails with, checked to show no key in its message or its JSON */
-async function failure (t: Test, promise: Promise<unknown>): Promise<BoardError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
-  t.type(error, BoardError, 'fails with a BoardError')
-  const shown = `${String(error)}\n${(error as Error | null)?.message ?? ''}\n${JSON.stringify(error)}`
-  t.notOk([...secrets].some(secret => shown.includes(secret)), 'no key in the error')
-  return error as BoardError
-}
+const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> => await boardFailure(t, promise, secrets)
 
 async function setup (t: Teardown, fakeOptions: DjinniFakeOptions = {}) {
   const fake = await startDjinniFake(fakeOptions)

@@ -10,6 +10,7 @@ import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from
 import { createWorkuaAdapter, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
 import { startWorkuaFake, type WorkuaFakeOptions } from '../fakes/workua.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { boardFailure } from '../helpers/board-errors.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -21,14 +22,7 @@ const secrets = new Set<string>()
 let passwords = 0
 const secretPassword = (): string => { const password = `wua-PUB-SECRET-${++passwords}-${Math.random().toString(36).slice(2, 10)}`; secrets.add(password); return password }
 
-/** the BoardError a call fails with, checked to show no password in its message or its JSON */
-async function failure (t: Test, promise: Promise<unknown>): Promise<BoardError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
-  t.type(error, BoardError, 'fails with a BoardError')
-  const shown = `${String(error)}\n${(error as Error | null)?.message ?? ''}\n${JSON.stringify(error)}`
-  t.notOk([...secrets].some(secret => shown.includes(secret)), 'no password in the error')
-  return error as BoardError
-}
+const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> => await boardFailure(t, promise, secrets)
 
 const fullFields: WorkuaFields = { regionId: 5, categoryIds: [1, 8], jobtypeIds: [74, 76], experienceId: 2, salary: 30000 }
 const posting = (overrides: Partial<PostingInput> = {}): PostingInput => ({

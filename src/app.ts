@@ -23,6 +23,8 @@ import { jobRoutes } from './modules/jobs/routes.js'
 import { createJobService } from './modules/jobs/service.js'
 import { publicationRoutes } from './modules/publications/routes.js'
 import { createPublicationService } from './modules/publications/service.js'
+import { candidateRoutes, candidateSchemas } from './modules/candidates/routes.js'
+import { createCandidateService } from './modules/candidates/service.js'
 import { syncRoutes } from './modules/sync/routes.js'
 import { createSyncService } from './modules/sync/service.js'
 import { createSyncRunner } from './sync/runner.js'
@@ -72,7 +74,8 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     publications,
     runner,
     scheduler,
-    sync: createSyncService({ db: deps.db, scheduler })
+    sync: createSyncService({ db: deps.db, scheduler }),
+    candidates: createCandidateService({ db: deps.db })
   }
 }
 
@@ -115,6 +118,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { jobs: services.jobs })
   await app.register(publicationRoutes, { publications: services.publications })
   await app.register(syncRoutes, { sync: services.sync })
+  for (const schema of candidateSchemas) app.addSchema(schema)
+  await app.register(candidateRoutes, { candidates: services.candidates })
 
   app.decorate('scheduler', services.scheduler)
   // closing waits for the sync runs under way (a started scheduler's cron stops too)

@@ -1,7 +1,8 @@
 // Candidates, their identities and their applications. Pages of a sync are written here, in the
 // transaction the runner opens for the page.
 import { sql, type Transaction } from 'kysely'
-import type { Database } from '../../db/schema.js'
+import type { Db } from '../../db/index.js'
+import type { Application, Candidate, Database } from '../../db/schema.js'
 import type { Identity, NormalizedApplication } from '../../sync/dedupe.js'
 
 type Trx = Transaction<Database>
@@ -57,7 +58,8 @@ export async function enrichCandidate (trx: Trx, candidateId: string, item: Norm
     emails: sql<string[]>`array(select distinct unnest(emails || ${item.emails}::text[]))`,
     phones: sql<string[]>`array(select distinct unnest(phones || ${item.phones}::text[]))`,
     skills: sql<string[]>`array(select distinct unnest(skills || ${item.skills}::text[]))`,
-    updated_at: new Date()
+    // the database's clock, as the change feed's horizon is (see feedHorizon)
+    updated_at: sql<Date>`now()`
   })).where('id', '=', candidateId).execute()
 }
 
@@ -98,11 +100,78 @@ export async function upsertApplication (trx: Trx, ctx: ApplicationContext, cand
       // a photo link the board made temporary, or a phone the board hid this time, is not lost
       photo_url: eb.fn.coalesce(eb.ref('excluded.photo_url'), eb.ref('applications.photo_url')),
       phones: sql<string[]>`case when cardinality(excluded.phones) = 0 then applications.phones else excluded.phones end`,
-      updated_at: new Date()
+      updated_at: sql<Date>`now()`
     // a re-fetched response the board did not change is no change for the host's feed either
     })).where(sql<boolean>`applications.raw is distinct from excluded.raw`))
     .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
     .executeTakeFirst()
   if (row === undefined) return 'unchanged'
   return row.inserted ? 'created' : 'updated'
+}
+
+// ---------- reading ----------
+
+/**
+ * The change feed only serves rows older than every transaction still open: a sync that started
+ * earlier but commits later writes rows with an earlier updated_at, and a reader that had passed
+ * that time would never see them. Rows are stamped with now() (transaction start), so anything an
+ * open transaction writes is at or after its xact_start; one millisecond of margin covers the
+ * rounding to timestamptz(3).
+ */
+export async function feedHorizon (db: Db): Promise<Date> {
+  const { rows } = await sql<{ horizon: Date }>`
+    select least(now(), coalesce((
+      select min(xact_start) from pg_stat_activity
+      where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()
+    ), now())) - interval '1 millisecond' as horizon`.execute(db)
+  return rows[0]?.horizon ?? new Date(Date.now() - 1000)
+}
+
+export interface FeedFilter {
+  publicationId?: string
+  jobId?: string
+  board?: string
+  candidateId?: string
+  after?: { updatedAt: Date, id: string }
+  horizon: Date
+  limit: number
+}
+
+export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter): Promise<Array<Application & { host_job_id: string }>> {
+  let query = db.selectFrom('applications')
+    .innerJoin('jobs', 'jobs.id', 'applications.job_id')
+    .selectAll('applications').select('jobs.host_job_id')
+    .where('applications.tenant_id', '=', tenantId)
+    .where('applications.updated_at', '<', f.horizon)
+  if (f.publicationId !== undefined) query = query.where('applications.publication_id', '=', f.publicationId)
+  if (f.jobId !== undefined) query = query.where('applications.job_id', '=', f.jobId)
+  if (f.board !== undefined) query = query.where('applications.board', '=', f.board)
+  if (f.candidateId !== undefined) query = query.where('applications.candidate_id', '=', f.candidateId)
+  if (f.after !== undefined) {
+    const { updatedAt, id } = f.after
+    query = query.where(eb => eb.or([
+      eb('applications.updated_at', '>', updatedAt),
+      eb.and([eb('applications.updated_at', '=', updatedAt), eb('applications.id', '>', id)])
+    ]))
+  }
+  return await query.orderBy('applications.updated_at').orderBy('applications.id').limit(f.limit).execute()
+}
+
+export async function candidatesFeed (db: Db, tenantId: string, f: { after?: { updatedAt: Date, id: string }, horizon: Date, limit: number }): Promise<Candidate[]> {
+  let query = db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('updated_at', '<', f.horizon)
+  if (f.after !== undefined) {
+    const { updatedAt, id } = f.after
+    query = query.where(eb => eb.or([eb('updated_at', '>', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('id', '>', id)])]))
+  }
+  return await query.orderBy('updated_at').orderBy('id').limit(f.limit).execute()
+}
+
+export async function findCandidate (db: Db, tenantId: string, id: string): Promise<Candidate | undefined> {
+  return await db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
+}
+
+export async function applicationsOfCandidate (db: Db, candidateId: string): Promise<Array<Application & { host_job_id: string }>> {
+  return await db.selectFrom('applications').innerJoin('jobs', 'jobs.id', 'applications.job_id')
+    .selectAll('applications').select('jobs.host_job_id')
+    .where('applications.candidate_id', '=', candidateId).orderBy('applications.created_at').orderBy('applications.id').execute()
 }

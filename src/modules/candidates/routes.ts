@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { tenantOf } from '../../http/auth.js'
+import { IdParams, problemResponses } from '../../http/schemas.js'
+import type { CandidateService } from './service.js'
+import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage } from './schemas.js'
+
+export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateService }> = async (app, { candidates }) => {
+  app.get('/v1/applications', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'Applications, as a change feed: ordered by (updatedAt, id); poll with `after` = nextCursor',
+      description: 'Every application created or changed appears after the cursor exactly once per change, also while a sync ' +
+        'is writing (rows of transactions still open are held back until they commit). Filter by publication, job or board.',
+      querystring: ApplicationsQuery,
+      response: { 200: FeedPage(Type.Ref('Application')), ...problemResponses(400, 401, 403) }
+    }
+  }, async request => await candidates.applications(tenantOf(request), request.query))
+
+  app.get('/v1/candidates', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'Candidates (one per person across boards), ordered by (updatedAt, id)',
+      querystring: CandidatesQuery,
+      response: { 200: FeedPage(Type.Ref('Candidate')), ...problemResponses(400, 401, 403) }
+    }
+  }, async request => await candidates.candidates(tenantOf(request), request.query))
+
+  app.get('/v1/candidates/:id', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'A candidate with all their applications',
+      params: IdParams,
+      response: { 200: CandidateWithApplicationsSchema, ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async request => await candidates.candidate(tenantOf(request), request.params.id))
+}
+
+export const candidateSchemas = [ApplicationSchema, CandidateSchema]

@@ -26,6 +26,10 @@ import { createPublicationService } from './modules/publications/service.js'
 import { candidateRoutes, candidateSchemas } from './modules/candidates/routes.js'
 import { createCandidateService } from './modules/candidates/service.js'
 import { syncRoutes } from './modules/sync/routes.js'
+import { webhookRoutes } from './modules/webhooks/routes.js'
+import { createWebhookService } from './modules/webhooks/service.js'
+import { createDispatcher, type Dispatcher } from './outbox/dispatcher.js'
+import { DeliverySchema, EventEnvelopeSchema } from './modules/webhooks/schemas.js'
 import { createSyncService } from './modules/sync/service.js'
 import { createSyncRunner } from './sync/runner.js'
 import { createScheduler, type Scheduler } from './sync/scheduler.js'
@@ -50,6 +54,8 @@ declare module 'fastify' {
     db: Db
     /** the candidate sync scheduler; server.ts starts it, tests tick it */
     scheduler: Scheduler
+    /** the webhook dispatcher; server.ts starts it, tests tick it */
+    dispatcher: Dispatcher
   }
 }
 
@@ -75,7 +81,9 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     runner,
     scheduler,
     sync: createSyncService({ db: deps.db, scheduler }),
-    candidates: createCandidateService({ db: deps.db })
+    candidates: createCandidateService({ db: deps.db, boards, integrations }),
+    webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets }),
+    dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs })
   }
 }
 
@@ -105,6 +113,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => { await agents.close() })
   const services = createServices({ ...deps, log: app.log, agents })
 
+  // schemas shared by several routes first: every one must be known before the validator compiler
+  // and the routes are set up
+  for (const schema of [...candidateSchemas, EventEnvelopeSchema, DeliverySchema]) app.addSchema(schema)
+
   // infrastructure first, then the modules
   await app.register(problems)
   await app.register(validation)
@@ -118,8 +130,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { jobs: services.jobs })
   await app.register(publicationRoutes, { publications: services.publications })
   await app.register(syncRoutes, { sync: services.sync })
-  for (const schema of candidateSchemas) app.addSchema(schema)
   await app.register(candidateRoutes, { candidates: services.candidates })
+  await app.register(webhookRoutes, { webhooks: services.webhooks })
+  app.decorate('dispatcher', services.dispatcher)
+  app.addHook('preClose', async () => { await services.dispatcher.stop() })
 
   app.decorate('scheduler', services.scheduler)
   // closing waits for the sync runs under way (a started scheduler's cron stops too)

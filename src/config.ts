@@ -46,6 +46,7 @@ export const EnvSchema = Type.Object({
   SYNC_LEASE_SECONDS: Type.Integer({ default: 120, minimum: 5, maximum: 3600, description: 'a claimed publication is ours this long; renewed each page; an expired lease is taken over' }),
   SYNC_RETRY_SECONDS: Type.Integer({ default: 60, minimum: 1, description: 'a failed run is retried after this long' }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
+  WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
   HH_USER_AGENT: Type.String({ default: 'jobsync/0.1 (ops@jobsync.local)', pattern: '^\\S+/\\S+ \\(.+\\)$', description: 'HH-User-Agent header, "Name/Version (email)"' })
 })
 
@@ -72,6 +73,7 @@ export interface Config {
   secretsKeyPrevious: string[]
   bodyLimit: number
   shutdownTimeoutMs: number
+  webhookBackoffMs: number
   sync: {
     schedulerEnabled: boolean
     cron: string
@@ -147,6 +149,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     secretsKeyPrevious: (e.SECRETS_KEY_PREVIOUS ?? '').split(',').map(s => s.trim()).filter(s => s !== ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    webhookBackoffMs: e.WEBHOOK_BACKOFF_SECONDS * 1000,
     sync: {
       schedulerEnabled: e.SCHEDULER_ENABLED,
       cron: e.SCHEDULER_CRON,

@@ -60,6 +60,7 @@ async function main (): Promise<void> {
   })
 
   await app.listen({ host: config.host, port: config.port })
+  app.dispatcher.start()
   if (config.sync.schedulerEnabled) {
     app.scheduler.start()
     logger.info({ cron: config.sync.cron, owner: app.scheduler.owner }, 'sync scheduler started')

@@ -189,10 +189,10 @@ export interface OutcomesApi<C> {
 }
 
 /**
- * What every board implements today: its account, its publishing and its applicants. Grows into
- * OutcomesApi with the delivery issue.
+ * What every board implements: its account, its publishing, its applicants and the outcomes shared
+ * back.
  */
-export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C>
+export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C>
 
 /** what an adapter factory is given */
 export interface BoardDeps {

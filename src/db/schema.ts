@@ -181,6 +181,10 @@ export interface ApplicationTable {
   skills: TextArray
   url: string | null
   raw: ColumnType<unknown, string, string>
+  outcome: 'hired' | 'rejected' | 'invited' | null
+  outcome_at: Timestamp | null
+  outcome_shared: 'shared' | 'not_supported' | 'failed' | null
+  outcome_error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
@@ -204,7 +208,60 @@ export interface SyncRunTable {
   error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
 }
 
+export interface WebhookTable {
+  id: Generated<string>
+  tenant_id: string
+  url: string
+  events: TextArray
+  description: string | null
+  secret: Buffer
+  secret_key_id: string
+  status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>
+  disabled_reason: string | null
+  failing_since: Timestamp | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface OutboxEventTable {
+  id: Generated<number>
+  event_id: Generated<string>
+  tenant_id: string
+  type: string
+  subject: string
+  payload: ColumnType<unknown, string, never>
+  created_at: CreatedAt
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<string>
+  webhook_id: string
+  event_seq: number
+  subject: string
+  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | 'delivered' | 'failed' | undefined, 'pending' | 'delivered' | 'failed'>
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>
+  last_status_code: number | null
+  last_error: string | null
+  delivered_at: Timestamp | null
+  queued_at: ColumnType<Date, Date | string | undefined, Date | string>
+  created_at: CreatedAt
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>
+  delivery_id: string
+  at: CreatedAt
+  status_code: number | null
+  error: string | null
+  duration_ms: number
+}
+
 export interface Database {
+  webhooks: WebhookTable
+  outbox_events: OutboxEventTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
   candidates: CandidateTable
   candidate_identities: CandidateIdentityTable
   applications: ApplicationTable
@@ -235,3 +292,6 @@ export type PublicationTransition = Selectable<PublicationTransitionTable>
 export type Candidate = Selectable<CandidateTable>
 export type Application = Selectable<ApplicationTable>
 export type SyncRun = Selectable<SyncRunTable>
+export type Webhook = Selectable<WebhookTable>
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>
+export type OutboxEvent = Selectable<OutboxEventTable>

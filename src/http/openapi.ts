@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { sharedSchemas } from './schemas.js'
+import { EVENT_TYPES } from '../outbox/events.js'
 
 export const openapiInfo = {
   title: 'jobsync',
@@ -25,8 +26,16 @@ export default fp(async function openapi (app: FastifyInstance) {
           apiKey: { type: 'http', scheme: 'bearer', description: 'a tenant key (or an admin key for /v1/admin routes)' }
         }
       },
-      security: [{ apiKey: [] }]
-    },
+      security: [{ apiKey: [] }],
+      // what jobsync POSTs to the host's webhooks (OpenAPI 3.1 webhooks)
+      webhooks: Object.fromEntries(EVENT_TYPES.map(type => [type, {
+        post: {
+          summary: `${type} (signed: webhook-id, webhook-timestamp, webhook-signature: v1=HMAC-SHA256(secret, id.timestamp.body))`,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' } } } },
+          responses: { '2XX': { description: 'accepted; anything else is retried (408, 429, 5xx) or fails (other 4xx)' } }
+        }
+      }]))
+    } as Record<string, unknown>,
     // shared schemas keep their $id as their component name
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`

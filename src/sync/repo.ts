@@ -79,7 +79,7 @@ export async function recordPage (trx: Trx, runId: string, page: { fetched: numb
     where id = ${runId}`.execute(trx)
 }
 
-export async function finishRun (db: Db, runId: string, outcome: { error: PublicationErrorRecord | null }): Promise<SyncRun> {
+export async function finishRun (db: Db | Trx, runId: string, outcome: { error: PublicationErrorRecord | null }): Promise<SyncRun> {
   return await db.updateTable('sync_runs').set({
     status: outcome.error === null ? 'succeeded' : 'failed',
     finished_at: new Date(),

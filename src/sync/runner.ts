@@ -16,6 +16,7 @@ import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
 import { identitiesOf, identityKey, matchCandidate, normalizeApplication } from './dedupe.js'
 import * as repo from './repo.js'
+import { emit } from '../outbox/events.js'
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError'
@@ -43,7 +44,14 @@ export async function storePage (trx: Transaction<Database>, ctx: candidates.App
     await candidates.claimIdentities(trx, ctx.tenantId, candidateId, identities)
     for (const identity of identities) known.set(identityKey(identity), candidateId)
     existing.set(item.externalId, { id: '', candidateId })
-    counts[await candidates.upsertApplication(trx, ctx, candidateId, item)]++
+    const { outcome, id } = await candidates.upsertApplication(trx, ctx, candidateId, item)
+    counts[outcome]++
+    if (id !== null) {
+      // in the page's transaction: the host hears of exactly what was stored
+      await emit(trx, ctx.tenantId, outcome === 'created' ? 'application.created' : 'application.updated', `candidate:${candidateId}`, {
+        applicationId: id, candidateId, publicationId: ctx.publicationId, jobId: ctx.jobId, board: ctx.board, externalId: item.externalId
+      })
+    }
   }
   return counts
 }
@@ -116,7 +124,11 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
       }
       const retryIn = failure instanceof BoardError && (failure.kind === 'quota' || failure.isCredentialProblem) ? intervalMs(publication) : config.retryMs
       await repo.releaseLease(db, publication.id, owner, retryIn, false)
-      const finished = await repo.finishRun(db, run.id, { error: record })
+      const finished = await db.transaction().execute(async trx => {
+        const done = await repo.finishRun(trx, run.id, { error: record })
+        await emit(trx, publication.tenant_id, 'sync.failed', `publication:${publication.id}`, { publicationId: publication.id, syncRunId: run.id, error: record })
+        return done
+      })
       if (failure instanceof BoardError) runLog.warn({ run: run.id, kind: failure.kind, code: record.code }, 'sync run failed')
       else runLog.error({ run: run.id, err: failure }, 'sync run failed')
       return finished

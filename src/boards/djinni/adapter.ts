@@ -2,12 +2,14 @@
 // account and recruiters behind it, and its jobs. Djinni's employer API is private (BOARDS.md), so
 // every call follows the ASSUMED CONTRACT of BOARDS.md and test/fakes/djinni.ts; the key header,
 // the pages and the error mapping live in client.ts, the publication fields in fields.ts, creating,
-// editing, archiving and reading jobs in publishing.ts, the candidates who applied in responses.ts.
+// editing, archiving and reading jobs in publishing.ts, the candidates who applied in responses.ts,
+// hiring outcomes shared back in outcomes.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createDjinniClient, DjinniInstall, parsePayload, type DjinniCredentials } from './client.js'
 import { djinniFields, djinniPublicationTypes } from './fields.js'
+import { createDjinniOutcomes } from './outcomes.js'
 import { createDjinniPublishing } from './publishing.js'
 import { createDjinniResponses } from './responses.js'
 
@@ -40,10 +42,11 @@ const textOrNull = (value: string | null | undefined): string | null => {
   return text === '' ? null : text
 }
 
-export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCredentials, DjinniInstall> & PublishingApi<DjinniCredentials> & ResponsesApi<DjinniCredentials> {
+export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCredentials, DjinniInstall> & PublishingApi<DjinniCredentials> & ResponsesApi<DjinniCredentials> & OutcomesApi<DjinniCredentials> {
   const client = createDjinniClient(deps)
   const publishing = createDjinniPublishing(client)
   const responses = createDjinniResponses(client)
+  const outcomes = createDjinniOutcomes(client)
 
   async function readMe (session: AccountSession<DjinniCredentials>) {
     const res = await client.call(session, { method: 'GET', path: '/me/' })
@@ -62,6 +65,7 @@ export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCreden
     publicationTypes: djinniPublicationTypes,
     ...publishing,
     ...responses,
+    ...outcomes,
 
     /** an API key needs no exchange: stored as given, without the blanks a copy and paste brings */
     async connect (input) {

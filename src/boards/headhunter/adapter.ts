@@ -1,13 +1,15 @@
 // The HeadHunter board (api.hh.ru): OAuth2 install, the employer account behind the token and
 // its managers (our recruiters), publishing vacancies, and pulling their responses. Board facts
 // from shared/BOARDS.md and hh's OpenAPI spec (shared/boards/headhunter-openapi.yaml); HTTP
-// specifics in client.ts, OAuth in oauth.ts, vacancies in publishing.ts, responses in responses.ts.
+// specifics in client.ts, OAuth in oauth.ts, vacancies in publishing.ts, responses in responses.ts,
+// hiring outcomes (following a response's actions) in outcomes.ts.
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
 import { headHunterFields, headHunterPublicationTypes } from './fields.js'
 import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
+import { createHeadHunterOutcomes } from './outcomes.js'
 import { createHeadHunterPublishing } from './publishing.js'
 import { createHeadHunterResponses, type HeadHunterResponsesOptions } from './responses.js'
 
@@ -132,8 +134,8 @@ async function listManagers (client: HeadHunterClient, session: Session, me: Hea
   return recruiters
 }
 
-/** the adapter (account, publishing and responses parts) plus what only HeadHunter has; assignable to BoardAdapter */
-export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials>, ResponsesApi<HeadHunterCredentials> {
+/** the adapter (account, publishing, responses and outcomes parts) plus what only HeadHunter has; assignable to BoardAdapter */
+export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials>, ResponsesApi<HeadHunterCredentials>, OutcomesApi<HeadHunterCredentials> {
   authorizeUrl: (options: { state: string, redirectUri?: string }) => string
   /** whether HH_CLIENT_ID, HH_CLIENT_SECRET and HH_REDIRECT_URI are set */
   isConfigured: () => boolean
@@ -146,6 +148,7 @@ export function createHeadHunterAdapter (deps: BoardDeps, options: { responses?:
   const client = createHeadHunterClient(deps, oauth)
   const publishing = createHeadHunterPublishing({ client, readMe: async session => await readMe(client, session) })
   const responses = createHeadHunterResponses({ client, apiUrl: deps.config.hhApiUrl, options: options.responses })
+  const outcomes = createHeadHunterOutcomes({ client, apiUrl: deps.config.hhApiUrl })
 
   return {
     id: board,
@@ -177,6 +180,7 @@ export function createHeadHunterAdapter (deps: BoardDeps, options: { responses?:
     },
 
     ...publishing,
-    ...responses
+    ...responses,
+    ...outcomes
   }
 }

@@ -5,7 +5,7 @@
 // sync) in responses.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
 import { robotauaFields, robotauaPublicationTypes } from './fields.js'
 import { createRobotauaPublishing } from './publishing.js'
@@ -27,7 +27,7 @@ const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.
 
 /** `options.responses` tunes the candidate sync (folders, full-sweep interval, clock); the defaults are the board's */
 export function createRobotauaAdapter (deps: BoardDeps, options: { responses?: RobotauaResponsesOptions } = {}):
-BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> {
+BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
   const client = createRobotauaClient(deps)
   const publishing = createRobotauaPublishing(client)
   const responses = createRobotauaResponses(client, deps, options.responses)
@@ -71,6 +71,13 @@ BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCrede
     },
 
     ...publishing,
-    ...responses
+    ...responses,
+
+    // BOARDS.md knows Robota.ua's apply folders (7 rejected, 10 hired) only as filters of
+    // `POST /apply/list`: it documents no endpoint that moves an apply into a folder (nor any
+    // "invited" folder). The outcome is recorded on our side only, and nothing is sent.
+    async shareOutcome (): Promise<'not_supported'> {
+      return 'not_supported'
+    }
   }
 }

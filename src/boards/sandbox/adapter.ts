@@ -80,6 +80,11 @@ export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, Sandbo
 
     pageThroughResponses: sandboxResponses,
 
+    // the sandbox takes every outcome, as a board with an outcome endpoint would
+    async shareOutcome () {
+      return 'shared'
+    },
+
     async listRecruiters (_session, account): Promise<Recruiter[]> {
       return [
         { externalId: `${account.externalId}-r1`, name: 'Olena Kovalenko', email: `olena+${account.externalId}@sandbox.jobsync.dev`, isAdmin: true },

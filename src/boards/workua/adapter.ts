@@ -4,7 +4,7 @@
 // publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
 // to a job, paged by id) in responses.ts.
 import { Type } from 'typebox'
-import type { BoardAccount, BoardAdapter, BoardDeps, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import { createWorkuaClient, parsePayload, WorkuaInstall, type WorkuaCredentials } from './client.js'
 import { workuaFields, workuaPublicationTypes } from './fields.js'
 import { createWorkuaPublishing } from './publishing.js'
@@ -32,7 +32,7 @@ const JobList = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOptions = {}): BoardAdapter<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> {
+export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOptions = {}): BoardAdapter<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
   const client = createWorkuaClient(deps, { requestsPerSecond: options.requestsPerSecond })
   const publishing = createWorkuaPublishing(client)
   const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })
@@ -76,6 +76,12 @@ export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOpti
     getPosting: publishing.getPosting,
     postingIdFrom: publishing.postingIdFrom,
 
-    ...responses
+    ...responses,
+
+    // BOARDS.md documents no Work.ua endpoint to set a response's status (hired, rejected,
+    // invited): the outcome is recorded on our side only, and nothing is sent
+    async shareOutcome (): Promise<'not_supported'> {
+      return 'not_supported'
+    }
   }
 }

@@ -73,8 +73,8 @@ export async function claimIdentities (trx: Trx, tenantId: string, candidateId: 
 
 export interface ApplicationContext { tenantId: string, publicationId: string, jobId: string, board: string }
 
-/** inserts or updates one application; true when it was new */
-export async function upsertApplication (trx: Trx, ctx: ApplicationContext, candidateId: string, item: NormalizedApplication): Promise<'created' | 'updated' | 'unchanged'> {
+/** inserts or updates one application: whether it was new, changed or the same as stored */
+export async function upsertApplication (trx: Trx, ctx: ApplicationContext, candidateId: string, item: NormalizedApplication): Promise<{ outcome: 'created' | 'updated' | 'unchanged', id: string | null }> {
   const values = {
     candidate_id: candidateId,
     applied_at: item.appliedAt,
@@ -103,10 +103,10 @@ export async function upsertApplication (trx: Trx, ctx: ApplicationContext, cand
       updated_at: sql<Date>`now()`
     // a re-fetched response the board did not change is no change for the host's feed either
     })).where(sql<boolean>`applications.raw is distinct from excluded.raw`))
-    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+    .returning(['applications.id', sql<boolean>`(xmax = 0)`.as('inserted')])
     .executeTakeFirst()
-  if (row === undefined) return 'unchanged'
-  return row.inserted ? 'created' : 'updated'
+  if (row === undefined) return { outcome: 'unchanged', id: null }
+  return { outcome: row.inserted ? 'created' : 'updated', id: row.id }
 }
 
 // ---------- reading ----------

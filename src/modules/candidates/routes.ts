@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { tenantOf } from '../../http/auth.js'
 import { IdParams, problemResponses } from '../../http/schemas.js'
 import type { CandidateService } from './service.js'
-import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage } from './schemas.js'
+import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage, OutcomeBody, OutcomeResultSchema } from './schemas.js'
 
 export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateService }> = async (app, { candidates }) => {
   app.get('/v1/applications', {
@@ -25,6 +25,18 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       response: { 200: FeedPage(Type.Ref('Candidate')), ...problemResponses(400, 401, 403) }
     }
   }, async request => await candidates.candidates(tenantOf(request), request.query))
+
+  app.post('/v1/applications/:id/outcome', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'Record an outcome (hired, rejected, invited) and share it with the board where the board takes it',
+      description: 'Djinni takes all three; HeadHunter through the response\'s actions; Work.ua and Robota.ua have no such endpoint ' +
+        '(recorded here only, `shared: "not_supported"`). A board failure answers `shared: "failed"` with the error; post again to retry.',
+      params: IdParams,
+      body: OutcomeBody,
+      response: { 200: OutcomeResultSchema, ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async request => await candidates.shareOutcome(tenantOf(request), request.params.id, request.body.outcome))
 
   app.get('/v1/candidates/:id', {
     schema: {

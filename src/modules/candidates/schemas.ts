@@ -26,6 +26,8 @@ export const ApplicationSchema = Type.Object({
   coverLetter: Text,
   skills: Type.Array(Type.String()),
   boardData: Type.Unknown({ description: 'everything the board sent about this response, as it sent it' }),
+  outcome: Type.Union([Type.Enum(['hired', 'rejected', 'invited']), Type.Null()]),
+  outcomeShared: Type.Union([Type.Enum(['shared', 'not_supported', 'failed']), Type.Null()], { description: 'whether the board took the outcome' }),
   createdAt: Timestamp(),
   updatedAt: Timestamp()
 }, { $id: 'Application' })
@@ -71,3 +73,18 @@ export const FeedPage = <T extends ReturnType<typeof Type.Ref>>(item: T) => Type
     description: 'poll again with this as `after`; it moves only past items served, so keep it even when items is empty (null only before anything was served)'
   })
 })
+
+export const OutcomeBody = Type.Object({
+  outcome: Type.Enum(['hired', 'rejected', 'invited'])
+}, { additionalProperties: false })
+
+export const OutcomeResultSchema = Type.Object({
+  applicationId: Uuid(),
+  outcome: Type.Enum(['hired', 'rejected', 'invited']),
+  shared: Type.Enum(['shared', 'not_supported', 'failed'], {
+    description: 'shared: the board has it; not_supported: the board has no way to take it (recorded here only); failed: see error, post again to retry'
+  }),
+  detail: Type.String(),
+  error: Type.Union([Type.Object({ code: Type.String(), title: Type.String(), detail: Type.String() }), Type.Null()])
+})
+export type OutcomeResult = Static<typeof OutcomeResultSchema>

@@ -6,7 +6,14 @@ import type { BoardId } from '../../boards/types.js'
 import { invalidInput, notFound } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
-import type { ApplicationsQuery, ApplicationView, CandidateView } from './schemas.js'
+import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
+import { sql } from 'kysely'
+import { BoardError } from '../../boards/errors.js'
+import type { BoardRegistry } from '../../boards/registry.js'
+import type { Outcome } from '../../boards/types.js'
+import * as integrationRepo from '../integrations/repo.js'
+import type { IntegrationService } from '../integrations/service.js'
+import { emit } from '../../outbox/events.js'
 
 const toApplicationView = (a: Application & { host_job_id: string }): ApplicationView => ({
   id: a.id,
@@ -30,6 +37,8 @@ const toApplicationView = (a: Application & { host_job_id: string }): Applicatio
   coverLetter: a.cover_letter,
   skills: a.skills,
   boardData: a.raw,
+  outcome: a.outcome,
+  outcomeShared: a.outcome_shared,
   createdAt: a.created_at.toISOString(),
   updatedAt: a.updated_at.toISOString()
 })
@@ -61,7 +70,13 @@ function afterOf (cursor: string | undefined): { updatedAt: Date, id: string } |
 const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: string | undefined): string | null =>
   row === undefined ? (given ?? null) : encodeCursor([row.updated_at.toISOString(), row.id])
 
-export function createCandidateService ({ db }: { db: Db }) {
+export interface CandidateServiceDeps {
+  db: Db
+  boards: BoardRegistry
+  integrations: IntegrationService
+}
+
+export function createCandidateService ({ db, boards, integrations }: CandidateServiceDeps) {
   return {
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
@@ -80,6 +95,45 @@ export function createCandidateService ({ db }: { db: Db }) {
       const horizon = await repo.feedHorizon(db)
       const rows = await repo.candidatesFeed(db, tenantId, { after: afterOf(query.after), horizon, limit: query.limit })
       return { items: rows.map(toCandidateView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
+    },
+
+    /** records the outcome and shares it with the board where the board takes it */
+    async shareOutcome (tenantId: string, applicationId: string, outcome: Outcome): Promise<OutcomeResult> {
+      const application = await db.selectFrom('applications').selectAll().where('tenant_id', '=', tenantId).where('id', '=', applicationId).executeTakeFirst()
+      if (application === undefined) throw notFound('application', applicationId)
+      const publication = await db.selectFrom('publications').select(['integration_id']).where('id', '=', application.publication_id).executeTakeFirstOrThrow()
+      const integration = await integrationRepo.findIntegration(db, tenantId, publication.integration_id)
+      const adapter = boards.get(application.board as BoardId)
+      let shared: OutcomeResult['shared']
+      let error: BoardError | null = null
+      if (adapter === undefined || integration === undefined) {
+        shared = 'not_supported'
+      } else {
+        try {
+          const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
+          shared = await adapter.shareOutcome(integrations.sessionFor(integration), account, { externalId: application.external_id, raw: application.raw }, outcome)
+        } catch (e) {
+          if (!(e instanceof BoardError)) throw e
+          shared = 'failed'
+          error = e
+        }
+      }
+      const errorRecord = error === null ? null : { code: error.code, title: error.title, detail: error.message, field: null, boardStatus: error.boardStatus ?? null }
+      await db.transaction().execute(async trx => {
+        await trx.updateTable('applications').set({
+          outcome, outcome_at: new Date(), outcome_shared: shared, outcome_error: errorRecord === null ? null : JSON.stringify(errorRecord), updated_at: sql<Date>`now()`
+        }).where('id', '=', applicationId).execute()
+        await emit(trx, tenantId, 'application.updated', `candidate:${application.candidate_id}`, {
+          applicationId, candidateId: application.candidate_id, publicationId: application.publication_id, board: application.board, outcome, outcomeShared: shared
+        })
+      })
+      const name = adapter?.name ?? application.board
+      const detail = shared === 'shared'
+        ? `${name} has the outcome`
+        : shared === 'not_supported'
+          ? `${name} has no way to take outcomes: recorded here only`
+          : `${name} did not take the outcome (${error?.message ?? 'error'}); it is recorded here, post again to retry`
+      return { applicationId, outcome, shared, detail, error: errorRecord === null ? null : { code: errorRecord.code, title: errorRecord.title, detail: errorRecord.detail } }
     },
 
     async candidate (tenantId: string, id: string): Promise<CandidateView & { applications: ApplicationView[] }> {

@@ -14,6 +14,7 @@ import type { SecretBox } from '../../crypto/secrets.js'
 import { decodeCursor, encodeCursor } from '../../http/cursor.js'
 import type { OAuthState } from '../boards/oauth-state.js'
 import * as repo from './repo.js'
+import { emit } from '../../outbox/events.js'
 import type { CreateIntegrationInput, IntegrationView, ListIntegrationsQuery, RecruiterView, UpdateIntegrationInput } from './schemas.js'
 
 export interface IntegrationServiceDeps {
@@ -146,6 +147,19 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     return row
   }
 
+  /** the integration's new status after a board refused it, and the event telling the host */
+  async function recordFailure (tenantId: string, id: string, error: BoardError): Promise<Integration | undefined> {
+    return await db.transaction().execute(async trx => {
+      const updated = await repo.updateIntegration(trx, tenantId, id, {
+        status: error.isCredentialProblem ? 'invalid_credentials' : 'error', last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error))
+      })
+      if (updated !== undefined) {
+        await emit(trx, tenantId, 'integration.failed', `integration:${id}`, { integrationId: id, board: updated.board, status: updated.status, error: errorRecord(error) })
+      }
+      return updated
+    })
+  }
+
   async function saveRecruiters (integrationId: string, recruiters: Recruiter[]): Promise<void> {
     await db.transaction().execute(async trx => {
       // two checks at once would both delete and both insert: take turns on the integration row
@@ -272,8 +286,8 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       } catch (error) {
         if (!(error instanceof BoardError)) throw error
         const status = error.isCredentialProblem ? 'invalid_credentials' : 'error'
-        log.warn({ integration: id, board: adapter.id, kind: error.kind }, 'integration check failed')
-        return toView(await repo.updateIntegration(db, tenantId, id, { status, last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error)) }) ?? row)
+        log.warn({ integration: id, board: adapter.id, kind: error.kind, status }, 'integration check failed')
+        return toView(await recordFailure(tenantId, id, error) ?? row)
       }
       return toView(await repo.updateIntegration(db, tenantId, id, {
         status: 'active', account_name: account.name, account_email: account.email, last_checked_at: new Date(), last_error: null
@@ -287,9 +301,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
 
     /** a board said the credentials are dead (during a sync): the integration shows it */
     async markFailed (tenantId: string, id: string, error: BoardError): Promise<void> {
-      await repo.updateIntegration(db, tenantId, id, {
-        status: error.isCredentialProblem ? 'invalid_credentials' : 'error', last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error))
-      })
+      await recordFailure(tenantId, id, error)
     },
 
     /** an account session for other modules (publications, sync) */

@@ -20,6 +20,7 @@ import * as integrationRepo from '../integrations/repo.js'
 import * as repo from './repo.js'
 import type { CreatePublicationInput, LinkPublicationInput, ListPublicationsQuery, PublicationView, TransitionView, UpdatePublicationInput } from './schemas.js'
 import { canApply, transition, type PublicationEvent, type PublicationStatus } from './status.js'
+import { emit } from '../../outbox/events.js'
 
 /** an action mark older than this is from a crashed process and may be taken over */
 const ACTION_STALE_MS = 5 * 60_000
@@ -129,6 +130,16 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
     return row
   }
 
+  /** stores a transition; a change of status is also an event for the host */
+  async function recordTransition (trx: Transaction<Database>, tenantId: string, t: repo.TransitionRecord): Promise<void> {
+    await repo.insertTransition(trx, t)
+    if (t.fromStatus !== t.toStatus) {
+      await emit(trx, tenantId, 'publication.status_changed', `publication:${t.publicationId}`, {
+        publicationId: t.publicationId, from: t.fromStatus, to: t.toStatus, posting: t.toPosting, event: t.event, reason: t.reason, actor: t.actor
+      })
+    }
+  }
+
   /** applies `event` under the row lock and records the transition; returns the new row */
   async function record (
     trx: Transaction<Database>, row: Publication, event: PublicationEvent, actor: string,
@@ -136,7 +147,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
   ): Promise<Publication> {
     const to = transition(event, row.status)
     const next = await repo.updatePublication(trx, row.id, { ...changes, ...(to === 'published' ? syncAtOnce() : {}), status: to })
-    await repo.insertTransition(trx, {
+    await recordTransition(trx, row.tenant_id, {
       publicationId: row.id, event, fromStatus: row.status, toStatus: to,
       fromPosting: row.posting_state, toPosting: next.posting_state, reason, actor, boardError
     })
@@ -284,7 +295,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
           fields: JSON.stringify(fields), publication_type: input.publicationType ?? null, title: input.title ?? null, description: input.description ?? null,
           sync_interval_minutes: input.syncIntervalMinutes ?? null
         })
-        await repo.insertTransition(trx, { publicationId: created.id, event: 'create', fromStatus: null, toStatus: 'draft', fromPosting: null, toPosting: 'none', reason: 'created', actor })
+        await recordTransition(trx, tenantId, { publicationId: created.id, event: 'create', fromStatus: null, toStatus: 'draft', fromPosting: null, toPosting: 'none', reason: 'created', actor })
         return created
       })
       if (!input.publish) return toView(row, job.host_job_id, adapter.syncIntervalMinutes)
@@ -433,7 +444,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
             posting_external_id: externalId, posting_url: status.url, posting_state: status.state, posting_reason: status.reason,
             first_published_at: new Date(), ...syncAtOnce()
           })
-          await repo.insertTransition(trx, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: status.state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })
+          await recordTransition(trx, tenantId, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: status.state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })
           onDue()
           return created
         }), job.host_job_id, adapter.syncIntervalMinutes)

@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox'
+import { Timestamp, Uuid } from '../../http/schemas.js'
+import { EVENT_TYPES } from '../../outbox/events.js'
+
+export const EventTypeSchema = Type.Enum([...EVENT_TYPES])
+
+export const WebhookSchema = Type.Object({
+  id: Uuid(),
+  url: Type.String(),
+  events: Type.Array(EventTypeSchema),
+  description: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Enum(['active', 'disabled'], { description: 'disabled after failing for 24 hours; PATCH status back to active' }),
+  disabledReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp(),
+  updatedAt: Timestamp()
+}, { $id: 'Webhook' })
+export type WebhookView = Static<typeof WebhookSchema>
+
+const Url = Type.String({ pattern: '^https?://', maxLength: 2000, description: 'where events are POSTed' })
+
+export const CreateWebhookBody = Type.Object({
+  url: Url,
+  events: Type.Array(EventTypeSchema, { minItems: 1, uniqueItems: true }),
+  description: Type.Optional(Type.String({ maxLength: 500 }))
+}, { additionalProperties: false })
+export type CreateWebhookInput = Static<typeof CreateWebhookBody>
+
+export const UpdateWebhookBody = Type.Object({
+  url: Type.Optional(Url),
+  events: Type.Optional(Type.Array(EventTypeSchema, { minItems: 1, uniqueItems: true })),
+  description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+  status: Type.Optional(Type.Enum(['active', 'disabled']))
+}, { additionalProperties: false, minProperties: 1 })
+export type UpdateWebhookInput = Static<typeof UpdateWebhookBody>
+
+export const DeliverySchema = Type.Object({
+  id: Uuid(),
+  eventId: Uuid(),
+  eventType: EventTypeSchema,
+  status: Type.Enum(['pending', 'delivered', 'failed']),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.Union([Timestamp(), Type.Null()]),
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  deliveredAt: Type.Union([Timestamp(), Type.Null()]),
+  createdAt: Timestamp(),
+  attemptLog: Type.Array(Type.Object({ at: Timestamp(), statusCode: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]), durationMs: Type.Integer() }))
+}, { $id: 'WebhookDelivery' })
+export type DeliveryView = Static<typeof DeliverySchema>
+
+/** what every POST to a webhook carries */
+export const EventEnvelopeSchema = Type.Object({
+  id: Uuid('the event id; also the webhook-id header; the same on every retry'),
+  type: EventTypeSchema,
+  createdAt: Timestamp(),
+  tenantId: Uuid(),
+  data: Type.Record(Type.String(), Type.Unknown())
+}, { $id: 'WebhookEvent' })

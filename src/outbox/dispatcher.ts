@@ -1,0 +1,172 @@
+// Delivers outbox events to webhooks. Any number of replicas: deliveries are claimed with
+// SKIP LOCKED by pushing their next attempt into the future (a lease). Per webhook and subject
+// (a candidate, a publication) only the oldest pending delivery goes out, so a receiver sees one
+// candidate's events in order. 2xx delivers; 408, 429 (Retry-After), 5xx and network errors retry
+// with exponential backoff for 24 hours; other 4xx fail at once. An endpoint failing for 24 hours
+// is disabled.
+import cron, { type ScheduledTask } from 'node-cron'
+import type { FastifyBaseLogger } from 'fastify'
+import { sql } from 'kysely'
+import { Agent, request } from 'undici'
+import type { Db } from '../db/index.js'
+import type { SecretBox } from '../crypto/secrets.js'
+import { parseRetryAfter } from '../boards/http.js'
+import { sign } from './signature.js'
+
+const GIVE_UP_MS = 24 * 3600_000
+const LEASE_MS = 60_000
+const TIMEOUT_MS = 10_000
+const MAX_BACKOFF_MS = 3600_000
+
+interface Claimed {
+  id: string
+  webhook_id: string
+  attempts: number
+  queued_at: Date
+  url: string
+  secret: Buffer
+  secret_key_id: string
+  event_id: string
+  type: string
+  tenant_id: string
+  payload: unknown
+  event_created_at: Date
+}
+
+export interface DispatcherOptions {
+  db: Db
+  secrets: SecretBox
+  log: FastifyBaseLogger
+  batchSize?: number
+  /** first retry delay; doubles per attempt */
+  backoffMs?: number
+  cronExpression?: string
+}
+
+export function backoffFor (attempts: number, base: number): number {
+  return Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, attempts - 1))
+}
+
+export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *' }: DispatcherOptions) {
+  const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
+  let task: ScheduledTask | undefined
+  let ticking: Promise<number> | undefined
+
+  async function claim (): Promise<Claimed[]> {
+    const { rows } = await sql<Claimed>`
+      with due as (
+        select d.id from webhook_deliveries d
+        join webhooks w on w.id = d.webhook_id and w.status = 'active'
+        where d.status = 'pending' and d.next_attempt_at <= now()
+          and not exists (
+            select 1 from webhook_deliveries earlier
+            where earlier.webhook_id = d.webhook_id and earlier.subject = d.subject
+              and earlier.status = 'pending' and earlier.event_seq < d.event_seq)
+        order by d.event_seq
+        limit ${batchSize}
+        for update of d skip locked
+      )
+      update webhook_deliveries d set next_attempt_at = now() + ${`${LEASE_MS} milliseconds`}::interval
+      from due, webhooks w, outbox_events e
+      where d.id = due.id and w.id = d.webhook_id and e.id = d.event_seq
+      returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
+    return rows
+  }
+
+  async function deliver (d: Claimed): Promise<void> {
+    const body = JSON.stringify({ id: d.event_id, type: d.type, createdAt: d.event_created_at.toISOString(), tenantId: d.tenant_id, data: d.payload })
+    const timestamp = Math.floor(Date.now() / 1000)
+    const secret = secrets.open<string>({ keyId: d.secret_key_id, data: d.secret })
+    const started = Date.now()
+    let status: number | null = null
+    let error: string | null = null
+    let retryAfterMs: number | undefined
+    try {
+      const res = await request(d.url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'jobsync-webhooks/1',
+          'webhook-id': d.event_id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': sign(secret, d.event_id, timestamp, body)
+        },
+        body,
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS
+      })
+      status = res.statusCode
+      retryAfterMs = parseRetryAfter(res.headers['retry-after'])
+      await res.body.dump()
+    } catch (e) {
+      error = (e as { code?: string }).code ?? (e as Error).message
+    }
+    const durationMs = Date.now() - started
+    const delivered = status !== null && status >= 200 && status < 300
+    const retryable = status === null || status === 408 || status === 429 || status >= 500
+    const attempts = d.attempts + 1
+    const expired = Date.now() - d.queued_at.getTime() > GIVE_UP_MS
+    const outcome = delivered ? 'delivered' : (retryable && !expired ? 'pending' : 'failed')
+    const next = new Date(Date.now() + Math.max(retryAfterMs ?? 0, backoffFor(attempts, backoffMs)))
+    await db.transaction().execute(async trx => {
+      await trx.insertInto('webhook_attempts').values({ delivery_id: d.id, status_code: status, error, duration_ms: durationMs }).execute()
+      await trx.updateTable('webhook_deliveries').set({
+        status: outcome,
+        attempts,
+        last_status_code: status,
+        last_error: error ?? (delivered ? null : `HTTP ${status ?? ''}`),
+        next_attempt_at: outcome === 'pending' ? next : new Date(),
+        ...(delivered ? { delivered_at: new Date() } : {})
+      }).where('id', '=', d.id).execute()
+      if (delivered) {
+        await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', d.webhook_id).where('failing_since', 'is not', null).execute()
+      } else {
+        // an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
+        await sql`update webhooks set failing_since = coalesce(failing_since, now()) where id = ${d.webhook_id}`.execute(trx)
+        const { rows } = await sql<{ id: string }>`
+          update webhooks set status = 'disabled', disabled_reason = ${`failing for 24 hours (last: ${error ?? `HTTP ${status ?? ''}`})`}, updated_at = now()
+          where id = ${d.webhook_id} and status = 'active' and failing_since < now() - interval '24 hours' returning id`.execute(trx)
+        if (rows.length > 0) log.warn({ webhook: d.webhook_id }, 'webhook disabled after failing for 24 hours')
+      }
+    })
+    if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error, outcome }, 'webhook delivery not accepted')
+  }
+
+  const dispatcher = {
+    /** one round: claims due deliveries and sends them; the number sent */
+    async tick (): Promise<number> {
+      if (ticking !== undefined) return await ticking
+      ticking = (async () => {
+        try {
+          const claimed = await claim()
+          await Promise.all(claimed.map(async d => { await deliver(d) }))
+          return claimed.length
+        } catch (error) {
+          log.error({ err: error }, 'webhook dispatch failed')
+          return 0
+        }
+      })().finally(() => { ticking = undefined })
+      return await ticking
+    },
+
+    /** rounds until nothing is due now (tests, shutdown) */
+    async drain (maxRounds = 100): Promise<void> {
+      for (let i = 0; i < maxRounds; i++) if (await dispatcher.tick() === 0) return
+    },
+
+    start (): void {
+      task ??= cron.schedule(cronExpression, () => { void dispatcher.tick() }, { name: 'webhook-dispatch', noOverlap: true })
+    },
+
+    async stop (): Promise<void> {
+      await task?.stop()
+      task = undefined
+      await ticking
+      await agent.close()
+    }
+  }
+  return dispatcher
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>

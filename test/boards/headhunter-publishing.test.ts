@@ -3,36 +3,20 @@
 // BoardError kinds with our field names. Every request is checked against hh's OpenAPI spec.
 import t from 'tap'
 import { pino } from 'pino'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from '../../src/boards/types.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/boards/headhunter/adapter.js'
-import { startHeadHunterFake, type EmployerAccountSeed } from '../fakes/headhunter.js'
+import { type EmployerAccountSeed } from '../fakes/headhunter.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { headHunterHarness } from '../helpers/headhunter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 
 async function setup (t: Teardown, env: Record<string, string> = {}) {
-  const fake = await startHeadHunterFake()
-  const config = loadConfig({
-    HH_API_URL: fake.apiUrl,
-    HH_OAUTH_URL: fake.oauthUrl,
-    HH_CLIENT_ID: fake.clientId,
-    HH_CLIENT_SECRET: fake.clientSecret,
-    HH_REDIRECT_URI: 'https://host.example/oauth/hh',
-    BOARD_MAX_RETRIES: '2',
-    ...env
-  })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
+  const { fake, config, agents } = await headHunterHarness(t, { env })
   const adapter = createHeadHunterAdapter({ config: config.boards, agents })
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    fake.assertNoViolations()
-  })
 
   /** an installed employer account, as the service holds it: a session and the checked BoardAccount */
   async function install (seed: EmployerAccountSeed = {}) {

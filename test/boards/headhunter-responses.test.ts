@@ -5,38 +5,22 @@
 import t from 'tap'
 import { pino } from 'pino'
 import { request } from 'undici'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, BoardApplication, ResponsePage } from '../../src/boards/types.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials, type HeadHunterResponsesOptions } from '../../src/boards/headhunter/adapter.js'
-import { startHeadHunterFake, type ResponseSeed, type SeededResponse } from '../fakes/headhunter.js'
+import { type ResponseSeed, type SeededResponse } from '../fakes/headhunter.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
+import { headHunterHarness } from '../helpers/headhunter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 const DAY = 86_400_000
 
 async function setup (t: Teardown, { env = {}, responses = { perPage: 5 } }: { env?: Record<string, string>, responses?: HeadHunterResponsesOptions } = {}) {
-  const fake = await startHeadHunterFake()
-  const config = loadConfig({
-    HH_API_URL: fake.apiUrl,
-    HH_OAUTH_URL: fake.oauthUrl,
-    HH_CLIENT_ID: fake.clientId,
-    HH_CLIENT_SECRET: fake.clientSecret,
-    HH_REDIRECT_URI: 'https://host.example/oauth/hh',
-    BOARD_MAX_RETRIES: '2',
-    ...env
-  })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
+  const { fake, config, agents } = await headHunterHarness(t, { env })
   const adapter = createHeadHunterAdapter({ config: config.boards, agents }, { responses })
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    fake.assertNoViolations()
-  })
 
   /** an installed employer account with one published vacancy */
   async function install () {

@@ -3,14 +3,14 @@
 // Every request the adapter makes is checked against hh's OpenAPI spec by the fake.
 import t from 'tap'
 import { pino } from 'pino'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool, type BoardResponse } from '../../src/boards/http.js'
+import { type BoardResponse } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, CredentialStore } from '../../src/boards/types.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/boards/headhunter/adapter.js'
 import { boardErrorOf } from '../../src/boards/headhunter/client.js'
-import { startHeadHunterFake, type EmployerAccountSeed, type HeadHunterFakeOptions } from '../fakes/headhunter.js'
+import { type EmployerAccountSeed, type HeadHunterFakeOptions } from '../fakes/headhunter.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { headHunterHarness } from '../helpers/headhunter-harness.js'
 
 const REDIRECT_URI = 'https://host.example/oauth/hh'
 
@@ -18,25 +18,10 @@ interface Teardown { teardown: (fn: () => unknown) => void }
 
 
 async function setup (t: Teardown, { env = {}, fake: fakeOptions = {} }: { env?: Record<string, string | undefined>, fake?: HeadHunterFakeOptions } = {}) {
-  const fake = await startHeadHunterFake({ redirectUri: REDIRECT_URI, ...fakeOptions })
-  const config = loadConfig({
-    HH_API_URL: fake.apiUrl,
-    HH_OAUTH_URL: fake.oauthUrl,
-    HH_CLIENT_ID: fake.clientId,
-    HH_CLIENT_SECRET: fake.clientSecret,
-    HH_REDIRECT_URI: REDIRECT_URI,
-    BOARD_MAX_RETRIES: '2',
-    ...env
-  })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
+  const { fake, config, agents } = await headHunterHarness(t, { env, fake: { redirectUri: REDIRECT_URI, ...fakeOptions } })
   const adapter = createHeadHunterAdapter({ config: config.boards, agents })
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    fake.assertNoViolations()
-  })
 
   const sessionOf = (key: string, credentials: CredentialStore<HeadHunterCredentials>): AccountSession<HeadHunterCredentials> =>
     ({ key, credentials, log })

@@ -14,12 +14,12 @@ import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/b
 import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { createWorkuaAdapter, type WorkuaCredentials } from '../../src/boards/workua/adapter.js'
 import { startDjinniFake } from '../fakes/djinni.js'
-import { startHeadHunterFake } from '../fakes/headhunter.js'
 import { startRobotaFake } from '../fakes/robotaua.js'
 import { startWorkuaFake } from '../fakes/workua.js'
 import { startFakeServer } from '../fakes/fake-server.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
+import { headHunterHarness } from '../helpers/headhunter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -116,23 +116,8 @@ t.test('Djinni: a revoked key is invalid_credentials without the key in the erro
 // ---------------------------------------------------------------- HeadHunter
 
 async function hhSetup (t: Teardown) {
-  const fake = await startHeadHunterFake()
-  const config = loadConfig({
-    HH_API_URL: fake.apiUrl,
-    HH_OAUTH_URL: fake.oauthUrl,
-    HH_CLIENT_ID: fake.clientId,
-    HH_CLIENT_SECRET: fake.clientSecret,
-    HH_REDIRECT_URI: 'https://host.example/oauth/hh',
-    BOARD_MAX_RETRIES: '2',
-    BOARD_TIMEOUT_MS: '1000'
-  })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
+  const { fake, config, agents } = await headHunterHarness(t, { env: { BOARD_TIMEOUT_MS: '1000' } })
   const adapter = createHeadHunterAdapter({ config: config.boards, agents })
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    fake.assertNoViolations()
-  })
   const hh = fake.addEmployerAccount()
   const store: MemoryStore<HeadHunterCredentials> = memoryStore(await adapter.connect({ code: fake.issueAuthCode(hh.key) }, `install:${hh.key}`))
   const session: AccountSession<HeadHunterCredentials> = { key: hh.key, credentials: store, log: silent }

@@ -29,7 +29,8 @@ import { syncRoutes } from './modules/sync/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { createWebhookService } from './modules/webhooks/service.js'
 import { createDispatcher, type Dispatcher } from './outbox/dispatcher.js'
-import { DeliverySchema, EventEnvelopeSchema } from './modules/webhooks/schemas.js'
+import { createOutcomeSharer } from './outbox/outcomes.js'
+import { DeliverySchema } from './modules/webhooks/schemas.js'
 import { createSyncService } from './modules/sync/service.js'
 import { createSyncRunner } from './sync/runner.js'
 import { createScheduler, type Scheduler } from './sync/scheduler.js'
@@ -71,6 +72,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const publications = createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }), onDue: () => scheduler?.poke() })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
   scheduler = createScheduler({ db: deps.db, runner, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
+  const outcomes = createOutcomeSharer({ db: deps.db, boards, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   return {
     boards,
     oauthState,
@@ -81,9 +83,9 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     runner,
     scheduler,
     sync: createSyncService({ db: deps.db, scheduler }),
-    candidates: createCandidateService({ db: deps.db, boards, integrations }),
+    candidates: createCandidateService({ db: deps.db, boards, outcomes }),
     webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets }),
-    dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs })
+    dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
   }
 }
 
@@ -115,7 +117,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   // schemas shared by several routes first: every one must be known before the validator compiler
   // and the routes are set up
-  for (const schema of [...candidateSchemas, EventEnvelopeSchema, DeliverySchema]) app.addSchema(schema)
+  for (const schema of [...candidateSchemas, DeliverySchema]) app.addSchema(schema)
 
   // infrastructure first, then the modules
   await app.register(problems)

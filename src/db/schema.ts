@@ -183,10 +183,26 @@ export interface ApplicationTable {
   raw: ColumnType<unknown, string, string>
   outcome: 'hired' | 'rejected' | 'invited' | null
   outcome_at: Timestamp | null
-  outcome_shared: 'shared' | 'not_supported' | 'failed' | null
+  outcome_shared: OutcomeShareStatus | null
   outcome_error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export type OutcomeShareStatus = 'pending' | 'shared' | 'not_supported' | 'failed'
+
+/** an outcome on its way to the board: queued with the outcome, retried like a webhook delivery */
+export interface OutcomeShareTable {
+  id: Generated<string>
+  tenant_id: string
+  application_id: string
+  outcome: 'hired' | 'rejected' | 'invited'
+  status: ColumnType<OutcomeShareStatus, OutcomeShareStatus | undefined, OutcomeShareStatus>
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>
+  last_error: ColumnType<PublicationErrorRecord | null, string | null | undefined, string | null>
+  queued_at: ColumnType<Date, Date | string | undefined, Date | string>
+  done_at: Timestamp | null
 }
 
 export interface SyncRunTable {
@@ -265,6 +281,7 @@ export interface Database {
   candidates: CandidateTable
   candidate_identities: CandidateIdentityTable
   applications: ApplicationTable
+  outcome_shares: OutcomeShareTable
   sync_runs: SyncRunTable
   jobs: JobTable
   publications: PublicationTable

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { sharedSchemas } from './schemas.js'
 import { EVENT_TYPES } from '../outbox/events.js'
+import { eventEnvelope } from '../modules/webhooks/schemas.js'
 
 export const openapiInfo = {
   title: 'jobsync',
@@ -31,7 +32,7 @@ export default fp(async function openapi (app: FastifyInstance) {
       webhooks: Object.fromEntries(EVENT_TYPES.map(type => [type, {
         post: {
           summary: `${type} (signed: webhook-id, webhook-timestamp, webhook-signature: v1=HMAC-SHA256(secret, id.timestamp.body))`,
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' } } } },
+          requestBody: { required: true, content: { 'application/json': { schema: eventEnvelope(type) } } },
           responses: { '2XX': { description: 'accepted; anything else is retried (408, 429, 5xx) or fails (other 4xx)' } }
         }
       }]))

@@ -3,7 +3,8 @@
 // (a candidate, a publication) only the oldest pending delivery goes out, so a receiver sees one
 // candidate's events in order. 2xx delivers; 408, 429 (Retry-After), 5xx and network errors retry
 // with exponential backoff for 24 hours; other 4xx fail at once. An endpoint failing for 24 hours
-// is disabled.
+// is disabled, and the tenant's other endpoints hear of it (`integration.failed`). Each round also
+// sends the outcomes queued for the boards (outcomes.ts), with the same backoff.
 import cron, { type ScheduledTask } from 'node-cron'
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
@@ -12,11 +13,12 @@ import type { Db } from '../db/index.js'
 import type { SecretBox } from '../crypto/secrets.js'
 import { parseRetryAfter } from '../boards/http.js'
 import { sign } from './signature.js'
+import { backoffFor, GIVE_UP_MS } from './backoff.js'
+import { emit } from './events.js'
+import type { OutcomeSharer } from './outcomes.js'
 
-const GIVE_UP_MS = 24 * 3600_000
 const LEASE_MS = 60_000
 const TIMEOUT_MS = 10_000
-const MAX_BACKOFF_MS = 3600_000
 
 interface Claimed {
   id: string
@@ -41,13 +43,11 @@ export interface DispatcherOptions {
   /** first retry delay; doubles per attempt */
   backoffMs?: number
   cronExpression?: string
+  /** outcomes queued for the boards, sent in the same rounds */
+  outcomes?: OutcomeSharer
 }
 
-export function backoffFor (attempts: number, base: number): number {
-  return Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, attempts - 1))
-}
-
-export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *' }: DispatcherOptions) {
+export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes }: DispatcherOptions) {
   const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
   let task: ScheduledTask | undefined
   let ticking: Promise<number> | undefined
@@ -124,10 +124,17 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
       } else {
         // an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
         await sql`update webhooks set failing_since = coalesce(failing_since, now()) where id = ${d.webhook_id}`.execute(trx)
-        const { rows } = await sql<{ id: string }>`
-          update webhooks set status = 'disabled', disabled_reason = ${`failing for 24 hours (last: ${error ?? `HTTP ${status ?? ''}`})`}, updated_at = now()
-          where id = ${d.webhook_id} and status = 'active' and failing_since < now() - interval '24 hours' returning id`.execute(trx)
-        if (rows.length > 0) log.warn({ webhook: d.webhook_id }, 'webhook disabled after failing for 24 hours')
+        const reason = `failing for 24 hours (last: ${error ?? `HTTP ${status ?? ''}`})`
+        const { rows } = await sql<{ id: string, url: string }>`
+          update webhooks set status = 'disabled', disabled_reason = ${reason}, updated_at = now()
+          where id = ${d.webhook_id} and status = 'active' and failing_since < now() - interval '24 hours' returning id, url`.execute(trx)
+        if (rows.length > 0) {
+          log.warn({ webhook: d.webhook_id }, 'webhook disabled after failing for 24 hours')
+          // the notice goes to the tenant's endpoints still active (this one is not, by now)
+          await emit(trx, d.tenant_id, 'integration.failed', `webhook:${d.webhook_id}`, {
+            webhookId: d.webhook_id, url: rows[0]!.url, status: 'disabled', error: { code: 'JOBSYNC_ERR_WEBHOOK_DISABLED', title: 'Webhook disabled', detail: reason }
+          })
+        }
       }
     })
     if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error, outcome }, 'webhook delivery not accepted')
@@ -141,7 +148,8 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
         try {
           const claimed = await claim()
           await Promise.all(claimed.map(async d => { await deliver(d) }))
-          return claimed.length
+          const shared = await outcomes?.tick() ?? 0
+          return claimed.length + shared
         } catch (error) {
           log.error({ err: error }, 'webhook dispatch failed')
           return 0

@@ -1,12 +1,65 @@
 // Events for the host, written to the outbox in the transaction of the change they describe, and
-// fanned out at once to the tenant's webhooks that subscribe to them.
+// fanned out at once to the tenant's webhooks that subscribe to them. Each type's `data` has a
+// schema: emit() is typed by it, and the OpenAPI `webhooks` section documents it.
 import { sql, type Transaction } from 'kysely'
+import { Type, type Static } from 'typebox'
 import type { Database } from '../db/schema.js'
 
-export const EVENT_TYPES = ['application.created', 'application.updated', 'candidate.merged', 'publication.status_changed', 'integration.failed', 'sync.failed'] as const
-export type EventType = typeof EVENT_TYPES[number]
+const Id = (description?: string) => Type.String({ format: 'uuid', description })
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+const ErrorData = Type.Object({
+  code: Type.String({ description: 'e.g. JOBSYNC_ERR_BOARD_INVALID_CREDENTIALS' }),
+  title: Type.String(),
+  detail: Type.String()
+}, { additionalProperties: true })
 
-export async function emit (trx: Transaction<Database>, tenantId: string, type: EventType, subject: string, data: Record<string, unknown>): Promise<void> {
+const ApplicationEventData = Type.Object({
+  applicationId: Id(),
+  candidateId: Id(),
+  publicationId: Id(),
+  board: Type.String(),
+  jobId: Type.Optional(Id()),
+  externalId: Type.Optional(Type.String({ description: 'the response id on the board' })),
+  outcome: Type.Optional(Type.Enum(['hired', 'rejected', 'invited'])),
+  outcomeShared: Type.Optional(Type.Enum(['pending', 'shared', 'not_supported', 'failed']))
+}, { description: 'read the application (GET /v1/candidates/{candidateId}) for its fields' })
+
+export const EVENT_DATA = {
+  'application.created': ApplicationEventData,
+  'application.updated': ApplicationEventData,
+  'candidate.merged': Type.Object({
+    candidateId: Id('the candidate that remains'),
+    mergedCandidateIds: Type.Array(Id(), { description: 'candidates folded into it; their applications now belong to candidateId' })
+  }),
+  'publication.status_changed': Type.Object({
+    publicationId: Id(),
+    from: Nullable(Type.String()),
+    to: Type.String(),
+    posting: Type.String({ description: 'the board-side state: none, pending_review, live, rejected, archived' }),
+    event: Type.String(),
+    reason: Nullable(Type.String()),
+    actor: Type.String()
+  }),
+  'integration.failed': Type.Object({
+    integrationId: Type.Optional(Id('set when a board account stopped working')),
+    board: Type.Optional(Type.String()),
+    webhookId: Type.Optional(Id('set when a webhook endpoint was disabled after failing for 24 hours')),
+    url: Type.Optional(Type.String()),
+    status: Type.String({ description: 'the integration\'s or webhook\'s new status' }),
+    error: ErrorData
+  }),
+  'sync.failed': Type.Object({
+    publicationId: Id(),
+    syncRunId: Id(),
+    error: ErrorData
+  })
+} as const
+
+export type EventType = keyof typeof EVENT_DATA
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[]
+export type EventData<T extends EventType> = Static<typeof EVENT_DATA[T]>
+
+export async function emit<T extends EventType> (trx: Transaction<Database>, tenantId: string, type: T, subject: string, data: EventData<T>): Promise<void> {
   const event = await trx.insertInto('outbox_events')
     .values({ tenant_id: tenantId, type, subject, payload: JSON.stringify(data) })
     .returning(['id']).executeTakeFirstOrThrow()

@@ -4,9 +4,20 @@
 import t from 'tap'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
 import { verify } from '../../src/outbox/signature.js'
+import type { EventType } from '../../src/outbox/events.js'
+import { eventEnvelope } from '../../src/modules/webhooks/schemas.js'
 import { build, problemOf, type TestApp } from '../helpers/app.js'
 import { LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
+
+const ajv = addFormats.default(new Ajv({ allErrors: true, strict: false }))
+/** the errors of an event against its documented envelope (openapi webhooks); [] when it fits */
+const documented = (event: { type: EventType }) => {
+  const validate = ajv.compile(eventEnvelope(event.type))
+  return validate(event) ? [] : validate.errors
+}
 
 interface Received { headers: IncomingHttpHeaders, body: string }
 
@@ -65,6 +76,7 @@ t.test('a receiver that is down gets every event once it is back, signed, in ord
 
   const events = hook.received.map(r => JSON.parse(r.body))
   t.same(events.filter(e => e.type === 'application.created').length, 6)
+  for (const event of events) t.same(documented(event), [], `${event.type} is what the OpenAPI webhooks section says`)
   for (const r of hook.received) {
     t.ok(verify(secret, { id: String(r.headers['webhook-id']), timestamp: String(r.headers['webhook-timestamp']), signature: String(r.headers['webhook-signature']) }, r.body), 'signature verifies')
   }
@@ -100,6 +112,8 @@ t.test('an endpoint failing for a day is disabled; turning it back on resumes', 
   const call = await tenantCaller(app)
   const hook = await receiver(t)
   const { id } = (await call('POST', '/v1/webhooks', { url: hook.url, events: ['publication.status_changed'] })).json()
+  const watcher = await receiver(t)
+  await call('POST', '/v1/webhooks', { url: watcher.url, events: ['integration.failed'] })
   hook.state.status = 500
   await sandboxSync(app, call, 'hooks-3', 1)
   await app.app.dispatcher.drain()
@@ -107,6 +121,11 @@ t.test('an endpoint failing for a day is disabled; turning it back on resumes', 
   await makeDue(app)
   await app.app.dispatcher.drain()
   t.match((await call('GET', `/v1/webhooks/${id}`)).json(), { status: 'disabled', disabledReason: /24 hours/ })
+  await app.app.dispatcher.drain()
+  const notices = watcher.received.map(r => JSON.parse(r.body))
+  t.match(notices, [{ type: 'integration.failed', data: { webhookId: id, url: hook.url, status: 'disabled', error: { code: 'JOBSYNC_ERR_WEBHOOK_DISABLED' } } }],
+    'the tenant\'s other endpoint hears that this one was switched off')
+  t.same(documented(notices[0]), [])
   hook.state.status = 200
   await makeDue(app)
   await app.app.dispatcher.drain()

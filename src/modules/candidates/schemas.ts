@@ -27,7 +27,7 @@ export const ApplicationSchema = Type.Object({
   skills: Type.Array(Type.String()),
   boardData: Type.Unknown({ description: 'everything the board sent about this response, as it sent it' }),
   outcome: Type.Union([Type.Enum(['hired', 'rejected', 'invited']), Type.Null()]),
-  outcomeShared: Type.Union([Type.Enum(['shared', 'not_supported', 'failed']), Type.Null()], { description: 'whether the board took the outcome' }),
+  outcomeShared: Type.Union([Type.Enum(['shared', 'pending', 'not_supported', 'failed']), Type.Null()], { description: 'whether the board took the outcome (pending: tried again until it does)' }),
   createdAt: Timestamp(),
   updatedAt: Timestamp()
 }, { $id: 'Application' })
@@ -81,10 +81,12 @@ export const OutcomeBody = Type.Object({
 export const OutcomeResultSchema = Type.Object({
   applicationId: Uuid(),
   outcome: Type.Enum(['hired', 'rejected', 'invited']),
-  shared: Type.Enum(['shared', 'not_supported', 'failed'], {
-    description: 'shared: the board has it; not_supported: the board has no way to take it (recorded here only); failed: see error, post again to retry'
+  shared: Type.Enum(['shared', 'pending', 'not_supported', 'failed'], {
+    description: 'shared: the board has it; pending: the board was down or busy, it is tried again (nextAttemptAt) for 24 hours; ' +
+      'not_supported: the board has no way to take it (recorded here only); failed: the board refused it (see error)'
   }),
   detail: Type.String(),
+  nextAttemptAt: Type.Union([Timestamp(), Type.Null()], { description: 'when shared is pending: the next try' }),
   error: Type.Union([Type.Object({ code: Type.String(), title: Type.String(), detail: Type.String() }), Type.Null()])
 })
 export type OutcomeResult = Static<typeof OutcomeResultSchema>

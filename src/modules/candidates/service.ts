@@ -8,11 +8,9 @@ import { decodeCursor, encodeCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
 import { sql } from 'kysely'
-import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
 import type { Outcome } from '../../boards/types.js'
-import * as integrationRepo from '../integrations/repo.js'
-import type { IntegrationService } from '../integrations/service.js'
+import type { OutcomeSharer } from '../../outbox/outcomes.js'
 import { emit } from '../../outbox/events.js'
 
 const toApplicationView = (a: Application & { host_job_id: string }): ApplicationView => ({
@@ -73,10 +71,10 @@ const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: stri
 export interface CandidateServiceDeps {
   db: Db
   boards: BoardRegistry
-  integrations: IntegrationService
+  outcomes: OutcomeSharer
 }
 
-export function createCandidateService ({ db, boards, integrations }: CandidateServiceDeps) {
+export function createCandidateService ({ db, boards, outcomes }: CandidateServiceDeps) {
   return {
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
@@ -97,43 +95,42 @@ export function createCandidateService ({ db, boards, integrations }: CandidateS
       return { items: rows.map(toCandidateView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
     },
 
-    /** records the outcome and shares it with the board where the board takes it */
+    /**
+     * Records the outcome and queues it for the board in one transaction, then tries it at once.
+     * A board that is down or busy gets it later from the dispatcher (`shared: "pending"`).
+     */
     async shareOutcome (tenantId: string, applicationId: string, outcome: Outcome): Promise<OutcomeResult> {
-      const application = await db.selectFrom('applications').selectAll().where('tenant_id', '=', tenantId).where('id', '=', applicationId).executeTakeFirst()
-      if (application === undefined) throw notFound('application', applicationId)
-      const publication = await db.selectFrom('publications').select(['integration_id']).where('id', '=', application.publication_id).executeTakeFirstOrThrow()
-      const integration = await integrationRepo.findIntegration(db, tenantId, publication.integration_id)
-      const adapter = boards.get(application.board as BoardId)
-      let shared: OutcomeResult['shared']
-      let error: BoardError | null = null
-      if (adapter === undefined || integration === undefined) {
-        shared = 'not_supported'
-      } else {
-        try {
-          const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
-          shared = await adapter.shareOutcome(integrations.sessionFor(integration), account, { externalId: application.external_id, raw: application.raw }, outcome)
-        } catch (e) {
-          if (!(e instanceof BoardError)) throw e
-          shared = 'failed'
-          error = e
-        }
-      }
-      const errorRecord = error === null ? null : { code: error.code, title: error.title, detail: error.message, field: null, boardStatus: error.boardStatus ?? null }
-      await db.transaction().execute(async trx => {
-        await trx.updateTable('applications').set({
-          outcome, outcome_at: new Date(), outcome_shared: shared, outcome_error: errorRecord === null ? null : JSON.stringify(errorRecord), updated_at: sql<Date>`now()`
-        }).where('id', '=', applicationId).execute()
+      const queued = await db.transaction().execute(async trx => {
+        const application = await trx.updateTable('applications')
+          .set({ outcome, outcome_at: new Date(), outcome_shared: 'pending', outcome_error: null, updated_at: sql<Date>`now()` })
+          .where('tenant_id', '=', tenantId).where('id', '=', applicationId)
+          .returning(['candidate_id', 'publication_id', 'board']).executeTakeFirst()
+        if (application === undefined) throw notFound('application', applicationId)
+        const share = await trx.insertInto('outcome_shares').values({ tenant_id: tenantId, application_id: applicationId, outcome })
+          .returning(['id']).executeTakeFirstOrThrow()
         await emit(trx, tenantId, 'application.updated', `candidate:${application.candidate_id}`, {
-          applicationId, candidateId: application.candidate_id, publicationId: application.publication_id, board: application.board, outcome, outcomeShared: shared
+          applicationId, candidateId: application.candidate_id, publicationId: application.publication_id, board: application.board, outcome, outcomeShared: 'pending'
         })
+        return { shareId: share.id, board: application.board as BoardId }
       })
-      const name = adapter?.name ?? application.board
-      const detail = shared === 'shared'
-        ? `${name} has the outcome`
-        : shared === 'not_supported'
-          ? `${name} has no way to take outcomes: recorded here only`
-          : `${name} did not take the outcome (${error?.message ?? 'error'}); it is recorded here, post again to retry`
-      return { applicationId, outcome, shared, detail, error: errorRecord === null ? null : { code: errorRecord.code, title: errorRecord.title, detail: errorRecord.detail } }
+      const state = await outcomes.tryNow(queued.shareId)
+      const name = boards.get(queued.board)?.name ?? queued.board
+      const shared = state?.status ?? 'pending'
+      const error = state?.error ?? null
+      const detail = {
+        shared: `${name} has the outcome`,
+        not_supported: `${name} has no way to take outcomes: recorded here only`,
+        pending: `${name} did not take the outcome yet${error === null ? '' : ` (${error.detail})`}; it is tried again until it does, for 24 hours`,
+        failed: `${name} refused the outcome (${error?.detail ?? 'error'}); it is recorded here`
+      }[shared]
+      return {
+        applicationId,
+        outcome,
+        shared,
+        detail,
+        nextAttemptAt: shared === 'pending' ? (state?.nextAttemptAt ?? new Date()).toISOString() : null,
+        error: error === null ? null : { code: error.code, title: error.title, detail: error.detail }
+      }
     },
 
     async candidate (tenantId: string, id: string): Promise<CandidateView & { applications: ApplicationView[] }> {

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
-import { EVENT_TYPES } from '../../outbox/events.js'
+import { EVENT_DATA, EVENT_TYPES, type EventType } from '../../outbox/events.js'
 
 export const EventTypeSchema = Type.Enum([...EVENT_TYPES])
 
@@ -48,11 +48,11 @@ export const DeliverySchema = Type.Object({
 }, { $id: 'WebhookDelivery' })
 export type DeliveryView = Static<typeof DeliverySchema>
 
-/** what every POST to a webhook carries */
-export const EventEnvelopeSchema = Type.Object({
+/** what a POST to a webhook carries, for one event type: the envelope around that type's data */
+export const eventEnvelope = (type: EventType) => Type.Object({
   id: Uuid('the event id; also the webhook-id header; the same on every retry'),
-  type: EventTypeSchema,
+  type: Type.Literal(type),
   createdAt: Timestamp(),
   tenantId: Uuid(),
-  data: Type.Record(Type.String(), Type.Unknown())
-}, { $id: 'WebhookEvent' })
+  data: EVENT_DATA[type]
+})

@@ -83,7 +83,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     runner,
     scheduler,
     sync: createSyncService({ db: deps.db, scheduler }),
-    candidates: createCandidateService({ db: deps.db, boards, outcomes }),
+    candidates: createCandidateService({ db: deps.db, boards, integrations, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes }),
     webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets }),
     dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
   }

@@ -25,6 +25,7 @@ export const EnvSchema = Type.Object({
   })),
   SECRETS_KEY_PREVIOUS: Type.Optional(Type.String({ description: 'comma-separated older "keyId:base64" keys, still accepted for decryption during rotation' })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
+  RESUME_MAX_BYTES: Type.Integer({ default: 20_971_520, minimum: 1024, description: 'largest resume file passed through from a board' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, description: 'how long in-flight work may take to finish on SIGTERM' }),
   BOARD_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'timeout of one board HTTP request' }),
   BOARD_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'retries of a board request on 429/5xx/network errors' }),
@@ -72,6 +73,7 @@ export interface Config {
   secretsKey: string | undefined
   secretsKeyPrevious: string[]
   bodyLimit: number
+  resumeMaxBytes: number
   shutdownTimeoutMs: number
   webhookBackoffMs: number
   sync: {
@@ -148,6 +150,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     secretsKey: e.SECRETS_KEY,
     secretsKeyPrevious: (e.SECRETS_KEY_PREVIOUS ?? '').split(',').map(s => s.trim()).filter(s => s !== ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
+    resumeMaxBytes: e.RESUME_MAX_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhookBackoffMs: e.WEBHOOK_BACKOFF_SECONDS * 1000,
     sync: {

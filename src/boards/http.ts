@@ -4,6 +4,7 @@
 // since the board did not process them; a 5xx after a create may have created it.
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Readable } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
 import { BoardError } from './errors.js'
 import type { BoardId } from './types.js'
@@ -32,6 +33,8 @@ export interface BoardRequest {
   form?: Array<[string, string]>
   /** override: may this request be retried after a 5xx or a network error? default: not for POST */
   idempotent?: boolean
+  /** a file: a 2xx answer comes back unread, as `stream`, for the caller to pipe (and to consume or destroy) */
+  raw?: boolean
   dispatcher: Dispatcher
   log?: FastifyBaseLogger
 }
@@ -42,6 +45,8 @@ export interface BoardResponse {
   /** parsed JSON when the board said JSON, otherwise the text; undefined when empty */
   body: unknown
   text: string
+  /** the unread body of a 2xx answer to a `raw` request */
+  stream?: Readable
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
@@ -87,8 +92,12 @@ export function createBoardHttp (options: BoardHttpOptions) {
       dispatcher: req.dispatcher,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      signal: AbortSignal.timeout(options.timeoutMs * 2)
+      // a file is streamed to our caller for as long as it takes: only the wait for headers is bounded
+      signal: req.raw === true ? undefined : AbortSignal.timeout(options.timeoutMs * 2)
     })
+    if (req.raw === true && res.statusCode >= 200 && res.statusCode < 300) {
+      return { status: res.statusCode, headers: res.headers, body: undefined, text: '', stream: res.body }
+    }
     const chunks: Buffer[] = []
     let size = 0
     for await (const chunk of res.body) {

@@ -7,10 +7,12 @@
 //   PublishingApi   fields, types, quota, publish/update/archive (publications)
 //   ResponsesApi    page through applicants with a cursor        (candidate sync)
 //   OutcomesApi     share hired/rejected/invited back            (delivery)
+//   ResumesApi      fetch an attached CV file (optional)         (delivery)
 import type { TObject, TSchema } from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { AgentPool } from './http.js'
+import type { Readable } from 'node:stream'
 
 export type BoardId = 'djinni' | 'workua' | 'robotaua' | 'headhunter' | 'sandbox'
 export const BOARD_IDS: readonly BoardId[] = ['djinni', 'workua', 'robotaua', 'headhunter', 'sandbox']
@@ -181,6 +183,24 @@ export interface ResponsesApi<C> {
   pageThroughResponses (session: AccountSession<C>, account: BoardAccount, postingId: string, cursor: string | null): AsyncIterable<ResponsePage>
 }
 
+/** a CV file on its way from the board: unread; whoever opens it consumes or destroys `stream` */
+export interface ResumeFile {
+  stream: Readable
+  contentType: string
+  /** bytes, when the board said */
+  contentLength: number | null
+  fileName: string | null
+}
+
+/**
+ * Files candidates attached. Only boards that serve them to the account implement it (Robota.ua's
+ * `getfile`); elsewhere the resume is the text and link stored with the application.
+ */
+export interface ResumesApi<C> {
+  /** the file behind the application's resumeUrl, fetched with the account's credentials; null when it has none */
+  openResume?: (session: AccountSession<C>, account: BoardAccount, application: { externalId: string, resumeUrl: string | null, raw: unknown }) => Promise<ResumeFile | null>
+}
+
 export type Outcome = 'hired' | 'rejected' | 'invited'
 
 export interface OutcomesApi<C> {
@@ -190,9 +210,9 @@ export interface OutcomesApi<C> {
 
 /**
  * What every board implements: its account, its publishing, its applicants and the outcomes shared
- * back.
+ * back (and, where the board serves them, the files candidates attached).
  */
-export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C>
+export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C> & ResumesApi<C>
 
 /** what an adapter factory is given */
 export interface BoardDeps {

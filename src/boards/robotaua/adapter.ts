@@ -5,7 +5,7 @@
 // sync) in responses.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi, ResumeFile } from '../types.js'
 import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
 import { robotauaFields, robotauaPublicationTypes } from './fields.js'
 import { createRobotauaPublishing } from './publishing.js'
@@ -78,6 +78,20 @@ BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCrede
     // "invited" folder). The outcome is recorded on our side only, and nothing is sent.
     async shareOutcome (): Promise<'not_supported'> {
       return 'not_supported'
+    },
+
+    /** BOARDS.md: `GET /apply/getfile/{id}` for attached CVs (with the account's token) */
+    async openResume (session, _account, application): Promise<ResumeFile | null> {
+      if (application.resumeUrl === null) return null
+      const { response } = await client.call(session, { method: 'GET', path: `/apply/getfile/${encodeURIComponent(application.externalId)}`, raw: true })
+      const header = (name: string): string | undefined => { const v = response.headers[name]; return Array.isArray(v) ? v[0] : v }
+      const length = Number(header('content-length'))
+      return {
+        stream: response.stream!,
+        contentType: header('content-type') ?? 'application/octet-stream',
+        contentLength: Number.isSafeInteger(length) && length >= 0 && header('content-length') !== undefined ? length : null,
+        fileName: /filename="?([^";]+)"?/i.exec(header('content-disposition') ?? '')?.[1] ?? null
+      }
     }
   }
 }

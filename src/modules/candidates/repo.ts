@@ -175,3 +175,10 @@ export async function applicationsOfCandidate (db: Db, candidateId: string): Pro
     .selectAll('applications').select('jobs.host_job_id')
     .where('applications.candidate_id', '=', candidateId).orderBy('applications.created_at').orderBy('applications.id').execute()
 }
+
+/** one of the tenant's applications, with the integration it came through */
+export async function findApplication (db: Db, tenantId: string, id: string): Promise<(Application & { integration_id: string }) | undefined> {
+  return await db.selectFrom('applications').innerJoin('publications', 'publications.id', 'applications.publication_id')
+    .selectAll('applications').select('publications.integration_id')
+    .where('applications.tenant_id', '=', tenantId).where('applications.id', '=', id).executeTakeFirst()
+}

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { Readable } from 'node:stream'
 import { tenantOf } from '../../http/auth.js'
 import { IdParams, problemResponses } from '../../http/schemas.js'
 import type { CandidateService } from './service.js'
@@ -37,6 +38,28 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       response: { 200: OutcomeResultSchema, ...problemResponses(400, 401, 403, 404) }
     }
   }, async request => await candidates.shareOutcome(tenantOf(request), request.params.id, request.body.outcome))
+
+  app.get('/v1/applications/:id/resume', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'The application\'s resume: the attached file streamed from the board, or the resume text',
+      description: 'Robota.ua serves attached CV files: fetched with the account\'s credentials and streamed through, up to ' +
+        'RESUME_MAX_BYTES (a larger file: 502 `JOBSYNC_ERR_RESUME_TOO_LARGE`; one that turns out larger while streaming is cut off). ' +
+        'Elsewhere the resume text the board gave is served as text/plain. 404 when there is neither (hh and Djinni may give only a link: `resumeUrl`).',
+      params: IdParams,
+      produces: ['application/octet-stream', 'application/pdf', 'text/plain'],
+      response: {
+        200: { description: 'the file, with the board\'s content type', content: { 'application/octet-stream': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } } },
+        ...problemResponses(400, 401, 403, 404, 422, 502, 504)
+      }
+    }
+  }, async (request, reply) => {
+    const resume = await candidates.resume(tenantOf(request), request.params.id)
+    void reply.header('content-type', resume.contentType)
+    if (resume.contentLength !== null) void reply.header('content-length', resume.contentLength)
+    if (resume.fileName !== null) void reply.header('content-disposition', `attachment; filename="${resume.fileName.replace(/[^\w.-]/g, '_')}"`)
+    return await reply.send(resume.body)
+  })
 
   app.get('/v1/candidates/:id', {
     schema: {

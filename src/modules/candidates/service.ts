@@ -3,14 +3,19 @@
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate } from '../../db/schema.js'
 import type { BoardId } from '../../boards/types.js'
-import { invalidInput, notFound } from '../../errors.js'
-import { decodeCursor, encodeCursor } from '../../http/cursor.js'
+import { notFound } from '../../errors.js'
+import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
 import { sql } from 'kysely'
 import type { BoardRegistry } from '../../boards/registry.js'
 import type { Outcome } from '../../boards/types.js'
 import type { OutcomeSharer } from '../../outbox/outcomes.js'
+import type { IntegrationService } from '../integrations/service.js'
+import * as integrationRepo from '../integrations/repo.js'
+import { pipeline, Transform, type Readable } from 'node:stream'
+import { AppError } from '../../errors.js'
+import { BoardError } from '../../boards/errors.js'
 import { emit } from '../../outbox/events.js'
 
 const toApplicationView = (a: Application & { host_job_id: string }): ApplicationView => ({
@@ -57,11 +62,7 @@ const toCandidateView = (c: Candidate): CandidateView => ({
 
 function afterOf (cursor: string | undefined): { updatedAt: Date, id: string } | undefined {
   if (cursor === undefined) return undefined
-  const [updatedAt, id] = decodeCursor(cursor, ['string', 'string']) as [string, string]
-  const at = new Date(updatedAt)
-  if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw invalidInput('after is not a cursor this feed gave out', [{ in: 'query', pointer: '/after', detail: 'is not a valid cursor' }])
-  }
+  const { at, id } = decodeTimeIdCursor(cursor)
   return { updatedAt: at, id }
 }
 
@@ -71,10 +72,39 @@ const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: stri
 export interface CandidateServiceDeps {
   db: Db
   boards: BoardRegistry
+  integrations: IntegrationService
   outcomes: OutcomeSharer
+  /** largest resume file passed through from a board */
+  resumeMaxBytes: number
 }
 
-export function createCandidateService ({ db, boards, outcomes }: CandidateServiceDeps) {
+/** a resume on its way to the host: the board's file, streamed, or the text the board gave */
+export interface ResumeDownload {
+  contentType: string
+  contentLength: number | null
+  fileName: string | null
+  body: Readable | string
+}
+
+const tooLarge = (limit: number, size?: number) => new AppError({
+  code: 'JOBSYNC_ERR_RESUME_TOO_LARGE',
+  status: 502,
+  title: 'Resume file too large',
+  detail: `the board's file is ${size === undefined ? 'larger than' : `${size} bytes, over`} the ${limit}-byte limit (RESUME_MAX_BYTES)`
+})
+
+/** passes the bytes through and errors (ending the response early) past `limit` */
+function capped (limit: number): Transform {
+  let seen = 0
+  return new Transform({
+    transform (chunk: Buffer, _encoding, done) {
+      seen += chunk.length
+      done(seen > limit ? tooLarge(limit) : null, chunk)
+    }
+  })
+}
+
+export function createCandidateService ({ db, boards, integrations, outcomes, resumeMaxBytes }: CandidateServiceDeps) {
   return {
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
@@ -131,6 +161,51 @@ export function createCandidateService ({ db, boards, outcomes }: CandidateServi
         nextAttemptAt: shared === 'pending' ? (state?.nextAttemptAt ?? new Date()).toISOString() : null,
         error: error === null ? null : { code: error.code, title: error.title, detail: error.detail }
       }
+    },
+
+    /**
+     * The application's resume: the file the candidate attached, fetched from the board with the
+     * account's credentials and streamed through (boards that serve files: Robota.ua), else the
+     * resume text the board gave (Work.ua, hh, Djinni), else 404.
+     */
+    async resume (tenantId: string, applicationId: string): Promise<ResumeDownload> {
+      const application = await repo.findApplication(db, tenantId, applicationId)
+      if (application === undefined) throw notFound('application', applicationId)
+      const adapter = boards.get(application.board as BoardId)
+      if (adapter?.openResume !== undefined && application.resume_url !== null) {
+        const integration = await integrationRepo.findIntegration(db, tenantId, application.integration_id)
+        if (integration !== undefined) {
+          const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
+          let file
+          try {
+            file = await adapter.openResume(integrations.sessionFor(integration), account, { externalId: application.external_id, resumeUrl: application.resume_url, raw: application.raw })
+          } catch (error) {
+            if (error instanceof BoardError && error.isCredentialProblem) await integrations.markFailed(tenantId, integration.id, error)
+            throw error
+          }
+          if (file !== null) {
+            if (file.contentLength !== null && file.contentLength > resumeMaxBytes) {
+              file.stream.on('error', () => {}).destroy()
+              throw tooLarge(resumeMaxBytes, file.contentLength)
+            }
+            // pipeline: when the cap (or the host hanging up) ends the stream, the board's connection is closed too;
+            // the error itself reaches fastify through the returned stream
+            const body = pipeline(file.stream, capped(resumeMaxBytes), () => {})
+            return { contentType: file.contentType, contentLength: file.contentLength, fileName: file.fileName, body }
+          }
+        }
+      }
+      if (application.resume_text !== null && application.resume_text !== '') {
+        return { contentType: 'text/plain; charset=utf-8', contentLength: Buffer.byteLength(application.resume_text), fileName: null, body: application.resume_text }
+      }
+      throw new AppError({
+        code: 'JOBSYNC_ERR_NOT_FOUND',
+        status: 404,
+        title: 'Not Found',
+        detail: application.resume_url === null
+          ? `application ${applicationId} has no resume`
+          : `the board gives this resume only as a link (resumeUrl), not as a file jobsync can fetch`
+      })
     },
 
     async candidate (tenantId: string, id: string): Promise<CandidateView & { applications: ApplicationView[] }> {

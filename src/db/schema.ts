@@ -151,6 +151,14 @@ export interface CandidateTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
+/** a candidate merged into another by the host */
+export interface CandidateMergeTable {
+  from_id: string
+  tenant_id: string
+  into_id: string
+  merged_at: CreatedAt
+}
+
 export interface CandidateIdentityTable {
   tenant_id: string
   kind: 'email' | 'phone'
@@ -280,6 +288,7 @@ export interface Database {
   webhook_attempts: WebhookAttemptTable
   candidates: CandidateTable
   candidate_identities: CandidateIdentityTable
+  candidate_merges: CandidateMergeTable
   applications: ApplicationTable
   outcome_shares: OutcomeShareTable
   sync_runs: SyncRunTable

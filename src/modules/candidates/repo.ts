@@ -182,3 +182,47 @@ export async function findApplication (db: Db, tenantId: string, id: string): Pr
     .selectAll('applications').select('publications.integration_id')
     .where('applications.tenant_id', '=', tenantId).where('applications.id', '=', id).executeTakeFirst()
 }
+
+/** where a merged candidate went, if it was merged */
+export async function mergedInto (db: Db, tenantId: string, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('candidate_merges').select('into_id').where('tenant_id', '=', tenantId).where('from_id', '=', id).executeTakeFirst()
+  return row?.into_id
+}
+
+/**
+ * Folds `sources` into `target` (all the tenant's, checked by the caller under the tenant lock):
+ * their applications and identities move over, the target fills its blanks from them (the first
+ * listed first) and takes
+ * the union of emails, phones and skills, and the sources are deleted and remembered as merged.
+ */
+export async function mergeCandidates (trx: Trx, tenantId: string, target: string, sources: string[]): Promise<void> {
+  await sql`
+    update candidates c set
+      first_name = coalesce(c.first_name, s.first_name),
+      last_name = coalesce(c.last_name, s.last_name),
+      middle_name = coalesce(c.middle_name, s.middle_name),
+      photo_url = coalesce(c.photo_url, s.photo_url),
+      birth_date = coalesce(c.birth_date, s.birth_date),
+      emails = array(select distinct unnest(c.emails || s.emails)),
+      phones = array(select distinct unnest(c.phones || s.phones)),
+      skills = array(select distinct unnest(c.skills || s.skills)),
+      updated_at = now()
+    from (
+      select (array_agg(first_name order by array_position(${sources}::uuid[], id)) filter (where first_name is not null))[1] as first_name,
+        (array_agg(last_name order by array_position(${sources}::uuid[], id)) filter (where last_name is not null))[1] as last_name,
+        (array_agg(middle_name order by array_position(${sources}::uuid[], id)) filter (where middle_name is not null))[1] as middle_name,
+        (array_agg(photo_url order by array_position(${sources}::uuid[], id)) filter (where photo_url is not null))[1] as photo_url,
+        (array_agg(birth_date order by array_position(${sources}::uuid[], id)) filter (where birth_date is not null))[1] as birth_date,
+        array(select unnest(emails) from candidates where id = any(${sources}::uuid[])) as emails,
+        array(select unnest(phones) from candidates where id = any(${sources}::uuid[])) as phones,
+        array(select unnest(skills) from candidates where id = any(${sources}::uuid[])) as skills
+      from candidates where id = any(${sources}::uuid[])
+    ) s
+    where c.id = ${target} and c.tenant_id = ${tenantId}`.execute(trx)
+  await sql`update applications set candidate_id = ${target}, updated_at = now() where tenant_id = ${tenantId} and candidate_id = any(${sources}::uuid[])`.execute(trx)
+  await sql`update candidate_identities set candidate_id = ${target} where tenant_id = ${tenantId} and candidate_id = any(${sources}::uuid[])`.execute(trx)
+  // earlier merges into a source now point at the target
+  await sql`update candidate_merges set into_id = ${target} where tenant_id = ${tenantId} and into_id = any(${sources}::uuid[])`.execute(trx)
+  await sql`insert into candidate_merges (from_id, tenant_id, into_id) select unnest(${sources}::uuid[]), ${tenantId}, ${target}`.execute(trx)
+  await sql`delete from candidates where tenant_id = ${tenantId} and id = any(${sources}::uuid[])`.execute(trx)
+}

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream'
 import { tenantOf } from '../../http/auth.js'
 import { IdParams, problemResponses } from '../../http/schemas.js'
 import type { CandidateService } from './service.js'
-import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage, OutcomeBody, OutcomeResultSchema } from './schemas.js'
+import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage, MergeBody, OutcomeBody, OutcomeResultSchema } from './schemas.js'
 
 export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateService }> = async (app, { candidates }) => {
   app.get('/v1/applications', {
@@ -60,6 +60,19 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
     if (resume.fileName !== null) void reply.header('content-disposition', `attachment; filename="${resume.fileName.replace(/[^\w.-]/g, '_')}"`)
     return await reply.send(resume.body)
   })
+
+  app.post('/v1/candidates/:id/merge', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'Merge candidates that are one person into this one',
+      description: 'Their applications, emails and phones move to this candidate; its blank fields are filled from theirs and nothing ' +
+        'is blanked. The merged candidates are gone (a GET of their id is a 404 naming `mergedInto`); later applications with ' +
+        'their emails or phones join this candidate. A `candidate.merged` event goes out, and the moved applications show again in the feed.',
+      params: IdParams,
+      body: MergeBody,
+      response: { 200: CandidateWithApplicationsSchema, ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async request => await candidates.merge(tenantOf(request), request.params.id, request.body.candidateIds))
 
   app.get('/v1/candidates/:id', {
     schema: {

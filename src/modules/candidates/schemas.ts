@@ -74,6 +74,10 @@ export const FeedPage = <T extends ReturnType<typeof Type.Ref>>(item: T) => Type
   })
 })
 
+export const MergeBody = Type.Object({
+  candidateIds: Type.Array(Uuid(), { minItems: 1, maxItems: 50, description: 'candidates that are the same person as this one; they are folded into it' })
+}, { additionalProperties: false })
+
 export const OutcomeBody = Type.Object({
   outcome: Type.Enum(['hired', 'rejected', 'invited'])
 }, { additionalProperties: false })

@@ -3,7 +3,7 @@
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate } from '../../db/schema.js'
 import type { BoardId } from '../../boards/types.js'
-import { notFound } from '../../errors.js'
+import { invalidInput, notFound } from '../../errors.js'
 import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
@@ -105,6 +105,20 @@ function capped (limit: number): Transform {
 }
 
 export function createCandidateService ({ db, boards, integrations, outcomes, resumeMaxBytes }: CandidateServiceDeps) {
+  /** 404, saying where the candidate went when the host merged it */
+  // inside a transaction pass it: a second connection deadlocks the embedded database (one connection)
+  async function candidateNotFound (tenantId: string, id: string, executor: Db = db): Promise<AppError> {
+    const into = await repo.mergedInto(executor, tenantId, id)
+    if (into === undefined) return notFound('candidate', id)
+    return new AppError({ code: 'JOBSYNC_ERR_NOT_FOUND', status: 404, title: 'Not Found', detail: `candidate ${id} was merged into ${into}`, extensions: { mergedInto: into } })
+  }
+
+  async function withApplications (tenantId: string, id: string): Promise<CandidateView & { applications: ApplicationView[] }> {
+    const candidate = await repo.findCandidate(db, tenantId, id)
+    if (candidate === undefined) throw await candidateNotFound(tenantId, id)
+    return { ...toCandidateView(candidate), applications: (await repo.applicationsOfCandidate(db, id)).map(toApplicationView) }
+  }
+
   return {
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
@@ -208,10 +222,31 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
       })
     },
 
-    async candidate (tenantId: string, id: string): Promise<CandidateView & { applications: ApplicationView[] }> {
-      const candidate = await repo.findCandidate(db, tenantId, id)
-      if (candidate === undefined) throw notFound('candidate', id)
-      return { ...toCandidateView(candidate), applications: (await repo.applicationsOfCandidate(db, id)).map(toApplicationView) }
+    candidate: withApplications,
+
+    /**
+     * The host says these candidates are one person: `candidateIds` fold into `id` (applications,
+     * emails and phones move over; blanks are filled, nothing is blanked), under the tenant's
+     * candidate lock so a sync cannot assign a moving identity meanwhile. `candidate.merged` tells
+     * the webhooks; the moved applications show again in the feed with their new candidateId.
+     */
+    async merge (tenantId: string, id: string, candidateIds: string[]): Promise<CandidateView & { applications: ApplicationView[] }> {
+      const sources = [...new Set(candidateIds)]
+      const self = candidateIds.indexOf(id)
+      if (self >= 0) throw invalidInput('a candidate cannot be merged into itself', [{ in: 'body', pointer: `/candidateIds/${self}`, detail: 'is the candidate merged into' }])
+      await db.transaction().execute(async trx => {
+        await repo.lockTenantCandidates(trx, tenantId)
+        const found = new Set((await trx.selectFrom('candidates').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [id, ...sources]).execute()).map(r => r.id))
+        if (!found.has(id)) throw await candidateNotFound(tenantId, id, trx)
+        const missing = candidateIds.map((c, i) => ({ c, i })).filter(({ c }) => !found.has(c))
+        if (missing.length > 0) {
+          throw invalidInput('some candidates to merge are not this tenant\'s (or were merged already)',
+            missing.map(({ i }) => ({ in: 'body' as const, pointer: `/candidateIds/${i}`, detail: 'is not a candidate of this tenant' })))
+        }
+        await repo.mergeCandidates(trx, tenantId, id, sources)
+        await emit(trx, tenantId, 'candidate.merged', `candidate:${id}`, { candidateId: id, mergedCandidateIds: sources })
+      })
+      return await withApplications(tenantId, id)
     }
   }
 }

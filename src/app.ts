@@ -10,7 +10,7 @@ import auth from './http/auth.js'
 import { healthRoutes } from './http/health.js'
 import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
-import problems from './http/problems.js'
+import problems, { sendFrameworkProblem } from './http/problems.js'
 import validation from './http/validation.js'
 import { loggerOptions } from './logging.js'
 import { adminRoutes } from './modules/admin/routes.js'
@@ -101,7 +101,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
       const given = request.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    return503OnClosing: true
+    return503OnClosing: true,
+    // path parameters are validated by the route schemas (a host job id may be 200 characters);
+    // the router only stops absurd ones, and says so as problem+json like every other error
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: sendFrameworkProblem
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   let closing = false

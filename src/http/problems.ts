@@ -57,8 +57,13 @@ const fastifyTitles: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Body too large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported media type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Invalid content length',
-  FST_ERR_CTP_INVALID_CHARSET: 'Unsupported charset'
+  FST_ERR_CTP_INVALID_CHARSET: 'Unsupported charset',
+  FST_ERR_BAD_URL: 'Malformed URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI Too Long'
 }
+
+// the part of the request each of those is about, for errors[] of the 400s
+const fastifyErrorPart: Record<string, FieldError['in']> = { FST_ERR_BAD_URL: 'path' }
 
 export function toProblem (error: FastifyError | AppError | Error, request: FastifyRequest): Problem {
   if (error instanceof AppError) {
@@ -95,8 +100,9 @@ export function toProblem (error: FastifyError | AppError | Error, request: Fast
       status,
       detail: fastifyError.message,
       instance: request.id,
-      code: status === 400 && code.startsWith('FST_ERR_CTP') ? 'JOBSYNC_ERR_VALIDATION' : code,
-      ...(code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? { errors: [{ in: 'body', pointer: '/', detail: 'is not valid JSON' }] } : {})
+      // a 400 is a validation problem: it says where, like the schema's
+      code: status === 400 ? 'JOBSYNC_ERR_VALIDATION' : code,
+      ...(status === 400 ? { errors: [{ in: fastifyErrorPart[code] ?? 'body', pointer: '/', detail: code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'is not valid JSON' : fastifyError.message }] } : {})
     }
   }
   if (status === 503) {
@@ -116,13 +122,21 @@ export function sendProblem (reply: FastifyReply, problem: Problem): FastifyRepl
   return reply.code(problem.status).type('application/problem+json').send(problem)
 }
 
+/** fastify's `frameworkErrors`: URLs the router refuses before any route (bad %-encoding, a too long parameter) */
+export function sendFrameworkProblem (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error, request)
+  request.log.info({ code: problem.code, status: problem.status }, problem.title)
+  // no onRequest hook ran for these: say the request id here
+  return sendProblem(reply.header('x-request-id', request.id), problem)
+}
+
 // a connection-level database failure (server down, refused, pool exhausted) is a 503, not a bug
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08003'])
 export function isDatabaseUnavailable (error: unknown): boolean {
   const e = error as { code?: string, message?: string } | undefined
   if (e === undefined || e === null) return false
   if (e.code !== undefined && unavailableCodes.has(e.code)) return true
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(e.message ?? '')
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client was closed and is not queryable|Client has encountered a connection error/.test(e.message ?? '')
 }
 
 export default fp(async function problems (app: FastifyInstance) {

@@ -11,7 +11,7 @@ import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
 import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
 import type { SecretBox } from '../../crypto/secrets.js'
-import { decodeCursor, encodeCursor } from '../../http/cursor.js'
+import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
 import type { OAuthState } from '../boards/oauth-state.js'
 import * as repo from './repo.js'
 import { emit } from '../../outbox/events.js'
@@ -207,8 +207,8 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     async list (tenantId: string, query: ListIntegrationsQuery): Promise<{ items: IntegrationView[], nextCursor: string | null }> {
       let after: { createdAt: Date, id: string } | undefined
       if (query.after !== undefined) {
-        const [createdAt, id] = decodeCursor(query.after, ['string', 'string']) as [string, string]
-        after = { createdAt: new Date(createdAt), id }
+        const { at, id } = decodeTimeIdCursor(query.after)
+        after = { createdAt: at, id }
       }
       const rows = await repo.listIntegrations(db, tenantId, { board: query.board, status: query.status, limit: query.limit + 1, after })
       const page = rows.slice(0, query.limit)

@@ -13,7 +13,7 @@ import { AppError, conflict, invalidInput, notFound, type FieldError } from '../
 import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
 import type { BoardAccount, BoardAdapter, BoardId, PostingInput, PostingState } from '../../boards/types.js'
-import { decodeCursor, encodeCursor } from '../../http/cursor.js'
+import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
 import type { IntegrationService } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import * as integrationRepo from '../integrations/repo.js'
@@ -457,8 +457,8 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
     async list (tenantId: string, query: ListPublicationsQuery): Promise<{ items: PublicationView[], nextCursor: string | null }> {
       let after: { createdAt: Date, id: string } | undefined
       if (query.after !== undefined) {
-        const [createdAt, id] = decodeCursor(query.after, ['string', 'string']) as [string, string]
-        after = { createdAt: new Date(createdAt), id }
+        const { at, id } = decodeTimeIdCursor(query.after)
+        after = { createdAt: at, id }
       }
       let jobId: string | undefined
       if (query.hostJobId !== undefined) {

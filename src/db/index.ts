@@ -22,9 +22,14 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value)
 const PGLITE_PARSERS = { 20: (value: string) => Number(value), 1082: (value: string) => value }
 
 export function createPostgresDb (connectionString: string, poolMax: number): DbHandle {
-  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 5_000 })
+  // a request waits at most 5 s for a connection, then fails (503) instead of hanging; keep-alive
+  // notices a database host that vanished without closing the connection
+  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 5_000, keepAlive: true })
   // an idle client losing its connection (server restart) must not crash the process
   pool.on('error', () => {})
+  // nor a checked-out one: pg emits 'error' on a client whose connection ends even while a query
+  // runs, and pg-pool listens only on idle clients; the query itself still rejects
+  pool.on('connect', client => { client.on('error', () => {}) })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, kind: 'postgres', close: async () => { await db.destroy() } }
 }

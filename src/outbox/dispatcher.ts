@@ -164,7 +164,11 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     },
 
     start (): void {
-      task ??= cron.schedule(cronExpression, () => { void dispatcher.tick() }, { name: 'webhook-dispatch', noOverlap: true })
+      // a cron fire takes rounds while full ones come back (one round of batchSize per fire is 10
+      // events/s: a sync's backlog would take hours); stop() ends the rounds by clearing `task`
+      task ??= cron.schedule(cronExpression, async () => {
+        for (let round = 0; round < 100 && task !== undefined; round++) if (await dispatcher.tick() === 0) return
+      }, { name: 'webhook-dispatch', noOverlap: true })
     },
 
     async stop (): Promise<void> {

@@ -27,6 +27,7 @@ export type FaultMode =
   | 'reset' // destroy the socket without a response
   | 'malformed' // 200 with a body that is not JSON
   | 'truncated' // 200 with a JSON body cut in the middle
+  | 'pass' // answered as usual, after `action` ran (a change on the board timed to a request, e.g. credentials revoked before page 2)
 
 export interface Fault {
   /** only requests whose `METHOD /path` matches; all when unset */
@@ -38,6 +39,10 @@ export interface Fault {
   mode?: FaultMode
   /** how many matching requests fail; default 1 */
   times?: number
+  /** how many matching requests pass untouched before the fault starts (page 2 of a sync: 1); default 0 */
+  after?: number
+  /** with mode 'pass': what happens on the board just before the request is answered */
+  action?: () => void
 }
 
 export interface FakeServer {
@@ -70,7 +75,7 @@ function parseBody (raw: string, contentType: string | undefined): unknown {
 
 export async function startFakeServer (handler: FakeHandler): Promise<FakeServer> {
   const requests: FakeRequest[] = []
-  const faults: Array<Fault & { left: number }> = []
+  const faults: Array<Fault & { left: number, passing: number }> = []
   const sockets = new Set<Socket>()
 
   const send = (res: ServerResponse, reply: FakeReply): void => {
@@ -106,7 +111,9 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
       }
       requests.push(request)
 
-      const fault = faults.find(f => f.left > 0 && (f.match === undefined || f.match.test(`${request.method} ${request.path}`)))
+      let fault = faults.find(f => f.left > 0 && (f.match === undefined || f.match.test(`${request.method} ${request.path}`)))
+      if (fault !== undefined && fault.passing > 0) { fault.passing--; fault = undefined }
+      if (fault !== undefined && fault.mode === 'pass') { fault.left--; fault.action?.(); fault = undefined }
       if (fault !== undefined) {
         fault.left--
         if (fault.mode === 'timeout') return // hold the socket open; close() destroys it
@@ -138,7 +145,7 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    inject (fault) { faults.push({ ...fault, left: fault.times ?? 1 }) },
+    inject (fault) { faults.push({ ...fault, left: fault.times ?? 1, passing: fault.after ?? 0 }) },
     clearFaults () { faults.length = 0 },
     async close () {
       for (const socket of sockets) socket.destroy()

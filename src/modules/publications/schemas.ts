@@ -57,7 +57,7 @@ export const CreatePublicationBody = Type.Object({
   publicationType: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "one of the board's publicationTypes; needed to publish" })),
   title: Override('title', 300),
   description: Override('description (HTML)', 100_000),
-  publish: Type.Boolean({ default: false, description: 'true: publish on the board now; false: keep as a draft' }),
+  publish: Type.Optional(Type.Boolean({ default: false, description: 'true: publish on the board now; false (the default): keep as a draft' })),
   syncIntervalMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10080, description: "override the board's sync interval" }))
 }, { additionalProperties: false })
 export type CreatePublicationInput = Static<typeof CreatePublicationBody>

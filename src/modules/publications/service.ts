@@ -214,6 +214,8 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
       return await record(trx, locked, 'publish_failed', actor, { error: JSON.stringify(problem), publication_type: type }, outcome.error.message, problem)
     })
     if (!outcome.ok) {
+      // dead credentials: the integration says so, as when a sync meets them
+      if (outcome.error instanceof BoardError && outcome.error.isCredentialProblem) await integrations.markFailed(tenantId, row.integration_id, outcome.error)
       log.info({ publication: id, board: row.board, code: outcome.error.code }, 'publish refused')
       throw withPublication(outcome.error, next)
     }
@@ -233,6 +235,17 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
 
     const session = integrations.sessionFor(integration)
     const account = accountOf(integration)
+    // in error while its posting stayed up (credentials died during a sync): publishing again goes
+    // back to that posting; a second one would spend a paid publication and orphan its applicants
+    if (row.posting_external_id !== null && (row.posting_state === 'live' || row.posting_state === 'pending_review')) {
+      const onBoard = await adapter.getPosting(session, account, row.posting_external_id).catch((error: unknown) => {
+        if (error instanceof BoardError && error.kind === 'not_found') return null
+        throw error
+      })
+      if (onBoard !== null && (onBoard.state === 'live' || onBoard.state === 'pending_review')) {
+        return { externalId: row.posting_external_id, url: onBoard.url ?? row.posting_url, state: onBoard.state }
+      }
+    }
     const paid = adapter.publicationTypes.find(t => t.id === type)?.paid === true
     if (paid) {
       const quota = (await adapter.availablePublications(session, account)).find(q => q.publicationType === type)
@@ -298,7 +311,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
         await recordTransition(trx, tenantId, { publicationId: created.id, event: 'create', fromStatus: null, toStatus: 'draft', fromPosting: null, toPosting: 'none', reason: 'created', actor })
         return created
       })
-      if (!input.publish) return toView(row, job.host_job_id, adapter.syncIntervalMinutes)
+      if (input.publish !== true) return toView(row, job.host_job_id, adapter.syncIntervalMinutes)
       return toView(await publish(tenantId, row.id, actor), job.host_job_id, adapter.syncIntervalMinutes)
     },
 

@@ -33,3 +33,74 @@ export function matchCandidate (item: NormalizedApplication, existingCandidate: 
   }
   return undefined
 }
+
+/** what a candidate row holds of an application: filled from the first application that has it */
+export interface CandidateFields {
+  firstName: string | null
+  lastName: string | null
+  middleName: string | null
+  photoUrl: string | null
+  birthDate: string | null
+  emails: string[]
+  phones: string[]
+  skills: string[]
+}
+
+const fieldsOf = (item: NormalizedApplication): CandidateFields => ({
+  firstName: item.firstName, lastName: item.lastName, middleName: item.middleName, photoUrl: item.photoUrl,
+  birthDate: item.birthDate, emails: [...item.emails], phones: [...item.phones], skills: [...item.skills]
+})
+
+/** fills the blanks of `into` from `item` and adds its emails, phones and skills; never blanks a value */
+function fill (into: CandidateFields, item: NormalizedApplication): void {
+  into.firstName ??= item.firstName
+  into.lastName ??= item.lastName
+  into.middleName ??= item.middleName
+  into.photoUrl ??= item.photoUrl
+  into.birthDate ??= item.birthDate
+  into.emails = [...new Set([...into.emails, ...item.emails])]
+  into.phones = [...new Set([...into.phones, ...item.phones])]
+  into.skills = [...new Set([...into.skills, ...item.skills])]
+}
+
+export interface PagePlan {
+  /** the candidate of each application, in the page's order */
+  candidateOf: string[]
+  /** candidates the page makes (ids made here), with what their applications bring */
+  created: Map<string, CandidateFields>
+  /** stored candidates the page's applications join, with what those bring to fill their blanks */
+  enriched: Map<string, CandidateFields>
+  /** identities no candidate owned yet, now owned by the candidate of the application that brought them */
+  identities: Array<Identity & { candidateId: string }>
+}
+
+/**
+ * Matches a page's applications to candidates in memory, in the page's order, exactly as if they
+ * were stored one by one: an application joins its earlier application's candidate, else the owner
+ * of its first known identity (one claimed by an earlier application of the same page included),
+ * else a new candidate. The caller holds the tenant's lock, so `known` stays true until it writes.
+ */
+export function planPage (items: readonly NormalizedApplication[], existing: ReadonlyMap<string, string>, known: ReadonlyMap<string, string>, newId: () => string): PagePlan {
+  const owners = new Map(known)
+  const earlier = new Map(existing)
+  const plan: PagePlan = { candidateOf: [], created: new Map(), enriched: new Map(), identities: [] }
+  for (const item of items) {
+    let candidateId = matchCandidate(item, earlier.get(item.externalId), owners)
+    if (candidateId === undefined) {
+      candidateId = newId()
+      plan.created.set(candidateId, fieldsOf(item))
+    } else {
+      const joined = plan.created.get(candidateId) ?? plan.enriched.get(candidateId)
+      if (joined === undefined) plan.enriched.set(candidateId, fieldsOf(item))
+      else fill(joined, item)
+    }
+    for (const identity of identitiesOf(item)) {
+      if (owners.has(identityKey(identity))) continue
+      owners.set(identityKey(identity), candidateId)
+      plan.identities.push({ ...identity, candidateId })
+    }
+    earlier.set(item.externalId, candidateId)
+    plan.candidateOf.push(candidateId)
+  }
+  return plan
+}

@@ -62,14 +62,23 @@ export async function makeDueNow (db: Db | Trx, id: string): Promise<void> {
   await db.updateTable('publications').set({ next_sync_at: new Date(), next_sync_trigger: 'activation' }).where('id', '=', id).execute()
 }
 
+/** a new run of the publication; runs it left 'running' (their process died) end here, in the same statement */
 export async function startRun (db: Db, run: { tenantId: string, publicationId: string, trigger: SyncRun['trigger'], owner: string, cursor: string | null }): Promise<SyncRun> {
-  return await db.insertInto('sync_runs').values({
-    tenant_id: run.tenantId, publication_id: run.publicationId, trigger: run.trigger, status: 'running', owner: run.owner, cursor_start: run.cursor
-  }).returningAll().executeTakeFirstOrThrow()
+  const { rows } = await sql<SyncRun>`
+    with abandoned as (${abandonRuns(run.publicationId)})
+    insert into sync_runs (tenant_id, publication_id, trigger, status, owner, cursor_start)
+    values (${run.tenantId}, ${run.publicationId}, ${run.trigger}, 'running', ${run.owner}, ${run.cursor})
+    returning *`.execute(db)
+  return rows[0]!
 }
 
-export async function recordPage (trx: Trx, runId: string, page: { fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
+/** a stored page: the publication's cursor and count, and the run's tallies, in one statement */
+export async function recordPage (trx: Trx, runId: string, publicationId: string, page: { fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
   await sql`
+    with publication as (
+      update publications set sync_cursor = ${page.cursor}, application_count = application_count + ${page.created}
+      where id = ${publicationId}
+    )
     update sync_runs set pages = pages + 1, fetched = fetched + ${page.fetched}, created = created + ${page.created},
       updated = updated + ${page.updated}, cursor_end = ${page.cursor},
       skipped = (select coalesce(jsonb_object_agg(key, total), '{}'::jsonb) from (
@@ -77,6 +86,20 @@ export async function recordPage (trx: Trx, runId: string, page: { fetched: numb
           select * from jsonb_each_text(skipped) union all select * from jsonb_each_text(${JSON.stringify(page.skipped)}::jsonb)
         ) parts group by key) sums)
     where id = ${runId}`.execute(trx)
+}
+
+/** a run that succeeded: the publication is given back, due again after `nextInMs`, in the same statement */
+export async function finishSucceededRun (db: Db, runId: string, publicationId: string, owner: string, nextInMs: number): Promise<SyncRun> {
+  const { rows } = await sql<SyncRun>`
+    with released as (
+      update publications set lease_owner = null, lease_expires_at = null, next_sync_trigger = null,
+        next_sync_at = now() + ${`${nextInMs} milliseconds`}::interval, last_synced_at = now()
+      where id = ${publicationId} and lease_owner = ${owner}
+    )
+    update sync_runs set status = 'succeeded', finished_at = now(), error = null
+    where id = ${runId}
+    returning *`.execute(db)
+  return rows[0]!
 }
 
 export async function finishRun (db: Db | Trx, runId: string, outcome: { error: PublicationErrorRecord | null }): Promise<SyncRun> {
@@ -97,10 +120,9 @@ export async function runningRun (db: Db, publicationId: string): Promise<SyncRu
     .orderBy('started_at', 'desc').executeTakeFirst()
 }
 
+const ABANDONED = JSON.stringify({ code: 'JOBSYNC_ERR_SYNC_ABANDONED', title: 'Run abandoned', detail: 'the process running it stopped; the next run resumed from its last stored page', field: null, boardStatus: null })
+
 /** runs left 'running' by a process that died: their lease expired, so they ended */
-export async function closeAbandonedRuns (db: Db, publicationId: string): Promise<void> {
-  await db.updateTable('sync_runs').set({
-    status: 'failed', finished_at: new Date(),
-    error: JSON.stringify({ code: 'JOBSYNC_ERR_SYNC_ABANDONED', title: 'Run abandoned', detail: 'the process running it stopped; the next run resumed from its last stored page', field: null, boardStatus: null })
-  }).where('publication_id', '=', publicationId).where('status', '=', 'running').execute()
-}
+const abandonRuns = (publicationId: string) => sql`
+  update sync_runs set status = 'failed', finished_at = now(), error = ${ABANDONED}::jsonb
+  where publication_id = ${publicationId} and status = 'running'`

@@ -2,7 +2,8 @@
 // store each page, with the cursor it reached, in one transaction. A run killed between pages
 // resumes after the last stored page; a page stored twice changes nothing (upserts by response id).
 import type { FastifyBaseLogger } from 'fastify'
-import { sql, type Transaction } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import type { Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
 import { AppError } from '../errors.js'
@@ -14,7 +15,7 @@ import * as candidates from '../modules/candidates/repo.js'
 import * as integrationRepo from '../modules/integrations/repo.js'
 import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
-import { identitiesOf, identityKey, matchCandidate, normalizeApplication } from './dedupe.js'
+import { identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
 import * as repo from './repo.js'
 import { emit } from '../outbox/events.js'
 
@@ -25,7 +26,12 @@ export class LeaseLostError extends Error {
 
 export interface PageCounts { created: number, updated: number, unchanged: number }
 
-/** stores one page of applications: candidates matched or made, applications upserted */
+/**
+ * Stores one page of applications in a handful of statements, whatever its length: candidates
+ * matched or made (in memory, under the tenant's lock, in the page's order), then one statement
+ * each for new candidates, filled-in candidates, new identities and the applications, then the
+ * events of what changed, in the page's order.
+ */
 export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[]): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
@@ -33,23 +39,29 @@ export async function storePage (trx: Transaction<Database>, ctx: candidates.App
   const normalized = items.map(normalizeApplication)
   const existing = await candidates.existingApplications(trx, ctx.publicationId, normalized.map(i => i.externalId))
   const known = await candidates.knownIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
-  for (const item of normalized) {
-    let candidateId = matchCandidate(item, existing.get(item.externalId)?.candidateId, known)
-    if (candidateId === undefined) {
-      candidateId = await candidates.insertCandidate(trx, ctx.tenantId, item)
-    } else {
-      await candidates.enrichCandidate(trx, candidateId, item)
-    }
-    const identities = identitiesOf(item).filter(i => !known.has(identityKey(i)))
-    await candidates.claimIdentities(trx, ctx.tenantId, candidateId, identities)
-    for (const identity of identities) known.set(identityKey(identity), candidateId)
-    existing.set(item.externalId, { id: '', candidateId })
-    const { outcome, id } = await candidates.upsertApplication(trx, ctx, candidateId, item)
-    counts[outcome]++
-    if (id !== null) {
+  const plan = planPage(normalized, new Map([...existing].map(([externalId, row]) => [externalId, row.candidateId])), known, randomUUID)
+  await candidates.insertCandidates(trx, ctx.tenantId, plan.created)
+  await candidates.enrichCandidates(trx, plan.enriched)
+  await candidates.claimIdentities(trx, ctx.tenantId, plan.identities)
+
+  // one upsert cannot touch a row twice: a response the page lists twice goes in a second round
+  const rounds: Array<Array<{ candidateId: string, item: NormalizedApplication }>> = []
+  const seen = new Map<string, number>()
+  normalized.forEach((item, index) => {
+    const round = seen.get(item.externalId) ?? 0
+    seen.set(item.externalId, round + 1)
+    ;(rounds[round] ??= []).push({ candidateId: plan.candidateOf[index]!, item })
+  })
+  for (const round of rounds) {
+    const stored = await candidates.upsertApplications(trx, ctx, round)
+    for (const { candidateId, item } of round) {
+      const row = stored.get(item.externalId)
+      const outcome = row === undefined ? 'unchanged' : row.inserted ? 'created' : 'updated'
+      counts[outcome]++
+      if (row === undefined) continue
       // in the page's transaction: the host hears of exactly what was stored
-      await emit(trx, ctx.tenantId, outcome === 'created' ? 'application.created' : 'application.updated', `candidate:${candidateId}`, {
-        applicationId: id, candidateId, publicationId: ctx.publicationId, jobId: ctx.jobId, board: ctx.board, externalId: item.externalId
+      await emit(trx, ctx.tenantId, row.inserted ? 'application.created' : 'application.updated', `candidate:${candidateId}`, {
+        applicationId: row.id, candidateId, publicationId: ctx.publicationId, jobId: ctx.jobId, board: ctx.board, externalId: item.externalId
       })
     }
   }
@@ -79,7 +91,6 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
     /** runs the sync of a publication this owner has leased; never throws (the run records the error) */
     async run (publication: Publication, trigger: SyncRun['trigger'], owner: string): Promise<SyncRun> {
       const runLog = log.child({ publication: publication.id, board: publication.board, trigger })
-      await repo.closeAbandonedRuns(db, publication.id)
       const run = await repo.startRun(db, { tenantId: publication.tenant_id, publicationId: publication.id, trigger, owner, cursor: publication.sync_cursor })
       let failure: unknown = null
       try {
@@ -95,10 +106,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
           await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
             const counts = await storePage(trx, ctx, page.items)
-            await trx.updateTable('publications')
-              .set({ sync_cursor: page.cursor, application_count: sql<number>`application_count + ${counts.created}` })
-              .where('id', '=', publication.id).execute()
-            await repo.recordPage(trx, run.id, { fetched: page.items.length, created: counts.created, updated: counts.updated, skipped: page.skipped, cursor: page.cursor })
+            await repo.recordPage(trx, run.id, publication.id, { fetched: page.items.length, created: counts.created, updated: counts.updated, skipped: page.skipped, cursor: page.cursor })
           })
         }
       } catch (error) {
@@ -110,8 +118,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         return await repo.finishRun(db, run.id, { error: errorRecord(new AppError({ code: 'JOBSYNC_ERR_LEASE_LOST', status: 409, title: 'Lease lost', detail: failure.message })) })
       }
       if (failure === null) {
-        await repo.releaseLease(db, publication.id, owner, intervalMs(publication), true)
-        const finished = await repo.finishRun(db, run.id, { error: null })
+        const finished = await repo.finishSucceededRun(db, run.id, publication.id, owner, intervalMs(publication))
         runLog.info({ run: run.id, pages: finished.pages, fetched: finished.fetched, created: finished.created, updated: finished.updated }, 'sync run done')
         return finished
       }

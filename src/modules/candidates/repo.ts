@@ -3,7 +3,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
-import type { Identity, NormalizedApplication } from '../../sync/dedupe.js'
+import type { CandidateFields, Identity, NormalizedApplication } from '../../sync/dedupe.js'
 
 type Trx = Transaction<Database>
 
@@ -22,91 +22,124 @@ export async function existingApplications (trx: Trx, publicationId: string, ext
 
 export async function knownIdentities (trx: Trx, tenantId: string, identities: Identity[]): Promise<Map<string, string>> {
   const known = new Map<string, string>()
-  for (const kind of ['email', 'phone'] as const) {
-    const values = [...new Set(identities.filter(i => i.kind === kind).map(i => i.value))]
-    if (values.length === 0) continue
-    const rows = await trx.selectFrom('candidate_identities').select(['value', 'candidate_id'])
-      .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('value', 'in', values).execute()
-    for (const row of rows) known.set(`${kind}:${row.value}`, row.candidate_id)
-  }
+  if (identities.length === 0) return known
+  const unique = [...new Map(identities.map(i => [`${i.kind}:${i.value}`, i])).values()]
+  const { rows } = await sql<{ kind: Identity['kind'], value: string, candidate_id: string }>`
+    select ci.kind, ci.value, ci.candidate_id from candidate_identities ci
+    join unnest(${unique.map(i => i.kind)}::text[], ${unique.map(i => i.value)}::text[]) as wanted(kind, value)
+      on ci.kind = wanted.kind and ci.value = wanted.value
+    where ci.tenant_id = ${tenantId}`.execute(trx)
+  for (const row of rows) known.set(`${row.kind}:${row.value}`, row.candidate_id)
   return known
 }
 
-export async function insertCandidate (trx: Trx, tenantId: string, item: NormalizedApplication): Promise<string> {
-  const row = await trx.insertInto('candidates').values({
+/** new candidates of a page, with the ids the page gave them */
+export async function insertCandidates (trx: Trx, tenantId: string, created: ReadonlyMap<string, CandidateFields>): Promise<void> {
+  if (created.size === 0) return
+  await trx.insertInto('candidates').values([...created].map(([id, c]) => ({
+    id,
     tenant_id: tenantId,
-    first_name: item.firstName,
-    last_name: item.lastName,
-    middle_name: item.middleName,
-    emails: item.emails,
-    phones: item.phones,
-    photo_url: item.photoUrl,
-    birth_date: item.birthDate,
-    skills: item.skills
-  }).returning('id').executeTakeFirstOrThrow()
-  return row.id
+    first_name: c.firstName,
+    last_name: c.lastName,
+    middle_name: c.middleName,
+    emails: c.emails,
+    phones: c.phones,
+    photo_url: c.photoUrl,
+    birth_date: c.birthDate,
+    skills: c.skills
+  }))).execute()
 }
 
-/** fills what the candidate lacks from another application; never replaces a value with a blank */
-export async function enrichCandidate (trx: Trx, candidateId: string, item: NormalizedApplication): Promise<void> {
-  await trx.updateTable('candidates').set(eb => ({
-    first_name: eb.fn.coalesce('first_name', eb.val(item.firstName)),
-    last_name: eb.fn.coalesce('last_name', eb.val(item.lastName)),
-    middle_name: eb.fn.coalesce('middle_name', eb.val(item.middleName)),
-    photo_url: eb.fn.coalesce('photo_url', eb.val(item.photoUrl)),
-    birth_date: eb.fn.coalesce('birth_date', sql<string>`${item.birthDate}::date`),
-    emails: sql<string[]>`array(select distinct unnest(emails || ${item.emails}::text[]))`,
-    phones: sql<string[]>`array(select distinct unnest(phones || ${item.phones}::text[]))`,
-    skills: sql<string[]>`array(select distinct unnest(skills || ${item.skills}::text[]))`,
-    // the database's clock, as the change feed's horizon is (see feedHorizon)
-    updated_at: sql<Date>`now()`
-  })).where('id', '=', candidateId).execute()
+/** fills what stored candidates lack from a page's applications; never replaces a value with a blank */
+export async function enrichCandidates (trx: Trx, enriched: ReadonlyMap<string, CandidateFields>): Promise<void> {
+  if (enriched.size === 0) return
+  // one statement for the page: the values travel as one JSON array
+  const values = JSON.stringify([...enriched].map(([id, c]) => ({
+    id, first_name: c.firstName, last_name: c.lastName, middle_name: c.middleName, photo_url: c.photoUrl,
+    birth_date: c.birthDate, emails: c.emails, phones: c.phones, skills: c.skills
+  })))
+  await sql`
+    update candidates c set
+      first_name = coalesce(c.first_name, v.first_name),
+      last_name = coalesce(c.last_name, v.last_name),
+      middle_name = coalesce(c.middle_name, v.middle_name),
+      photo_url = coalesce(c.photo_url, v.photo_url),
+      birth_date = coalesce(c.birth_date, v.birth_date),
+      emails = array(select distinct unnest(c.emails || v.emails)),
+      phones = array(select distinct unnest(c.phones || v.phones)),
+      skills = array(select distinct unnest(c.skills || v.skills)),
+      -- the database's clock, as the change feed's horizon is (see feedHorizon)
+      updated_at = now()
+    from jsonb_to_recordset(${values}::jsonb) as v(id uuid, first_name text, last_name text, middle_name text, photo_url text,
+      birth_date date, emails text[], phones text[], skills text[])
+    where c.id = v.id`.execute(trx)
 }
 
-export async function claimIdentities (trx: Trx, tenantId: string, candidateId: string, identities: Identity[]): Promise<void> {
+export async function claimIdentities (trx: Trx, tenantId: string, identities: Array<Identity & { candidateId: string }>): Promise<void> {
   if (identities.length === 0) return
   await trx.insertInto('candidate_identities')
-    .values(identities.map(i => ({ tenant_id: tenantId, kind: i.kind, value: i.value, candidate_id: candidateId })))
+    .values(identities.map(i => ({ tenant_id: tenantId, kind: i.kind, value: i.value, candidate_id: i.candidateId })))
     .onConflict(oc => oc.columns(['tenant_id', 'kind', 'value']).doNothing())
     .execute()
 }
 
 export interface ApplicationContext { tenantId: string, publicationId: string, jobId: string, board: string }
 
-/** inserts or updates one application: whether it was new, changed or the same as stored */
-export async function upsertApplication (trx: Trx, ctx: ApplicationContext, candidateId: string, item: NormalizedApplication): Promise<{ outcome: 'created' | 'updated' | 'unchanged', id: string | null }> {
-  const values = {
-    candidate_id: candidateId,
-    applied_at: item.appliedAt,
-    board_updated_at: item.updatedAt,
-    first_name: item.firstName,
-    last_name: item.lastName,
-    middle_name: item.middleName,
-    emails: item.emails,
-    phones: item.phones,
-    photo_url: item.photoUrl,
-    birth_date: item.birthDate,
-    resume_text: item.resumeText,
-    resume_url: item.resumeUrl,
-    cover_letter: item.coverLetter,
-    skills: item.skills,
-    url: item.url,
-    raw: JSON.stringify(item.raw ?? null)
-  }
-  const row = await trx.insertInto('applications')
-    .values({ tenant_id: ctx.tenantId, publication_id: ctx.publicationId, job_id: ctx.jobId, board: ctx.board, external_id: item.externalId, ...values })
+/**
+ * Inserts or updates a page's applications in one statement (their external ids must be distinct):
+ * by external id, the row's id and whether it was new; an application the board did not change is
+ * left as it is and is absent from the answer.
+ */
+export async function upsertApplications (trx: Trx, ctx: ApplicationContext, rows: Array<{ candidateId: string, item: NormalizedApplication }>): Promise<Map<string, { id: string, inserted: boolean }>> {
+  if (rows.length === 0) return new Map()
+  const stored = await trx.insertInto('applications')
+    .values(rows.map(({ candidateId, item }) => ({
+      tenant_id: ctx.tenantId,
+      publication_id: ctx.publicationId,
+      job_id: ctx.jobId,
+      board: ctx.board,
+      external_id: item.externalId,
+      candidate_id: candidateId,
+      applied_at: item.appliedAt,
+      board_updated_at: item.updatedAt,
+      first_name: item.firstName,
+      last_name: item.lastName,
+      middle_name: item.middleName,
+      emails: item.emails,
+      phones: item.phones,
+      photo_url: item.photoUrl,
+      birth_date: item.birthDate,
+      resume_text: item.resumeText,
+      resume_url: item.resumeUrl,
+      cover_letter: item.coverLetter,
+      skills: item.skills,
+      url: item.url,
+      raw: JSON.stringify(item.raw ?? null)
+    })))
     .onConflict(oc => oc.columns(['publication_id', 'external_id']).doUpdateSet(eb => ({
-      ...values,
+      candidate_id: eb.ref('excluded.candidate_id'),
+      applied_at: eb.ref('excluded.applied_at'),
+      board_updated_at: eb.ref('excluded.board_updated_at'),
+      first_name: eb.ref('excluded.first_name'),
+      last_name: eb.ref('excluded.last_name'),
+      middle_name: eb.ref('excluded.middle_name'),
+      emails: eb.ref('excluded.emails'),
+      birth_date: eb.ref('excluded.birth_date'),
+      resume_text: eb.ref('excluded.resume_text'),
+      resume_url: eb.ref('excluded.resume_url'),
+      cover_letter: eb.ref('excluded.cover_letter'),
+      skills: eb.ref('excluded.skills'),
+      url: eb.ref('excluded.url'),
+      raw: eb.ref('excluded.raw'),
       // a photo link the board made temporary, or a phone the board hid this time, is not lost
       photo_url: eb.fn.coalesce(eb.ref('excluded.photo_url'), eb.ref('applications.photo_url')),
       phones: sql<string[]>`case when cardinality(excluded.phones) = 0 then applications.phones else excluded.phones end`,
       updated_at: sql<Date>`now()`
     // a re-fetched response the board did not change is no change for the host's feed either
     })).where(sql<boolean>`applications.raw is distinct from excluded.raw`))
-    .returning(['applications.id', sql<boolean>`(xmax = 0)`.as('inserted')])
-    .executeTakeFirst()
-  if (row === undefined) return { outcome: 'unchanged', id: null }
-  return { outcome: row.inserted ? 'created' : 'updated', id: row.id }
+    .returning(['applications.id', 'applications.external_id', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute()
+  return new Map(stored.map(row => [row.external_id, { id: row.id, inserted: row.inserted }]))
 }
 
 // ---------- reading ----------
@@ -149,10 +182,9 @@ export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter)
   if (f.candidateId !== undefined) query = query.where('applications.candidate_id', '=', f.candidateId)
   if (f.after !== undefined) {
     const { updatedAt, id } = f.after
-    query = query.where(eb => eb.or([
-      eb('applications.updated_at', '>', updatedAt),
-      eb.and([eb('applications.updated_at', '=', updatedAt), eb('applications.id', '>', id)])
-    ]))
+    // a row comparison, not `a > x or (a = x and b > y)`: only this form bounds the index scan, so a
+    // page deep in the feed costs what the first one does
+    query = query.where(eb => eb(eb.refTuple('applications.updated_at', 'applications.id'), '>', eb.tuple(updatedAt, id)))
   }
   return await query.orderBy('applications.updated_at').orderBy('applications.id').limit(f.limit).execute()
 }
@@ -161,7 +193,7 @@ export async function candidatesFeed (db: Db, tenantId: string, f: { after?: { u
   let query = db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('updated_at', '<', f.horizon)
   if (f.after !== undefined) {
     const { updatedAt, id } = f.after
-    query = query.where(eb => eb.or([eb('updated_at', '>', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('id', '>', id)])]))
+    query = query.where(eb => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(updatedAt, id)))
   }
   return await query.orderBy('updated_at').orderBy('id').limit(f.limit).execute()
 }

@@ -60,7 +60,8 @@ async function main (): Promise<void> {
     DJINNI_API_URL: board.url,
     SCHEDULER_CRON: '* * * * * *',
     SYNC_CONCURRENCY: '4',
-    SYNC_CONCURRENCY_PER_ACCOUNT: '4'
+    SYNC_CONCURRENCY_PER_ACCOUNT: '4',
+    ...(process.env.SYNC_STORE_BATCH === undefined ? {} : { SYNC_STORE_BATCH: process.env.SYNC_STORE_BATCH })
   })
   const { app, handle } = await startService(config)
   try {

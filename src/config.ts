@@ -46,6 +46,7 @@ export const EnvSchema = Type.Object({
   SYNC_CONCURRENCY_PER_ACCOUNT: Type.Integer({ default: 1, minimum: 1, maximum: 20, description: 'sync runs at once per board account (integration) in this process' }),
   SYNC_LEASE_SECONDS: Type.Integer({ default: 120, minimum: 5, maximum: 3600, description: 'a claimed publication is ours this long; renewed each page; an expired lease is taken over' }),
   SYNC_RETRY_SECONDS: Type.Integer({ default: 60, minimum: 1, description: 'a failed run is retried after this long' }),
+  SYNC_STORE_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
   WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
   HH_USER_AGENT: Type.String({ default: 'jobsync/0.1 (ops@jobsync.local)', pattern: '^\\S+/\\S+ \\(.+\\)$', description: 'HH-User-Agent header, "Name/Version (email)"' })
@@ -84,6 +85,7 @@ export interface Config {
     concurrencyPerAccount: number
     leaseMs: number
     retryMs: number
+    storeBatch: number
     manualMinIntervalMs: number
   }
   boards: {
@@ -161,6 +163,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       concurrencyPerAccount: e.SYNC_CONCURRENCY_PER_ACCOUNT,
       leaseMs: e.SYNC_LEASE_SECONDS * 1000,
       retryMs: e.SYNC_RETRY_SECONDS * 1000,
+      storeBatch: e.SYNC_STORE_BATCH,
       manualMinIntervalMs: e.MANUAL_SYNC_MIN_INTERVAL_SECONDS * 1000
     },
     boards: {

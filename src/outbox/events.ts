@@ -59,12 +59,34 @@ export type EventType = keyof typeof EVENT_DATA
 export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[]
 export type EventData<T extends EventType> = Static<typeof EVENT_DATA[T]>
 
+/** one event for the host: its type, its subject (whose events go out in order) and its data */
+export interface OutboxEvent<T extends EventType = EventType> {
+  type: T
+  subject: string
+  data: EventData<T>
+}
+
 export async function emit<T extends EventType> (trx: Transaction<Database>, tenantId: string, type: T, subject: string, data: EventData<T>): Promise<void> {
-  const event = await trx.insertInto('outbox_events')
-    .values({ tenant_id: tenantId, type, subject, payload: JSON.stringify(data) })
-    .returning(['id']).executeTakeFirstOrThrow()
+  await emitMany(trx, tenantId, [{ type, subject, data }])
+}
+
+/**
+ * Writes events in one statement, whatever their number (a sync's page): the events in the order
+ * given (their sequence numbers follow it, so each subject's deliveries keep that order), and one
+ * delivery per event and subscribed active webhook of the tenant.
+ */
+export async function emitMany (trx: Transaction<Database>, tenantId: string, events: ReadonlyArray<OutboxEvent>): Promise<void> {
+  if (events.length === 0) return
+  const rows = JSON.stringify(events.map(e => ({ type: e.type, subject: e.subject, payload: e.data })))
   await sql`
+    with event as (
+      insert into outbox_events (tenant_id, type, subject, payload)
+      select ${tenantId}, e.type, e.subject, e.payload
+      from rows from (jsonb_to_recordset(${rows}::jsonb) as (type text, subject text, payload jsonb)) with ordinality as e(type, subject, payload, n)
+      order by e.n
+      returning id, type, subject
+    )
     insert into webhook_deliveries (webhook_id, event_seq, subject)
-    select id, ${event.id}, ${subject} from webhooks
-    where tenant_id = ${tenantId} and status = 'active' and ${type} = any(events)`.execute(trx)
+    select w.id, event.id, event.subject
+    from event join webhooks w on w.tenant_id = ${tenantId} and w.status = 'active' and event.type = any(w.events)`.execute(trx)
 }

@@ -73,13 +73,14 @@ export async function startRun (db: Db, run: { tenantId: string, publicationId: 
 }
 
 /** a stored page: the publication's cursor and count, and the run's tallies, in one statement */
-export async function recordPage (trx: Trx, runId: string, publicationId: string, page: { fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
+/** what a stored batch of pages adds to the run, and the cursor its last page reached */
+export async function recordPages (trx: Trx, runId: string, publicationId: string, page: { pages: number, fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
   await sql`
     with publication as (
       update publications set sync_cursor = ${page.cursor}, application_count = application_count + ${page.created}
       where id = ${publicationId}
     )
-    update sync_runs set pages = pages + 1, fetched = fetched + ${page.fetched}, created = created + ${page.created},
+    update sync_runs set pages = pages + ${page.pages}, fetched = fetched + ${page.fetched}, created = created + ${page.created},
       updated = updated + ${page.updated}, cursor_end = ${page.cursor},
       skipped = (select coalesce(jsonb_object_agg(key, total), '{}'::jsonb) from (
         select key, sum(value::int) as total from (

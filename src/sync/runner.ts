@@ -9,7 +9,7 @@ import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../
 import { AppError } from '../errors.js'
 import { BoardError } from '../boards/errors.js'
 import type { BoardRegistry } from '../boards/registry.js'
-import type { BoardApplication, BoardId } from '../boards/types.js'
+import type { BoardApplication, BoardId, ResponsePage } from '../boards/types.js'
 import type { Config } from '../config.js'
 import * as candidates from '../modules/candidates/repo.js'
 import * as integrationRepo from '../modules/integrations/repo.js'
@@ -17,7 +17,7 @@ import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
 import { identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
 import * as repo from './repo.js'
-import { emit } from '../outbox/events.js'
+import { emit, emitMany, type OutboxEvent } from '../outbox/events.js'
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError'
@@ -52,6 +52,7 @@ export async function storePage (trx: Transaction<Database>, ctx: candidates.App
     seen.set(item.externalId, round + 1)
     ;(rounds[round] ??= []).push({ candidateId: plan.candidateOf[index]!, item })
   })
+  const events: OutboxEvent[] = []
   for (const round of rounds) {
     const stored = await candidates.upsertApplications(trx, ctx, round)
     for (const { candidateId, item } of round) {
@@ -59,12 +60,15 @@ export async function storePage (trx: Transaction<Database>, ctx: candidates.App
       const outcome = row === undefined ? 'unchanged' : row.inserted ? 'created' : 'updated'
       counts[outcome]++
       if (row === undefined) continue
-      // in the page's transaction: the host hears of exactly what was stored
-      await emit(trx, ctx.tenantId, row.inserted ? 'application.created' : 'application.updated', `candidate:${candidateId}`, {
-        applicationId: row.id, candidateId, publicationId: ctx.publicationId, jobId: ctx.jobId, board: ctx.board, externalId: item.externalId
+      events.push({
+        type: row.inserted ? 'application.created' : 'application.updated',
+        subject: `candidate:${candidateId}`,
+        data: { applicationId: row.id, candidateId, publicationId: ctx.publicationId, jobId: ctx.jobId, board: ctx.board, externalId: item.externalId }
       })
     }
   }
+  // in the page's transaction, in one statement: the host hears of exactly what was stored
+  await emitMany(trx, ctx.tenantId, events)
   return counts
 }
 
@@ -73,6 +77,49 @@ function errorRecord (error: unknown): PublicationErrorRecord {
     return { code: error.code, title: error.title, detail: error.message, field: null, boardStatus: error instanceof BoardError ? (error.boardStatus ?? null) : null }
   }
   return { code: 'JOBSYNC_ERR_SYNC', title: 'Sync failed', detail: error instanceof Error ? error.message : String(error), field: null, boardStatus: null }
+}
+
+/**
+ * The board's pages gathered into batches of at least `minItems` applications (or what is left),
+ * each stored in one transaction with the cursor of its last page: fewer commits, and the tenant's
+ * candidate lock is taken once per batch. The page after a batch is already being fetched while the
+ * batch is stored. A board failing mid-batch gets the pages it gave stored first; a run killed
+ * mid-batch re-fetches that batch from the stored cursor.
+ */
+export async function * batched (pages: AsyncIterable<ResponsePage>, minItems: number): AsyncGenerator<ResponsePage[]> {
+  const iterator = pages[Symbol.asyncIterator]()
+  const pull = () => {
+    const next = iterator.next()
+    next.catch(() => {}) // awaited below; a failure while a batch is stored surfaces then, not as an unhandled rejection
+    return next
+  }
+  let next = pull()
+  try {
+    for (;;) {
+      const batch: ResponsePage[] = []
+      let items = 0
+      let done = false
+      while (items < minItems) {
+        let result: IteratorResult<ResponsePage>
+        try {
+          result = await next
+        } catch (error) {
+          // the board failed mid-batch: what it gave so far is stored before the run fails
+          if (batch.length > 0) yield batch
+          throw error
+        }
+        if (result.done === true) { done = true; break }
+        batch.push(result.value)
+        items += result.value.items.length
+        next = pull()
+      }
+      if (batch.length > 0) yield batch
+      if (done) return
+    }
+  } finally {
+    // a run that stopped early (a failed store, a lost lease) closes the board's pages
+    void iterator.return?.()?.catch(() => {})
+  }
 }
 
 export interface SyncRunnerDeps {
@@ -102,11 +149,15 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
         const ctx = { tenantId: publication.tenant_id, publicationId: publication.id, jobId: publication.job_id, board: publication.board }
         const pages = adapter.pageThroughResponses(integrations.sessionFor(integration), account, publication.posting_external_id, publication.sync_cursor)
-        for await (const page of pages) {
+        for await (const batch of batched(pages, config.storeBatch)) {
           await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
-            const counts = await storePage(trx, ctx, page.items)
-            await repo.recordPage(trx, run.id, publication.id, { fetched: page.items.length, created: counts.created, updated: counts.updated, skipped: page.skipped, cursor: page.cursor })
+            const counts = await storePage(trx, ctx, batch.flatMap(page => page.items))
+            const skipped: Record<string, number> = {}
+            for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
+            await repo.recordPages(trx, run.id, publication.id, {
+              pages: batch.length, fetched: batch.reduce((n, page) => n + page.items.length, 0), created: counts.created, updated: counts.updated, skipped, cursor: batch[batch.length - 1]!.cursor
+            })
           })
         }
       } catch (error) {

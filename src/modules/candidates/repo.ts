@@ -228,29 +228,20 @@ export async function mergedInto (db: Db, tenantId: string, id: string): Promise
  * the union of emails, phones and skills, and the sources are deleted and remembered as merged.
  */
 export async function mergeCandidates (trx: Trx, tenantId: string, target: string, sources: string[]): Promise<void> {
-  await sql`
-    update candidates c set
-      first_name = coalesce(c.first_name, s.first_name),
-      last_name = coalesce(c.last_name, s.last_name),
-      middle_name = coalesce(c.middle_name, s.middle_name),
-      photo_url = coalesce(c.photo_url, s.photo_url),
-      birth_date = coalesce(c.birth_date, s.birth_date),
-      emails = array(select distinct unnest(c.emails || s.emails)),
-      phones = array(select distinct unnest(c.phones || s.phones)),
-      skills = array(select distinct unnest(c.skills || s.skills)),
-      updated_at = now()
-    from (
-      select (array_agg(first_name order by array_position(${sources}::uuid[], id)) filter (where first_name is not null))[1] as first_name,
-        (array_agg(last_name order by array_position(${sources}::uuid[], id)) filter (where last_name is not null))[1] as last_name,
-        (array_agg(middle_name order by array_position(${sources}::uuid[], id)) filter (where middle_name is not null))[1] as middle_name,
-        (array_agg(photo_url order by array_position(${sources}::uuid[], id)) filter (where photo_url is not null))[1] as photo_url,
-        (array_agg(birth_date order by array_position(${sources}::uuid[], id)) filter (where birth_date is not null))[1] as birth_date,
-        array(select unnest(emails) from candidates where id = any(${sources}::uuid[])) as emails,
-        array(select unnest(phones) from candidates where id = any(${sources}::uuid[])) as phones,
-        array(select unnest(skills) from candidates where id = any(${sources}::uuid[])) as skills
-      from candidates where id = any(${sources}::uuid[])
-    ) s
-    where c.id = ${target} and c.tenant_id = ${tenantId}`.execute(trx)
+  // the sources' fields, the first listed first, filled into the target as a sync fills a candidate
+  const rows = await trx.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', sources).execute()
+  rows.sort((a, b) => sources.indexOf(a.id) - sources.indexOf(b.id))
+  const first = <T>(pick: (c: Candidate) => T | null): T | null => rows.map(pick).find(v => v !== null) ?? null
+  await enrichCandidates(trx, new Map([[target, {
+    firstName: first(c => c.first_name),
+    lastName: first(c => c.last_name),
+    middleName: first(c => c.middle_name),
+    photoUrl: first(c => c.photo_url),
+    birthDate: first(c => c.birth_date),
+    emails: rows.flatMap(c => c.emails),
+    phones: rows.flatMap(c => c.phones),
+    skills: rows.flatMap(c => c.skills)
+  }]]))
   await sql`update applications set candidate_id = ${target}, updated_at = now() where tenant_id = ${tenantId} and candidate_id = any(${sources}::uuid[])`.execute(trx)
   await sql`update candidate_identities set candidate_id = ${target} where tenant_id = ${tenantId} and candidate_id = any(${sources}::uuid[])`.execute(trx)
   // earlier merges into a source now point at the target

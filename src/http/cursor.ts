@@ -29,3 +29,20 @@ export function decodeTimeIdCursor (cursor: string, parameter = 'after'): { at: 
   if (Number.isNaN(at.getTime()) || !UUID.test(id)) throw notACursor(parameter)
   return { at, id }
 }
+
+/** a cursor of a list ordered by (a time, id) */
+export const encodeTimeIdCursor = (at: Date, id: string): string => encodeCursor([at.toISOString(), id])
+
+/** where a list ordered by (created_at, id) resumes: undefined on the first page */
+export function createdAfter (cursor: string | undefined): { createdAt: Date, id: string } | undefined {
+  if (cursor === undefined) return undefined
+  const { at, id } = decodeTimeIdCursor(cursor)
+  return { createdAt: at, id }
+}
+
+/** a page read as `limit + 1` rows (the extra row only tells that there is more), and the cursor after it */
+export function createdPage<R extends { created_at: Date, id: string }> (rows: R[], limit: number): { page: R[], nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return { page, nextCursor: rows.length > limit && last !== undefined ? encodeTimeIdCursor(last.created_at, last.id) : null }
+}

@@ -7,6 +7,7 @@ import { BoardError } from '../errors.js'
 import type { AccountSession, PostingInput, PostingRef, PostingState, PostingStatus, PublishingApi } from '../types.js'
 import { parsePayload, type DjinniClient, type DjinniCredentials } from './client.js'
 import { DJINNI_BODY_KEYS, type DjinniFields } from './fields.js'
+import { boardLink } from '../links.js'
 
 type Session = AccountSession<DjinniCredentials>
 
@@ -58,13 +59,8 @@ const DJINNI_HOSTS = new Set(['djinni.co', 'www.djinni.co'])
 export function djinniPostingIdFrom (urlOrId: string): string | null {
   const text = urlOrId.trim()
   if (BARE_ID.test(text)) return text
-  let url: URL
-  try {
-    url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`)
-  } catch {
-    return null
-  }
-  if (!DJINNI_HOSTS.has(url.hostname.toLowerCase())) return null
+  const url = boardLink(text, DJINNI_HOSTS)
+  if (url === null) return null
   return JOB_PATH.exec(url.pathname)?.[1] ?? null
 }
 

@@ -11,6 +11,7 @@ import { boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
 import { headHunterFields, headHunterPublicationTypes, type HeadHunterFields } from './fields.js'
 import type { HeadHunterCredentials } from './oauth.js'
 import type { HeadHunterMe } from './adapter.js'
+import { boardLink } from '../links.js'
 
 type Session = AccountSession<HeadHunterCredentials>
 type Json = Record<string, unknown>
@@ -242,15 +243,9 @@ const API_PATH = /^\/vacancies\/(\d{1,20})\/?$/
 export function postingIdFrom (urlOrId: string): string | null {
   const text = urlOrId.trim()
   if (/^\d{1,20}$/.test(text)) return text
-  let url: URL
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`)
-  } catch {
-    return null
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
+  const url = boardLink(text, VACANCY_HOST)
+  if (url === null) return null
   const host = url.hostname.toLowerCase()
-  if (!VACANCY_HOST.test(host)) return null
   // a link to the API (api.hh.ru/vacancies/{id}) names the vacancy too
   const match = (host === 'api.hh.ru' ? API_PATH : VACANCY_PATH).exec(url.pathname)
   return match?.[1] ?? null

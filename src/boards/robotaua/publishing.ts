@@ -15,6 +15,7 @@ import { BoardError } from '../errors.js'
 import type { AccountSession, BoardAccount, PostingInput, PostingRef, PostingState, PostingStatus, PublicationQuota, PublishingApi } from '../types.js'
 import { parsePayload, type RobotauaClient, type RobotauaCredentials } from './client.js'
 import { RobotauaPublicationTypeId, robotauaPublicationTypes, type RobotauaFields } from './fields.js'
+import { boardLink } from '../links.js'
 
 const board = 'robotaua'
 type Session = AccountSession<RobotauaCredentials>
@@ -122,13 +123,8 @@ const LINK_PREFIX = /^(ua|ru|en|company\d+)$/i
 export function postingIdFrom (urlOrId: string): string | null {
   const text = urlOrId.trim()
   if (VACANCY_ID.test(text)) return text
-  let url: URL
-  try {
-    url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`)
-  } catch {
-    return null
-  }
-  if (!SITE_HOSTS.has(url.hostname)) return null
+  const url = boardLink(text, SITE_HOSTS)
+  if (url === null) return null
   const segments = url.pathname.split('/').filter(s => s !== '')
   const id = /^vacancy(\d+)$/i.exec(segments.pop() ?? '')?.[1]
   if (id === undefined || !VACANCY_ID.test(id) || !segments.every(s => LINK_PREFIX.test(s))) return null

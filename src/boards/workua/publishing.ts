@@ -10,6 +10,9 @@ import { BoardError } from '../errors.js'
 import type { AccountSession, PostingInput, PostingRef, PostingState, PostingStatus, PublicationQuota, PublishingApi } from '../types.js'
 import { parsePayload, type WorkuaClient, type WorkuaCredentials } from './client.js'
 import { WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS, type WorkuaFields } from './fields.js'
+import { boardLink } from '../links.js'
+
+const SITE_HOSTS = new Set(['work.ua', 'www.work.ua', 'm.work.ua'])
 
 const board = 'workua'
 
@@ -146,14 +149,8 @@ export function createWorkuaPublishing (client: WorkuaClient): WorkuaPublishing 
     postingIdFrom (urlOrId): string | null {
       const text = urlOrId.trim()
       if (/^[1-9][0-9]{0,11}$/.test(text)) return text
-      let url: URL
-      try {
-        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`)
-      } catch {
-        return null
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
-      if (!['work.ua', 'www.work.ua', 'm.work.ua'].includes(url.hostname.toLowerCase())) return null
+      const url = boardLink(text, SITE_HOSTS)
+      if (url === null) return null
       // the Ukrainian site has no prefix; the Russian and English ones add /ru/ or /en/
       return /^\/(?:(?:ru|en|ua)\/)?jobs\/([1-9][0-9]{0,11})\/?$/.exec(url.pathname)?.[1] ?? null
     }

@@ -4,7 +4,7 @@ import type { Db } from '../../db/index.js'
 import type { Application, Candidate } from '../../db/schema.js'
 import type { BoardId } from '../../boards/types.js'
 import { invalidInput, notFound } from '../../errors.js'
-import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
 import { sql } from 'kysely'
@@ -67,7 +67,7 @@ function afterOf (cursor: string | undefined): { updatedAt: Date, id: string } |
 }
 
 const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: string | undefined): string | null =>
-  row === undefined ? (given ?? null) : encodeCursor([row.updated_at.toISOString(), row.id])
+  row === undefined ? (given ?? null) : encodeTimeIdCursor(row.updated_at, row.id)
 
 export interface CandidateServiceDeps {
   db: Db

@@ -11,7 +11,7 @@ import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
 import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
 import type { SecretBox } from '../../crypto/secrets.js'
-import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
+import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { OAuthState } from '../boards/oauth-state.js'
 import * as repo from './repo.js'
 import { emit } from '../../outbox/events.js'
@@ -205,18 +205,9 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     },
 
     async list (tenantId: string, query: ListIntegrationsQuery): Promise<{ items: IntegrationView[], nextCursor: string | null }> {
-      let after: { createdAt: Date, id: string } | undefined
-      if (query.after !== undefined) {
-        const { at, id } = decodeTimeIdCursor(query.after)
-        after = { createdAt: at, id }
-      }
-      const rows = await repo.listIntegrations(db, tenantId, { board: query.board, status: query.status, limit: query.limit + 1, after })
-      const page = rows.slice(0, query.limit)
-      const last = page[page.length - 1]
-      return {
-        items: page.map(toView),
-        nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor([last.created_at.toISOString(), last.id]) : null
-      }
+      const rows = await repo.listIntegrations(db, tenantId, { board: query.board, status: query.status, limit: query.limit + 1, after: createdAfter(query.after) })
+      const { page, nextCursor } = createdPage(rows, query.limit)
+      return { items: page.map(toView), nextCursor }
     },
 
     async get (tenantId: string, id: string): Promise<IntegrationView> {

@@ -13,7 +13,7 @@ import { AppError, conflict, invalidInput, notFound, type FieldError } from '../
 import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
 import type { BoardAccount, BoardAdapter, BoardId, PostingInput, PostingState } from '../../boards/types.js'
-import { decodeTimeIdCursor, encodeCursor } from '../../http/cursor.js'
+import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { IntegrationService } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import * as integrationRepo from '../integrations/repo.js'
@@ -468,11 +468,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
     },
 
     async list (tenantId: string, query: ListPublicationsQuery): Promise<{ items: PublicationView[], nextCursor: string | null }> {
-      let after: { createdAt: Date, id: string } | undefined
-      if (query.after !== undefined) {
-        const { at, id } = decodeTimeIdCursor(query.after)
-        after = { createdAt: at, id }
-      }
+      const after = createdAfter(query.after)
       let jobId: string | undefined
       if (query.hostJobId !== undefined) {
         const job = await db.selectFrom('jobs').select('id').where('tenant_id', '=', tenantId).where('host_job_id', '=', query.hostJobId).executeTakeFirst()
@@ -480,12 +476,8 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
         jobId = job.id
       }
       const rows = await repo.listPublications(db, tenantId, { jobId, board: query.board, status: query.status, integrationId: query.integrationId, after, limit: query.limit + 1 })
-      const page = rows.slice(0, query.limit)
-      const last = page[page.length - 1]
-      return {
-        items: page.map(r => toView(r, r.host_job_id, intervalOf(r.board))),
-        nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor([last.created_at.toISOString(), last.id]) : null
-      }
+      const { page, nextCursor } = createdPage(rows, query.limit)
+      return { items: page.map(r => toView(r, r.host_job_id, intervalOf(r.board))), nextCursor }
     },
 
     async transitions (tenantId: string, id: string): Promise<TransitionView[]> {

@@ -78,7 +78,8 @@ export interface PagePlan {
  * Matches a page's applications to candidates in memory, in the page's order, exactly as if they
  * were stored one by one: an application joins its earlier application's candidate, else the owner
  * of its first known identity (one claimed by an earlier application of the same page included),
- * else a new candidate. The caller holds the tenant's lock, so `known` stays true until it writes.
+ * else a new candidate. The caller holds the locks of the page's identities, so `known` stays true
+ * until it writes.
  */
 export function planPage (items: readonly NormalizedApplication[], existing: ReadonlyMap<string, string>, known: ReadonlyMap<string, string>, newId: () => string): PagePlan {
   const owners = new Map(known)

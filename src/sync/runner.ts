@@ -28,15 +28,15 @@ export interface PageCounts { created: number, updated: number, unchanged: numbe
 
 /**
  * Stores one page of applications in a handful of statements, whatever its length: candidates
- * matched or made (in memory, under the tenant's lock, in the page's order), then one statement
+ * matched or made (in memory, under the locks of the page's identities, in the page's order), then one statement
  * each for new candidates, filled-in candidates, new identities and the applications, then the
  * events of what changed, in the page's order.
  */
 export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[]): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
-  await candidates.lockTenantCandidates(trx, ctx.tenantId)
   const normalized = items.map(normalizeApplication)
+  await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
   const existing = await candidates.existingApplications(trx, ctx.publicationId, normalized.map(i => i.externalId))
   const known = await candidates.knownIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
   const plan = planPage(normalized, new Map([...existing].map(([externalId, row]) => [externalId, row.candidateId])), known, randomUUID)
@@ -81,8 +81,8 @@ function errorRecord (error: unknown): PublicationErrorRecord {
 
 /**
  * The board's pages gathered into batches of at least `minItems` applications (or what is left),
- * each stored in one transaction with the cursor of its last page: fewer commits, and the tenant's
- * candidate lock is taken once per batch. The page after a batch is already being fetched while the
+ * each stored in one transaction with the cursor of its last page: fewer commits, and the identity
+ * locks are taken once per batch. The page after a batch is already being fetched while the
  * batch is stored. A board failing mid-batch gets the pages it gave stored first; a run killed
  * mid-batch re-fetches that batch from the stored cursor.
  */

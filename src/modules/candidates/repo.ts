@@ -1,5 +1,6 @@
 // Candidates, their identities and their applications. Pages of a sync are written here, in the
 // transaction the runner opens for the page.
+import { createHash } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
@@ -7,11 +8,32 @@ import type { CandidateFields, Identity, NormalizedApplication } from '../../syn
 
 type Trx = Transaction<Database>
 
+/**
+ * A merge's lock: the tenant's candidates alone, while identities move between candidates. It waits
+ * for the syncs storing pages of the tenant and holds off new ones until the merge commits.
+ */
 export async function lockTenantCandidates (trx: Trx, tenantId: string): Promise<void> {
-  // identities of one tenant are resolved one page at a time: two syncs meeting the same new person
-  // at once would otherwise make two candidates of them
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`candidates:${tenantId}`}, 0))`.execute(trx)
+  await sql`select pg_advisory_xact_lock(${tenantLockKey(tenantId)})`.execute(trx)
 }
+
+/**
+ * A sync's lock on the people of a page: the tenant's lock shared with other syncs (merges wait),
+ * then one lock per email or phone the page brings, taken in one order by every sync so no two
+ * wait on each other in a circle. Two syncs meeting the same new person queue on that person's
+ * identity, so they cannot make two candidates of them; pages of different people store side by side.
+ */
+export async function lockIdentities (trx: Trx, tenantId: string, identities: Identity[]): Promise<void> {
+  const keys = [...new Set(identities.map(i => identityLockKey(tenantId, i)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  // unnest hands the keys to pg_advisory_xact_lock in the array's (sorted) order
+  await sql`
+    select pg_advisory_xact_lock_shared(${tenantLockKey(tenantId)}),
+      (select count(pg_advisory_xact_lock(key)) from unnest(${keys.map(String)}::bigint[]) as key)`.execute(trx)
+}
+
+const tenantLockKey = (tenantId: string): string => lockKey(`candidates:${tenantId}`)
+const identityLockKey = (tenantId: string, i: Identity): bigint => BigInt(lockKey(`identity:${tenantId}:${i.kind}:${i.value}`))
+/** a 64-bit advisory lock key: the first 8 bytes of the name's SHA-256, signed as Postgres bigints are */
+const lockKey = (name: string): string => createHash('sha256').update(name).digest().readBigInt64BE(0).toString()
 
 export async function existingApplications (trx: Trx, publicationId: string, externalIds: string[]): Promise<Map<string, { id: string, candidateId: string }>> {
   if (externalIds.length === 0) return new Map()
@@ -53,6 +75,8 @@ export async function insertCandidates (trx: Trx, tenantId: string, created: Rea
 /** fills what stored candidates lack from a page's applications; never replaces a value with a blank */
 export async function enrichCandidates (trx: Trx, enriched: ReadonlyMap<string, CandidateFields>): Promise<void> {
   if (enriched.size === 0) return
+  // two pages joining the same candidates lock their rows in one order (by id), never in a circle
+  await sql`select id from candidates where id = any(${[...enriched.keys()]}::uuid[]) order by id for no key update`.execute(trx)
   // one statement for the page: the values travel as one JSON array
   const values = JSON.stringify([...enriched].map(([id, c]) => ({
     id, first_name: c.firstName, last_name: c.lastName, middle_name: c.middleName, photo_url: c.photoUrl,

@@ -227,7 +227,7 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
     /**
      * The host says these candidates are one person: `candidateIds` fold into `id` (applications,
      * emails and phones move over; blanks are filled, nothing is blanked), under the tenant's
-     * candidate lock so a sync cannot assign a moving identity meanwhile. `candidate.merged` tells
+     * candidate lock (syncs hold it shared) so a sync cannot assign a moving identity meanwhile. `candidate.merged` tells
      * the webhooks; the moved applications show again in the feed with their new candidateId.
      */
     async merge (tenantId: string, id: string, candidateIds: string[]): Promise<CandidateView & { applications: ApplicationView[] }> {

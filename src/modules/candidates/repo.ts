@@ -173,16 +173,14 @@ export async function upsertApplications (trx: Trx, ctx: ApplicationContext, row
  * earlier but commits later writes rows with an earlier updated_at, and a reader that had passed
  * that time would never see them. Rows are stamped with now() (transaction start), so anything an
  * open transaction writes is at or after its xact_start; one millisecond of margin covers the
- * rounding to timestamptz(3).
+ * rounding to timestamptz(3). A subquery of the page's own statement (computed once, before the
+ * index scan it bounds), so a page is one round trip.
  */
-export async function feedHorizon (db: Db): Promise<Date> {
-  const { rows } = await sql<{ horizon: Date }>`
-    select least(now(), coalesce((
-      select min(xact_start) from pg_stat_activity
-      where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()
-    ), now())) - interval '1 millisecond' as horizon`.execute(db)
-  return rows[0]?.horizon ?? new Date(Date.now() - 1000)
-}
+const feedHorizon = sql<Date>`(
+  select least(now(), coalesce((
+    select min(xact_start) from pg_stat_activity
+    where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()
+  ), now())) - interval '1 millisecond')`
 
 export interface FeedFilter {
   publicationId?: string
@@ -190,7 +188,6 @@ export interface FeedFilter {
   board?: string
   candidateId?: string
   after?: { updatedAt: Date, id: string }
-  horizon: Date
   limit: number
 }
 
@@ -199,7 +196,7 @@ export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter)
     .innerJoin('jobs', 'jobs.id', 'applications.job_id')
     .selectAll('applications').select('jobs.host_job_id')
     .where('applications.tenant_id', '=', tenantId)
-    .where('applications.updated_at', '<', f.horizon)
+    .where('applications.updated_at', '<', feedHorizon)
   if (f.publicationId !== undefined) query = query.where('applications.publication_id', '=', f.publicationId)
   if (f.jobId !== undefined) query = query.where('applications.job_id', '=', f.jobId)
   if (f.board !== undefined) query = query.where('applications.board', '=', f.board)
@@ -213,8 +210,8 @@ export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter)
   return await query.orderBy('applications.updated_at').orderBy('applications.id').limit(f.limit).execute()
 }
 
-export async function candidatesFeed (db: Db, tenantId: string, f: { after?: { updatedAt: Date, id: string }, horizon: Date, limit: number }): Promise<Candidate[]> {
-  let query = db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('updated_at', '<', f.horizon)
+export async function candidatesFeed (db: Db, tenantId: string, f: { after?: { updatedAt: Date, id: string }, limit: number }): Promise<Candidate[]> {
+  let query = db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('updated_at', '<', feedHorizon)
   if (f.after !== undefined) {
     const { updatedAt, id } = f.after
     query = query.where(eb => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(updatedAt, id)))

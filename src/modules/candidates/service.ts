@@ -128,14 +128,12 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
         if (job === undefined) return { items: [], nextCursor: query.after ?? null }
         jobId = job.id
       }
-      const horizon = await repo.feedHorizon(db)
-      const rows = await repo.applicationsFeed(db, tenantId, { publicationId: query.publicationId, jobId, board: query.board, after, horizon, limit: query.limit })
+      const rows = await repo.applicationsFeed(db, tenantId, { publicationId: query.publicationId, jobId, board: query.board, after, limit: query.limit })
       return { items: rows.map(toApplicationView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
     },
 
     async candidates (tenantId: string, query: { after?: string, limit: number }): Promise<{ items: CandidateView[], nextCursor: string | null }> {
-      const horizon = await repo.feedHorizon(db)
-      const rows = await repo.candidatesFeed(db, tenantId, { after: afterOf(query.after), horizon, limit: query.limit })
+      const rows = await repo.candidatesFeed(db, tenantId, { after: afterOf(query.after), limit: query.limit })
       return { items: rows.map(toCandidateView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
     },
 

@@ -6,8 +6,6 @@
 // Also the peak RSS growth of this process (the service) during the sync.
 import { sql } from 'kysely'
 import pg from 'pg'
-import { randomUUID } from 'node:crypto'
-import { emit } from '../src/outbox/events.js'
 import { applicant, REPEAT_EVERY } from './lib/applicants.js'
 import { createBenchDb, dropBenchDb, MB, report, rssSampler, scaled, seedDjinni, serviceConfig, sleep, startFakeBoard, startService } from './lib/harness.js'
 
@@ -50,8 +48,6 @@ async function bareWrite (url: string, targets: Array<{ tenantId: string, public
     await client.end()
   }
 }
-
-class Rollback extends Error {}
 
 async function main (): Promise<void> {
   const db = await createBenchDb('ingest')
@@ -101,19 +97,6 @@ async function main (): Promise<void> {
     const applications = await count('applications')
     const candidates = await count('candidates')
     const events = await count('outbox_events')
-    // what the events cost: emit() writes each in two statements, in the page's transaction; timed
-    // alone here on the same tenant (rolled back), to say how much of the sync they are
-    const EMITS = Math.min(TOTAL, 5_000)
-    let emitMs = 0
-    await handle.db.transaction().execute(async trx => {
-      const started = performance.now()
-      for (let i = 0; i < EMITS; i++) {
-        await emit(trx, tenantId, 'application.created', `candidate:${randomUUID()}`, { applicationId: randomUUID(), candidateId: randomUUID(), publicationId: randomUUID(), jobId: randomUUID(), board: 'djinni', externalId: String(i) })
-      }
-      emitMs = performance.now() - started
-      throw new Rollback()
-    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error })
-    const emitShare = (emitMs / EMITS) * events / syncMs
     const bareRate = TOTAL / (bareMs / 1000)
     const ingestRate = TOTAL / (syncMs / 1000)
     report({
@@ -124,7 +107,6 @@ async function main (): Promise<void> {
       bare: { ms: Math.round(bareMs), perSecond: Math.round(bareRate) },
       sync: { ms: Math.round(syncMs), perSecond: Math.round(ingestRate), runs: runs.length, pages: runs.reduce((s, r) => s + r.pages, 0), created: runs.reduce((s, r) => s + r.created, 0) },
       ratio: Number((ingestRate / bareRate).toFixed(3)),
-      emit: { perEventMs: Number((emitMs / EMITS).toFixed(3)), shareOfSync: Number(emitShare.toFixed(3)), syncPerSecondWithoutEmit: Math.round(TOTAL / ((syncMs - (emitMs / EMITS) * events) / 1000)) },
       rss: { beforeMb: Math.round(rssBefore / MB), peakMb: Math.round(rss.peak / MB), growthMb: Math.round((rss.peak - rssBefore) / MB), samples: rss.samples },
       check: { applications, candidates, expectedCandidates, events, allSucceeded: runs.every(r => r.status === 'succeeded') },
       targets: {

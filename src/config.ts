@@ -47,6 +47,7 @@ export const EnvSchema = Type.Object({
   SYNC_LEASE_SECONDS: Type.Integer({ default: 120, minimum: 5, maximum: 3600, description: 'a claimed publication is ours this long; renewed each page; an expired lease is taken over' }),
   SYNC_RETRY_SECONDS: Type.Integer({ default: 60, minimum: 1, description: 'a failed run is retried after this long' }),
   SYNC_STORE_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
+  SYNC_IDENTITY_LOCKS_MAX: Type.Integer({ default: 500, minimum: 0, maximum: 10_000, description: 'a stored batch locks each email and phone it brings, so batches of other people store side by side; one bringing more than this takes the tenant\'s candidate lock alone (Postgres keeps every lock in one table of max_locks_per_transaction × max_connections, 6,400 by default)' }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
   WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
   HH_USER_AGENT: Type.String({ default: 'jobsync/0.1 (ops@jobsync.local)', pattern: '^\\S+/\\S+ \\(.+\\)$', description: 'HH-User-Agent header, "Name/Version (email)"' })
@@ -86,6 +87,7 @@ export interface Config {
     leaseMs: number
     retryMs: number
     storeBatch: number
+    identityLocksMax: number
     manualMinIntervalMs: number
   }
   boards: {
@@ -164,6 +166,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       leaseMs: e.SYNC_LEASE_SECONDS * 1000,
       retryMs: e.SYNC_RETRY_SECONDS * 1000,
       storeBatch: e.SYNC_STORE_BATCH,
+      identityLocksMax: e.SYNC_IDENTITY_LOCKS_MAX,
       manualMinIntervalMs: e.MANUAL_SYNC_MIN_INTERVAL_SECONDS * 1000
     },
     boards: {

@@ -32,11 +32,11 @@ export interface PageCounts { created: number, updated: number, unchanged: numbe
  * each for new candidates, filled-in candidates, new identities and the applications, then the
  * events of what changed, in the page's order.
  */
-export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[]): Promise<PageCounts> {
+export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax = 500): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
   const normalized = items.map(normalizeApplication)
-  await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
+  await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf), identityLocksMax)
   const existing = await candidates.existingApplications(trx, ctx.publicationId, normalized.map(i => i.externalId))
   const known = await candidates.knownIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
   const plan = planPage(normalized, new Map([...existing].map(([externalId, row]) => [externalId, row.candidateId])), known, randomUUID)
@@ -152,7 +152,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         for await (const batch of batched(pages, config.storeBatch)) {
           await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
-            const counts = await storePage(trx, ctx, batch.flatMap(page => page.items))
+            const counts = await storePage(trx, ctx, batch.flatMap(page => page.items), config.identityLocksMax)
             const skipped: Record<string, number> = {}
             for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
             await repo.recordPages(trx, run.id, publication.id, {

@@ -21,9 +21,15 @@ export async function lockTenantCandidates (trx: Trx, tenantId: string): Promise
  * then one lock per email or phone the page brings, taken in one order by every sync so no two
  * wait on each other in a circle. Two syncs meeting the same new person queue on that person's
  * identity, so they cannot make two candidates of them; pages of different people store side by side.
+ * A page bringing more than `max` identities takes the tenant's lock alone instead, as a merge does:
+ * every lock of the server lives in one table of fixed size, which thousands per page could fill.
  */
-export async function lockIdentities (trx: Trx, tenantId: string, identities: Identity[]): Promise<void> {
+export async function lockIdentities (trx: Trx, tenantId: string, identities: Identity[], max: number): Promise<void> {
   const keys = [...new Set(identities.map(i => identityLockKey(tenantId, i)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  if (keys.length > max) {
+    await lockTenantCandidates(trx, tenantId)
+    return
+  }
   // unnest hands the keys to pg_advisory_xact_lock in the array's (sorted) order
   await sql`
     select pg_advisory_xact_lock_shared(${tenantLockKey(tenantId)}),

@@ -28,11 +28,12 @@ export interface PageCounts { created: number, updated: number, unchanged: numbe
 
 /**
  * Stores one page of applications in a handful of statements, whatever its length: candidates
- * matched or made (in memory, under the locks of the page's identities, in the page's order), then one statement
+ * matched or made (in memory, under the locks of the page's identities, or the tenant's lock when
+ * there are more than `identityLocksMax` of them, in the page's order), then one statement
  * each for new candidates, filled-in candidates, new identities and the applications, then the
  * events of what changed, in the page's order.
  */
-export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax = 500): Promise<PageCounts> {
+export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
   const normalized = items.map(normalizeApplication)

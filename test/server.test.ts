@@ -8,21 +8,24 @@ import path from 'node:path'
 interface Started { child: ChildProcessWithoutNullStreams, stdout: () => string, url: string }
 
 async function startServer (dataDir: string): Promise<Started> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000)
+  // port 0: the system picks a free port (a random fixed one once collided with another test's
+  // connection), and the address comes from the server's own "listening" log line
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }
+    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }
   })
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stdout}`)
-    try {
-      const res = await fetch(`${url}/health/ready`)
-      if (res.status === 200) return { child, stdout: () => stdout, url }
-    } catch {}
+    const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1]
+    if (url !== undefined) {
+      try {
+        const res = await fetch(`${url}/health/ready`)
+        if (res.status === 200) return { child, stdout: () => stdout, url }
+      } catch {}
+    }
     await new Promise(resolve => setTimeout(resolve, 200))
   }
   child.kill('SIGKILL')

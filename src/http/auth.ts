@@ -46,10 +46,11 @@ function createPrincipalCache (ttlMs: number) {
   const slot = (token: string) => createHash('sha256').update(token).digest('base64url')
   return {
     get (token: string): Principal | undefined {
-      const entry = entries.get(slot(token))
+      const key = slot(token)
+      const entry = entries.get(key)
       if (entry === undefined) return undefined
       if (entry.until > Date.now()) return entry.principal
-      entries.delete(slot(token))
+      entries.delete(key)
       return undefined
     },
     set (token: string, principal: Principal): void {

@@ -50,12 +50,14 @@ export async function renewLease (trx: Trx | Db, id: string, owner: string, leas
 
 /** gives the publication back, due again after `nextInMs` */
 export async function releaseLease (db: Db, id: string, owner: string, nextInMs: number, synced: boolean): Promise<void> {
-  await sql`
-    update publications set lease_owner = null, lease_expires_at = null, next_sync_trigger = null,
-      next_sync_at = now() + ${`${nextInMs} milliseconds`}::interval
-      ${synced ? sql`, last_synced_at = now()` : sql``}
-    where id = ${id} and lease_owner = ${owner}`.execute(db)
+  await release(id, owner, nextInMs, synced).execute(db)
 }
+
+const release = (id: string, owner: string, nextInMs: number, synced: boolean) => sql`
+  update publications set lease_owner = null, lease_expires_at = null, next_sync_trigger = null,
+    next_sync_at = now() + ${`${nextInMs} milliseconds`}::interval
+    ${synced ? sql`, last_synced_at = now()` : sql``}
+  where id = ${id} and lease_owner = ${owner}`
 
 /** due now: right after publish, activation or link, and on "sync now" */
 export async function makeDueNow (db: Db | Trx, id: string): Promise<void> {
@@ -72,7 +74,6 @@ export async function startRun (db: Db, run: { tenantId: string, publicationId: 
   return rows[0]!
 }
 
-/** a stored page: the publication's cursor and count, and the run's tallies, in one statement */
 /** what a stored batch of pages adds to the run, and the cursor its last page reached */
 export async function recordPages (trx: Trx, runId: string, publicationId: string, page: { pages: number, fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
   await sql`
@@ -92,11 +93,7 @@ export async function recordPages (trx: Trx, runId: string, publicationId: strin
 /** a run that succeeded: the publication is given back, due again after `nextInMs`, in the same statement */
 export async function finishSucceededRun (db: Db, runId: string, publicationId: string, owner: string, nextInMs: number): Promise<SyncRun> {
   const { rows } = await sql<SyncRun>`
-    with released as (
-      update publications set lease_owner = null, lease_expires_at = null, next_sync_trigger = null,
-        next_sync_at = now() + ${`${nextInMs} milliseconds`}::interval, last_synced_at = now()
-      where id = ${publicationId} and lease_owner = ${owner}
-    )
+    with released as (${release(publicationId, owner, nextInMs, true)})
     update sync_runs set status = 'succeeded', finished_at = now(), error = null
     where id = ${runId}
     returning *`.execute(db)

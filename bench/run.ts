@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
-import { SCALE, SERVER_URL } from './lib/harness.js'
+import { benchNodeFlags, SCALE, SERVER_URL } from './lib/harness.js'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
@@ -16,8 +16,7 @@ const only = (process.env.BENCH_ONLY ?? '').split(',').map(s => s.trim()).filter
 const chosen = ALL.filter(name => only.length === 0 || only.includes(name))
 
 async function runOne (name: Name): Promise<Record<string, any>> {
-  const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${fileURLToPath(new URL('./profiles/', import.meta.url))}`] : []
-  const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', fileURLToPath(new URL(`./${name}.ts`, import.meta.url))], {
+  const child = spawn(process.execPath, [...benchNodeFlags(), '--import', 'tsx', fileURLToPath(new URL(`./${name}.ts`, import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit']
   })
   let last = ''

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { report, ROOT, sleep } from './lib/harness.js'
+import { report, ROOT, SERVICE_NODE_FLAGS, sleep } from './lib/harness.js'
 
 const LATER_STARTS = 3
 
@@ -28,7 +28,7 @@ async function startToReady (dataDir: string): Promise<{ ms: number, rssMb: numb
   delete env.ADMIN_API_KEY
   delete env.SECRETS_KEY
   const started = performance.now()
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/server.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(ROOT, 'dist/src/server.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] })
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was ready`)

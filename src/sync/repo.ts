@@ -91,7 +91,7 @@ export async function recordPages (trx: Trx, runId: string, publicationId: strin
 }
 
 /** a run that succeeded: the publication is given back, due again after `nextInMs`, in the same statement */
-export async function finishSucceededRun (db: Db, runId: string, publicationId: string, owner: string, nextInMs: number): Promise<SyncRun> {
+export async function finishSucceededRun (db: Db | Trx, runId: string, publicationId: string, owner: string, nextInMs: number): Promise<SyncRun> {
   const { rows } = await sql<SyncRun>`
     with released as (${release(publicationId, owner, nextInMs, true)})
     update sync_runs set status = 'succeeded', finished_at = now(), error = null

@@ -27,23 +27,21 @@ export class LeaseLostError extends Error {
 export interface PageCounts { created: number, updated: number, unchanged: number }
 
 /**
- * Stores one page of applications in a handful of statements, whatever its length: candidates
- * matched or made (in memory, under the locks of the page's identities, or the tenant's lock when
- * there are more than `identityLocksMax` of them, in the page's order), then one statement
- * each for new candidates, filled-in candidates, new identities and the applications, then the
- * events of what changed, in the page's order.
+ * Stores one page of applications in a handful of statements, whatever its length: what the
+ * database knows of the page (one statement), candidates matched or made in memory (under the locks
+ * of the page's identities, or the tenant's lock when there are more than `identityLocksMax` of
+ * them, in the page's order), then one statement each for filled-in candidates, new candidates with
+ * their identities, and the applications, then the events of what changed, in the page's order.
  */
 export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
   const normalized = items.map(normalizeApplication)
   await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf), identityLocksMax)
-  const existing = await candidates.existingApplications(trx, ctx.publicationId, normalized.map(i => i.externalId))
-  const known = await candidates.knownIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf))
-  const plan = planPage(normalized, new Map([...existing].map(([externalId, row]) => [externalId, row.candidateId])), known, randomUUID)
-  await candidates.insertCandidates(trx, ctx.tenantId, plan.created)
+  const { existing, known } = await candidates.matchPage(trx, ctx.tenantId, ctx.publicationId, normalized.map(i => i.externalId), normalized.flatMap(identitiesOf))
+  const plan = planPage(normalized, existing, known, randomUUID)
   await candidates.enrichCandidates(trx, plan.enriched)
-  await candidates.claimIdentities(trx, ctx.tenantId, plan.identities)
+  await candidates.insertCandidatesAndIdentities(trx, ctx.tenantId, plan.created, plan.identities)
 
   // one upsert cannot touch a row twice: a response the page lists twice goes in a second round
   const rounds: Array<Array<{ candidateId: string, item: NormalizedApplication }>> = []
@@ -85,9 +83,9 @@ function errorRecord (error: unknown): PublicationErrorRecord {
  * each stored in one transaction with the cursor of its last page: fewer commits, and the identity
  * locks are taken once per batch. The page after a batch is already being fetched while the
  * batch is stored. A board failing mid-batch gets the pages it gave stored first; a run killed
- * mid-batch re-fetches that batch from the stored cursor.
+ * mid-batch re-fetches that batch from the stored cursor. `last` says the board has no page after it.
  */
-export async function * batched (pages: AsyncIterable<ResponsePage>, minItems: number): AsyncGenerator<ResponsePage[]> {
+export async function * batched (pages: AsyncIterable<ResponsePage>, minItems: number): AsyncGenerator<{ pages: ResponsePage[], last: boolean }> {
   const iterator = pages[Symbol.asyncIterator]()
   const pull = () => {
     const next = iterator.next()
@@ -106,7 +104,7 @@ export async function * batched (pages: AsyncIterable<ResponsePage>, minItems: n
           result = await next
         } catch (error) {
           // the board failed mid-batch: what it gave so far is stored before the run fails
-          if (batch.length > 0) yield batch
+          if (batch.length > 0) yield { pages: batch, last: false }
           throw error
         }
         if (result.done === true) { done = true; break }
@@ -114,7 +112,7 @@ export async function * batched (pages: AsyncIterable<ResponsePage>, minItems: n
         items += result.value.items.length
         next = pull()
       }
-      if (batch.length > 0) yield batch
+      if (batch.length > 0) yield { pages: batch, last: done }
       if (done) return
     }
   } finally {
@@ -141,6 +139,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
       const runLog = log.child({ publication: publication.id, board: publication.board, trigger })
       const run = await repo.startRun(db, { tenantId: publication.tenant_id, publicationId: publication.id, trigger, owner, cursor: publication.sync_cursor })
       let failure: unknown = null
+      let closed: SyncRun | undefined
       try {
         const adapter = boards.get(publication.board as BoardId)
         const integration = await integrationRepo.findIntegration(db, publication.tenant_id, publication.integration_id)
@@ -150,8 +149,8 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
         const ctx = { tenantId: publication.tenant_id, publicationId: publication.id, jobId: publication.job_id, board: publication.board }
         const pages = adapter.pageThroughResponses(integrations.sessionFor(integration), account, publication.posting_external_id, publication.sync_cursor)
-        for await (const batch of batched(pages, config.storeBatch)) {
-          await db.transaction().execute(async trx => {
+        for await (const { pages: batch, last } of batched(pages, config.storeBatch)) {
+          closed = await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
             const counts = await storePage(trx, ctx, batch.flatMap(page => page.items), config.identityLocksMax)
             const skipped: Record<string, number> = {}
@@ -159,6 +158,8 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
             await repo.recordPages(trx, run.id, publication.id, {
               pages: batch.length, fetched: batch.reduce((n, page) => n + page.items.length, 0), created: counts.created, updated: counts.updated, skipped, cursor: batch[batch.length - 1]!.cursor
             })
+            // the board's last batch ends the run with it: the run, its last pages and the lease commit together
+            return last ? await repo.finishSucceededRun(trx, run.id, publication.id, owner, intervalMs(publication)) : undefined
           })
         }
       } catch (error) {
@@ -170,7 +171,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         return await repo.finishRun(db, run.id, { error: errorRecord(new AppError({ code: 'JOBSYNC_ERR_LEASE_LOST', status: 409, title: 'Lease lost', detail: failure.message })) })
       }
       if (failure === null) {
-        const finished = await repo.finishSucceededRun(db, run.id, publication.id, owner, intervalMs(publication))
+        const finished = closed ?? await repo.finishSucceededRun(db, run.id, publication.id, owner, intervalMs(publication))
         runLog.info({ run: run.id, pages: finished.pages, fetched: finished.fetched, created: finished.created, updated: finished.updated }, 'sync run done')
         return finished
       }

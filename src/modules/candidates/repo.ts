@@ -41,41 +41,28 @@ const identityLockKey = (tenantId: string, i: Identity): bigint => BigInt(lockKe
 /** a 64-bit advisory lock key: the first 8 bytes of the name's SHA-256, signed as Postgres bigints are */
 const lockKey = (name: string): string => createHash('sha256').update(name).digest().readBigInt64BE(0).toString()
 
-export async function existingApplications (trx: Trx, publicationId: string, externalIds: string[]): Promise<Map<string, { id: string, candidateId: string }>> {
-  if (externalIds.length === 0) return new Map()
-  const rows = await trx.selectFrom('applications').select(['id', 'external_id', 'candidate_id'])
-    .where('publication_id', '=', publicationId).where('external_id', 'in', externalIds).execute()
-  return new Map(rows.map(r => [r.external_id, { id: r.id, candidateId: r.candidate_id }]))
-}
-
-export async function knownIdentities (trx: Trx, tenantId: string, identities: Identity[]): Promise<Map<string, string>> {
+/**
+ * What the database already knows of a page, in one statement: the candidate of each response it
+ * stored before (by external id), and the candidate holding each email and phone the page brings.
+ */
+export async function matchPage (trx: Trx, tenantId: string, publicationId: string, externalIds: string[], identities: Identity[]): Promise<{ existing: Map<string, string>, known: Map<string, string> }> {
+  const existing = new Map<string, string>()
   const known = new Map<string, string>()
-  if (identities.length === 0) return known
+  if (externalIds.length === 0 && identities.length === 0) return { existing, known }
   const unique = [...new Map(identities.map(i => [`${i.kind}:${i.value}`, i])).values()]
-  const { rows } = await sql<{ kind: Identity['kind'], value: string, candidate_id: string }>`
+  const { rows } = await sql<{ kind: 'application' | Identity['kind'], key: string, candidate_id: string }>`
+    select 'application' as kind, external_id as key, candidate_id from applications
+    where publication_id = ${publicationId} and external_id = any(${externalIds}::text[])
+    union all
     select ci.kind, ci.value, ci.candidate_id from candidate_identities ci
     join unnest(${unique.map(i => i.kind)}::text[], ${unique.map(i => i.value)}::text[]) as wanted(kind, value)
       on ci.kind = wanted.kind and ci.value = wanted.value
     where ci.tenant_id = ${tenantId}`.execute(trx)
-  for (const row of rows) known.set(`${row.kind}:${row.value}`, row.candidate_id)
-  return known
-}
-
-/** new candidates of a page, with the ids the page gave them */
-export async function insertCandidates (trx: Trx, tenantId: string, created: ReadonlyMap<string, CandidateFields>): Promise<void> {
-  if (created.size === 0) return
-  await trx.insertInto('candidates').values([...created].map(([id, c]) => ({
-    id,
-    tenant_id: tenantId,
-    first_name: c.firstName,
-    last_name: c.lastName,
-    middle_name: c.middleName,
-    emails: c.emails,
-    phones: c.phones,
-    photo_url: c.photoUrl,
-    birth_date: c.birthDate,
-    skills: c.skills
-  }))).execute()
+  for (const row of rows) {
+    if (row.kind === 'application') existing.set(row.key, row.candidate_id)
+    else known.set(`${row.kind}:${row.key}`, row.candidate_id)
+  }
+  return { existing, known }
 }
 
 /** fills what stored candidates lack from a page's applications; never replaces a value with a blank */
@@ -105,12 +92,33 @@ export async function enrichCandidates (trx: Trx, enriched: ReadonlyMap<string, 
     where c.id = v.id`.execute(trx)
 }
 
-export async function claimIdentities (trx: Trx, tenantId: string, identities: Array<Identity & { candidateId: string }>): Promise<void> {
-  if (identities.length === 0) return
-  await trx.insertInto('candidate_identities')
-    .values(identities.map(i => ({ tenant_id: tenantId, kind: i.kind, value: i.value, candidate_id: i.candidateId })))
-    .onConflict(oc => oc.columns(['tenant_id', 'kind', 'value']).doNothing())
-    .execute()
+/**
+ * A page's new candidates (with the ids the page gave them) and the emails and phones it claims for
+ * new and known candidates, in one statement; an identity another page claimed first stays theirs.
+ */
+export async function insertCandidatesAndIdentities (trx: Trx, tenantId: string, created: ReadonlyMap<string, CandidateFields>, identities: Array<Identity & { candidateId: string }>): Promise<void> {
+  const candidates = [...created].map(([id, c]) => ({
+    id,
+    tenant_id: tenantId,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    middle_name: c.middleName,
+    emails: c.emails,
+    phones: c.phones,
+    photo_url: c.photoUrl,
+    birth_date: c.birthDate,
+    skills: c.skills
+  }))
+  const claims = identities.map(i => ({ tenant_id: tenantId, kind: i.kind, value: i.value, candidate_id: i.candidateId }))
+  if (claims.length === 0) {
+    if (candidates.length > 0) await trx.insertInto('candidates').values(candidates).execute()
+  } else if (candidates.length === 0) {
+    await trx.insertInto('candidate_identities').values(claims).onConflict(oc => oc.columns(['tenant_id', 'kind', 'value']).doNothing()).execute()
+  } else {
+    // the candidates go in as a CTE of the same statement: the identities' foreign keys are checked at its end
+    await trx.with('new_candidates', db => db.insertInto('candidates').values(candidates))
+      .insertInto('candidate_identities').values(claims).onConflict(oc => oc.columns(['tenant_id', 'kind', 'value']).doNothing()).execute()
+  }
 }
 
 export interface ApplicationContext { tenantId: string, publicationId: string, jobId: string, board: string }

@@ -58,7 +58,7 @@ async function main (): Promise<void> {
     SYNC_CONCURRENCY: '4',
     SYNC_CONCURRENCY_PER_ACCOUNT: '4',
     // the service's default SYNC_IDENTITY_LOCKS_MAX (2,000 for the process): a batch of 500 brings
-    // about 1,000 emails and phones, so at most two of the four runs' batches hold their locks at once
+    // about 1,000 emails and phones, so two of the four runs' batches hold their locks at once
     ...(process.env.SYNC_IDENTITY_LOCKS_MAX === undefined ? {} : { SYNC_IDENTITY_LOCKS_MAX: process.env.SYNC_IDENTITY_LOCKS_MAX }),
     ...(process.env.SYNC_STORE_BATCH === undefined ? {} : { SYNC_STORE_BATCH: process.env.SYNC_STORE_BATCH })
   })

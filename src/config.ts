@@ -46,7 +46,7 @@ export const EnvSchema = Type.Object({
   SYNC_CONCURRENCY_PER_ACCOUNT: Type.Integer({ default: 1, minimum: 1, maximum: 20, description: 'sync runs at once per board account (integration) in this process' }),
   SYNC_LEASE_SECONDS: Type.Integer({ default: 120, minimum: 5, maximum: 3600, description: 'a claimed publication is ours this long; renewed each page; an expired lease is taken over' }),
   SYNC_RETRY_SECONDS: Type.Integer({ default: 60, minimum: 1, description: 'a failed run is retried after this long' }),
-  SYNC_STORE_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
+  SYNC_STORE_BATCH: Type.Integer({ default: 250, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
   SYNC_IDENTITY_LOCKS_MAX: Type.Integer({ default: 2000, minimum: 0, maximum: 10_000, description: 'a stored batch locks each email and phone it brings, so batches of other people store side by side; this process\'s batches hold at most this many such locks at once (a batch waits for its share), and one bringing more takes the tenant\'s candidate lock alone (Postgres keeps every lock in one table of max_locks_per_transaction × max_connections, 6,400 by default)' }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
   WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),

@@ -16,7 +16,6 @@ import * as integrationRepo from '../modules/integrations/repo.js'
 import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
 import { identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
-import { createLockBudget, type LockPermit } from './lock-budget.js'
 import * as repo from './repo.js'
 import { emit, emitMany, type OutboxEvent } from '../outbox/events.js'
 
@@ -30,15 +29,15 @@ export interface PageCounts { created: number, updated: number, unchanged: numbe
 /**
  * Stores one page of applications in a handful of statements, whatever its length: what the
  * database knows of the page (one statement), candidates matched or made in memory (under the locks
- * of the page's identities taken out of the process's budget `locks`, or the tenant's lock when there
- * are more than the whole budget, in the page's order), then one statement each for filled-in candidates, new candidates with
+ * of the page's identities, or the tenant's lock when there are more than `identityLocksMax` of
+ * them, in the page's order), then one statement each for filled-in candidates, new candidates with
  * their identities, and the applications, then the events of what changed, in the page's order.
  */
-export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], locks: LockPermit): Promise<PageCounts> {
+export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
   const normalized = items.map(normalizeApplication)
-  await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf), locks)
+  await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf), identityLocksMax)
   const { existing, known } = await candidates.matchPage(trx, ctx.tenantId, ctx.publicationId, normalized.map(i => i.externalId), normalized.flatMap(identitiesOf))
   const plan = planPage(normalized, existing, known, randomUUID)
   await candidates.enrichCandidates(trx, plan.enriched)
@@ -132,7 +131,6 @@ export interface SyncRunnerDeps {
 }
 
 export function createSyncRunner ({ db, boards, integrations, publications, config, log }: SyncRunnerDeps) {
-  const identityLocks = createLockBudget(config.identityLocksMax)
   const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board as BoardId)?.syncIntervalMinutes ?? 60) * 60_000
 
   return {
@@ -152,10 +150,9 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         const ctx = { tenantId: publication.tenant_id, publicationId: publication.id, jobId: publication.job_id, board: publication.board }
         const pages = adapter.pageThroughResponses(integrations.sessionFor(integration), account, publication.posting_external_id, publication.sync_cursor)
         for await (const { pages: batch, last } of batched(pages, config.storeBatch)) {
-          const locks = identityLocks.permit()
           closed = await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
-            const counts = await storePage(trx, ctx, batch.flatMap(page => page.items), locks)
+            const counts = await storePage(trx, ctx, batch.flatMap(page => page.items), config.identityLocksMax)
             const skipped: Record<string, number> = {}
             for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
             await repo.recordPages(trx, run.id, publication.id, {
@@ -163,7 +160,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
             })
             // the board's last batch ends the run with it: the run, its last pages and the lease commit together
             return last ? await repo.finishSucceededRun(trx, run.id, publication.id, owner, intervalMs(publication)) : undefined
-          }).finally(() => { locks.release() })
+          })
         }
       } catch (error) {
         failure = error

@@ -5,7 +5,6 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
 import type { CandidateFields, Identity, NormalizedApplication } from '../../sync/dedupe.js'
-import type { LockPermit } from '../../sync/lock-budget.js'
 
 type Trx = Transaction<Database>
 
@@ -22,13 +21,12 @@ export async function lockTenantCandidates (trx: Trx, tenantId: string): Promise
  * then one lock per email or phone the page brings, taken in one order by every sync so no two
  * wait on each other in a circle. Two syncs meeting the same new person queue on that person's
  * identity, so they cannot make two candidates of them; pages of different people store side by side.
- * The locks come out of the process's budget (`permit`; every lock of the server lives in one table of
- * fixed size): a page waits for its share, and one bringing more identities than the whole budget
- * takes the tenant's lock alone instead, as a merge does.
+ * A page bringing more than `max` identities takes the tenant's lock alone instead, as a merge does:
+ * every lock of the server lives in one table of fixed size, which thousands per page could fill.
  */
-export async function lockIdentities (trx: Trx, tenantId: string, identities: Identity[], permit: LockPermit): Promise<void> {
+export async function lockIdentities (trx: Trx, tenantId: string, identities: Identity[], max: number): Promise<void> {
   const keys = [...new Set(identities.map(i => identityLockKey(tenantId, i)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  if (!await permit.acquire(keys.length)) {
+  if (keys.length > max) {
     await lockTenantCandidates(trx, tenantId)
     return
   }

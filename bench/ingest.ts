@@ -57,9 +57,9 @@ async function main (): Promise<void> {
     SCHEDULER_CRON: '* * * * * *',
     SYNC_CONCURRENCY: '4',
     SYNC_CONCURRENCY_PER_ACCOUNT: '4',
-    // a batch of 500 brings about 1,000 emails and phones: one replica's 4 runs hold ~4,000 identity
-    // locks, which this one-replica benchmark's server has room for (the default, 500, is for 3 replicas)
-    SYNC_IDENTITY_LOCKS_MAX: process.env.SYNC_IDENTITY_LOCKS_MAX ?? '2000',
+    // the service's defaults unless set: a batch of 500 brings about 1,000 emails and phones, more
+    // than SYNC_IDENTITY_LOCKS_MAX (500), so these batches take turns under the tenant's lock
+    ...(process.env.SYNC_IDENTITY_LOCKS_MAX === undefined ? {} : { SYNC_IDENTITY_LOCKS_MAX: process.env.SYNC_IDENTITY_LOCKS_MAX }),
     ...(process.env.SYNC_STORE_BATCH === undefined ? {} : { SYNC_STORE_BATCH: process.env.SYNC_STORE_BATCH })
   })
   const { app, handle } = await startService(config)

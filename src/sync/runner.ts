@@ -27,18 +27,19 @@ export class LeaseLostError extends Error {
 export interface PageCounts { created: number, updated: number, unchanged: number }
 
 /**
- * Stores one page of applications in a handful of statements, whatever its length: what the
- * database knows of the page (one statement), candidates matched or made in memory (under the locks
- * of the page's identities, or the tenant's lock when there are more than `identityLocksMax` of
- * them, in the page's order), then one statement each for filled-in candidates, new candidates with
- * their identities, and the applications, then the events of what changed, in the page's order.
+ * Stores one page of applications in a handful of statements, whatever its length: the locks of
+ * the page's identities (the tenant's lock alone when there are more than `identityLocksMax`), what
+ * the database knows of the page (one statement), candidates matched or made in memory in the page's
+ * order, then one statement each for filled-in candidates, new candidates with their identities, and
+ * the applications, then the events of what changed, in the page's order.
  */
 export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
   const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
   if (items.length === 0) return counts
   const normalized = items.map(normalizeApplication)
-  await candidates.lockIdentities(trx, ctx.tenantId, normalized.flatMap(identitiesOf), identityLocksMax)
-  const { existing, known } = await candidates.matchPage(trx, ctx.tenantId, ctx.publicationId, normalized.map(i => i.externalId), normalized.flatMap(identitiesOf))
+  const identities = normalized.flatMap(identitiesOf)
+  await candidates.lockIdentities(trx, ctx.tenantId, identities, identityLocksMax)
+  const { existing, known } = await candidates.matchPage(trx, ctx.tenantId, ctx.publicationId, normalized.map(i => i.externalId), identities)
   const plan = planPage(normalized, existing, known, randomUUID)
   await candidates.enrichCandidates(trx, plan.enriched)
   await candidates.insertCandidatesAndIdentities(trx, ctx.tenantId, plan.created, plan.identities)

@@ -1,7 +1,7 @@
 // The host's read side: candidates with their applications, and the change feed of applications
 // ordered by (updated_at, id) that a host polls without missing or repeating an item.
 import type { Db } from '../../db/index.js'
-import type { Candidate } from '../../db/schema.js'
+import type { Application, Candidate } from '../../db/schema.js'
 import type { BoardId } from '../../boards/types.js'
 import { invalidInput, notFound } from '../../errors.js'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'

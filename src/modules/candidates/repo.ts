@@ -196,43 +196,6 @@ const feedHorizon = sql<Date>`(
     where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()
   ), now())) - interval '1 millisecond')`
 
-/** a timestamptz written as JavaScript's toISOString() writes it: UTC, milliseconds, `Z` */
-const isoTime = (column: string) => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-
-/**
- * An application as the API shows it (`ApplicationSchema` in schemas.ts), as JSON text that Postgres
- * builds, from `applications` joined to its `jobs` row. The feed sends pages of these as they come:
- * parsing ~1.5 KB of columns per row into objects and serialising them again took most of the
- * endpoint's time in Node (bench/README.md). test/candidates/application-view.test.ts holds it to the schema.
- */
-const applicationView = sql<string>`json_build_object(
-  'id', applications.id,
-  'candidateId', applications.candidate_id,
-  'publicationId', applications.publication_id,
-  'jobId', applications.job_id,
-  'hostJobId', jobs.host_job_id,
-  'source', applications.board,
-  'externalId', applications.external_id,
-  'url', applications.url,
-  'appliedAt', ${isoTime('applications.applied_at')},
-  'firstName', applications.first_name,
-  'lastName', applications.last_name,
-  'middleName', applications.middle_name,
-  'emails', applications.emails,
-  'phones', applications.phones,
-  'photoUrl', applications.photo_url,
-  'birthDate', applications.birth_date,
-  'resumeText', applications.resume_text,
-  'resumeUrl', applications.resume_url,
-  'coverLetter', applications.cover_letter,
-  'skills', applications.skills,
-  'boardData', applications.raw,
-  'outcome', applications.outcome,
-  'outcomeShared', applications.outcome_shared,
-  'createdAt', ${isoTime('applications.created_at')},
-  'updatedAt', ${isoTime('applications.updated_at')}
-)::text`
-
 export interface FeedFilter {
   publicationId?: string
   jobId?: string
@@ -242,13 +205,10 @@ export interface FeedFilter {
   limit: number
 }
 
-/** an application as the API shows it, JSON text (see applicationView), with its feed position */
-export interface ApplicationViewRow { view: string, updated_at: Date, id: string }
-
-export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter): Promise<ApplicationViewRow[]> {
+export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter): Promise<Array<Application & { host_job_id: string }>> {
   let query = db.selectFrom('applications')
     .innerJoin('jobs', 'jobs.id', 'applications.job_id')
-    .select([applicationView.as('view'), 'applications.updated_at', 'applications.id'])
+    .selectAll('applications').select('jobs.host_job_id')
     .where('applications.tenant_id', '=', tenantId)
     .where('applications.updated_at', '<', feedHorizon)
   if (f.publicationId !== undefined) query = query.where('applications.publication_id', '=', f.publicationId)
@@ -277,9 +237,9 @@ export async function findCandidate (db: Db, tenantId: string, id: string): Prom
   return await db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
 }
 
-export async function applicationsOfCandidate (db: Db, candidateId: string): Promise<ApplicationViewRow[]> {
+export async function applicationsOfCandidate (db: Db, candidateId: string): Promise<Array<Application & { host_job_id: string }>> {
   return await db.selectFrom('applications').innerJoin('jobs', 'jobs.id', 'applications.job_id')
-    .select([applicationView.as('view'), 'applications.updated_at', 'applications.id'])
+    .selectAll('applications').select('jobs.host_job_id')
     .where('applications.candidate_id', '=', candidateId).orderBy('applications.created_at').orderBy('applications.id').execute()
 }
 

@@ -18,6 +18,34 @@ import { AppError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import { emit } from '../../outbox/events.js'
 
+const toApplicationView = (a: Application & { host_job_id: string }): ApplicationView => ({
+  id: a.id,
+  candidateId: a.candidate_id,
+  publicationId: a.publication_id,
+  jobId: a.job_id,
+  hostJobId: a.host_job_id,
+  source: a.board as BoardId,
+  externalId: a.external_id,
+  url: a.url,
+  appliedAt: a.applied_at?.toISOString() ?? null,
+  firstName: a.first_name,
+  lastName: a.last_name,
+  middleName: a.middle_name,
+  emails: a.emails,
+  phones: a.phones,
+  photoUrl: a.photo_url,
+  birthDate: a.birth_date,
+  resumeText: a.resume_text,
+  resumeUrl: a.resume_url,
+  coverLetter: a.cover_letter,
+  skills: a.skills,
+  boardData: a.raw,
+  outcome: a.outcome,
+  outcomeShared: a.outcome_shared,
+  createdAt: a.created_at.toISOString(),
+  updatedAt: a.updated_at.toISOString()
+})
+
 const toCandidateView = (c: Candidate): CandidateView => ({
   id: c.id,
   firstName: c.first_name,
@@ -40,10 +68,6 @@ function afterOf (cursor: string | undefined): { updatedAt: Date, id: string } |
 
 const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: string | undefined): string | null =>
   row === undefined ? (given ?? null) : encodeTimeIdCursor(row.updated_at, row.id)
-
-/** a page of the applications feed as JSON text, `FeedPage(Application)`, from views Postgres wrote */
-const applicationsPage = (rows: repo.ApplicationViewRow[], given: string | undefined): string =>
-  `{"items":[${rows.map(row => row.view).join(',')}],"nextCursor":${JSON.stringify(cursorOf(rows[rows.length - 1], given))}}`
 
 export interface CandidateServiceDeps {
   db: Db
@@ -92,22 +116,20 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
   async function withApplications (tenantId: string, id: string): Promise<CandidateView & { applications: ApplicationView[] }> {
     const candidate = await repo.findCandidate(db, tenantId, id)
     if (candidate === undefined) throw await candidateNotFound(tenantId, id)
-    const applications = await repo.applicationsOfCandidate(db, id)
-    return { ...toCandidateView(candidate), applications: applications.map(row => JSON.parse(row.view) as ApplicationView) }
+    return { ...toCandidateView(candidate), applications: (await repo.applicationsOfCandidate(db, id)).map(toApplicationView) }
   }
 
   return {
-    /** the page as JSON text, ready to send: it is written by Postgres, not parsed and serialised again here */
-    async applications (tenantId: string, query: ApplicationsQuery): Promise<string> {
+    async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
       let jobId: string | undefined
       if (query.hostJobId !== undefined) {
         const job = await db.selectFrom('jobs').select('id').where('tenant_id', '=', tenantId).where('host_job_id', '=', query.hostJobId).executeTakeFirst()
-        if (job === undefined) return applicationsPage([], query.after)
+        if (job === undefined) return { items: [], nextCursor: query.after ?? null }
         jobId = job.id
       }
       const rows = await repo.applicationsFeed(db, tenantId, { publicationId: query.publicationId, jobId, board: query.board, after, limit: query.limit })
-      return applicationsPage(rows, query.after)
+      return { items: rows.map(toApplicationView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
     },
 
     async candidates (tenantId: string, query: { after?: string, limit: number }): Promise<{ items: CandidateView[], nextCursor: string | null }> {

@@ -45,37 +45,60 @@ t.test('the feed and a candidate show each application as its columns say, in th
     resume_text: null, resume_url: null, cover_letter: null, url: null, emails: [], phones: [], skills: [], raw: '[]', outcome: null, outcome_shared: null
   }).where('id', '=', ids[1]!).execute()
 
-  // what the columns say, mapped in JavaScript: the oracle
-  const rows = await app.db.selectFrom('applications').innerJoin('jobs', 'jobs.id', 'applications.job_id')
-    .selectAll('applications').select('jobs.host_job_id').where('applications.publication_id', '=', pub.id).execute()
-  const expected = new Map(rows.map(a => [a.id, {
+  // what the API must show for the two rows set above, written out; ids and times come from the rows
+  const rows = await app.db.selectFrom('applications').select(['id', 'candidate_id', 'job_id', 'external_id', 'created_at', 'updated_at'])
+    .where('publication_id', '=', pub.id).execute()
+  const keys = new Map(rows.map(a => [a.id, {
     id: a.id,
     candidateId: a.candidate_id,
-    publicationId: a.publication_id,
+    publicationId: pub.id,
     jobId: a.job_id,
-    hostJobId: a.host_job_id,
-    source: a.board,
+    hostJobId: 'view-1',
+    source: 'sandbox',
     externalId: a.external_id,
-    url: a.url,
-    appliedAt: a.applied_at?.toISOString() ?? null,
-    firstName: a.first_name,
-    lastName: a.last_name,
-    middleName: a.middle_name,
-    emails: a.emails,
-    phones: a.phones,
-    photoUrl: a.photo_url,
-    birthDate: a.birth_date,
-    resumeText: a.resume_text,
-    resumeUrl: a.resume_url,
-    coverLetter: a.cover_letter,
-    skills: a.skills,
-    boardData: a.raw,
-    outcome: a.outcome,
-    outcomeShared: a.outcome_shared,
     createdAt: a.created_at.toISOString(),
     updatedAt: a.updated_at.toISOString()
   }]))
-  t.equal(expected.get(ids[0]!)!.appliedAt, '2026-03-04T05:06:07.891Z', 'the oracle cuts to milliseconds')
+  const expected = new Map<string, Record<string, unknown>>([
+    [ids[0]!, {
+      ...keys.get(ids[0]!),
+      url: 'https://board.example/r/1',
+      appliedAt: '2026-03-04T05:06:07.891Z', // the microseconds cut, not rounded
+      firstName: 'Олена "Lena" \\ O\'Brien\n\t\u0001',
+      lastName: 'Ковальчук 🚀',
+      middleName: 'Петрівна',
+      emails: ['a@x.dev', 'b@x.dev'],
+      phones: ['+380501234567'],
+      photoUrl: 'https://img.example/p.jpg?a=1&b=2',
+      birthDate: '1990-02-28',
+      resumeText: 'line one\r\nline two\u2028 </script>',
+      resumeUrl: 'https://files.example/cv.pdf',
+      coverLetter: 'Привіт',
+      skills: ['Node.js', 'SQL'],
+      boardData: { id: 1, nested: { list: [1, 2.5, null, true], text: 'ü' }, big: 12345678901 },
+      outcome: 'hired',
+      outcomeShared: 'pending'
+    }],
+    [ids[1]!, {
+      ...keys.get(ids[1]!),
+      url: null,
+      appliedAt: null,
+      firstName: null,
+      lastName: null,
+      middleName: null,
+      emails: [],
+      phones: [],
+      photoUrl: null,
+      birthDate: null,
+      resumeText: null,
+      resumeUrl: null,
+      coverLetter: null,
+      skills: [],
+      boardData: [],
+      outcome: null,
+      outcomeShared: null
+    }]
+  ])
 
   const feed = await call('GET', `/v1/applications?publicationId=${pub.id}`)
   t.equal(feed.statusCode, 200)
@@ -84,16 +107,15 @@ t.test('the feed and a candidate show each application as its columns say, in th
   t.equal(page.items.length, 3)
   t.type(page.nextCursor, 'string')
   for (const item of page.items) {
-    t.strictSame(item, expected.get(item.id), `feed item ${item.id as string} is its columns`)
+    if (expected.has(item.id)) t.strictSame(item, expected.get(item.id), `feed item ${item.id as string} is its columns`)
     t.ok(Value.Check(ApplicationSchema, item), `feed item ${item.id as string} fits the schema: ${JSON.stringify([...Value.Errors(ApplicationSchema, item)].slice(0, 1))}`)
   }
   const sample = page.items[0]
   t.notOk(Value.Check(ApplicationSchema, { ...sample, appliedAt: '2026-03-04 05:06:07' }), 'the schema check does look at formats')
   t.notOk(Value.Check(ApplicationSchema, { ...sample, candidateId: 'x' }), 'and at uuids')
-  for (const id of ids) {
-    const candidateId = expected.get(id)!.candidateId
-    const candidate = (await call('GET', `/v1/candidates/${candidateId}`)).json()
-    t.strictSame(candidate.applications.find((a: { id: string }) => a.id === id), expected.get(id), `candidate ${candidateId} shows application ${id} the same way`)
+  for (const item of page.items) {
+    const candidate = (await call('GET', `/v1/candidates/${item.candidateId as string}`)).json()
+    t.strictSame(candidate.applications.find((a: { id: string }) => a.id === item.id), item, `candidate ${item.candidateId as string} shows application ${item.id as string} the same way`)
   }
 })
 

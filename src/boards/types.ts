@@ -175,7 +175,7 @@ export interface ResponsePage {
  * - `externalId` is the board's id of the response (stable across runs);
  * - phones and emails as the board gives them (the service normalises them);
  * - keep everything the board sent about the candidate in `raw`;
- * - filtering rules of the board (BOARDS.md) are applied here and counted in `skipped`;
+ * - filtering rules of the board (docs/boards.md) are applied here and counted in `skipped`;
  * - a paid-quota refusal (hh resume views) is BoardError 'quota'; a 429 that outlasts the client's
  *   patience is 'rate_limited'; both end the run, which the next tick retries from the cursor.
  */

@@ -1,6 +1,6 @@
 // Publishing on Djinni against the Djinni fake (no database): a job goes to Djinni's review, is
 // approved or rejected there, is edited, archived or removed; Djinni refuses a field, fails or stays
-// silent while a job is created. Djinni's API is private: the fake is the assumed contract of BOARDS.md.
+// silent while a job is created. Djinni's API is private: the fake is the assumed contract of docs/boards.md.
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
 import { loadConfig } from '../../src/config.js'

@@ -2,7 +2,7 @@
 // page by page, mapped to our applications; a run killed after any page resumes from its cursor; the
 // next run reads only what changed (with a look-back overlap); candidates updated while a run pages;
 // Djinni down, slow, rate limiting or garbled mid-run. Djinni's API is private: the fake is the
-// assumed contract of BOARDS.md (ordered by updated_at then id, `updated_since` inclusive).
+// assumed contract of docs/boards.md (ordered by updated_at then id, `updated_since` inclusive).
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
 import { loadConfig } from '../../src/config.js'

@@ -1,6 +1,6 @@
 // The Djinni adapter against the Djinni fake (no database): install with an API key, account
 // checks, recruiters over several DRF pages, Djinni's refusals, and a board that is down, slow,
-// garbled or rate limiting. Djinni's API is private: the fake is the assumed contract of BOARDS.md.
+// garbled or rate limiting. Djinni's API is private: the fake is the assumed contract of docs/boards.md.
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
 import { Value } from 'typebox/value'

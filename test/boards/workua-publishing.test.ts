@@ -206,7 +206,7 @@ t.test('the quota is Work.ua\'s count per publication type; none left is quota',
   t.equal(requestsTo(/^POST \/jobs$/).length, 3, 'a quota refusal is not retried')
 })
 
-t.test('BOARDS.md\'s bare quota array is read as well', async t => {
+t.test('docs/boards.md\'s bare quota array is read as well', async t => {
   const { fake, adapter, session, account } = await setup(t)
   fake.server.inject({ match: /available-publications/, status: 200, body: [{ id: 'standart_job', total: '3' }] })
   t.same(await adapter.availablePublications(session, account), [{ publicationType: 'standart_job', available: 3 }])

@@ -116,7 +116,7 @@ t.test('every response of several pages, mapped field by field', async t => {
     { last_id: '', limit: '10' },
     { last_id: String(added[9]!.id), limit: '10' },
     { last_id: String(added[19]!.id), limit: '10' }
-  ], 'the first page as BOARDS.md writes it (`last_id=`), then from the highest id of the page before')
+  ], 'the first page as docs/boards.md writes it (`last_id=`), then from the highest id of the page before')
   t.ok(fake.calls.every(c => c.login === fake.defaultLogin && c.locale === 'uk_UA' && c.accept?.includes('application/json') === true && c.status === 200), 'Basic auth, Accept and X-Locale on every page')
 
   const slices = [added.slice(0, 10), added.slice(10, 20), added.slice(20)]

@@ -1,6 +1,6 @@
 // A fake Djinni employer API (djinni.co/api/v2) for adapter tests over real HTTP.
 //
-// Djinni's employer API is PRIVATE (given on request, magic@djinni.co). BOARDS.md only lists what
+// Djinni's employer API is PRIVATE (given on request, magic@djinni.co). docs/boards.md only lists what
 // we assume, and this fake implements exactly that:
 //   - `X-API-Key` header, base path `/api/v2` (`url` already ends with it)
 //   - DRF-style offset pages `{count, next, previous, results}`; `next` is a full URL

@@ -1,5 +1,5 @@
 // Checks requests (and, on demand, responses) against HeadHunter's own published OpenAPI 3.0.3
-// spec (shared/boards/headhunter-openapi.yaml), so the HeadHunter fake refuses anything the real
+// spec (vendor/headhunter/openapi.yaml), so the HeadHunter fake refuses anything the real
 // API would not document. The yaml is parsed once per process; each operation's validators are
 // compiled on first use and cached.
 import { readFileSync } from 'node:fs'
@@ -15,8 +15,8 @@ const Ajv = AjvModule.default
 const addFormats = addFormatsModule.default
 type AjvInstance = InstanceType<typeof Ajv>
 
-/** /work/shared/boards/… seen from /work/main/test/fakes/ */
-export const HEADHUNTER_SPEC_PATH = fileURLToPath(new URL('../../../shared/boards/headhunter-openapi.yaml', import.meta.url))
+/** hh's spec, vendored in the repository (see vendor/headhunter/SOURCE.md) */
+export const HEADHUNTER_SPEC_PATH = fileURLToPath(new URL('../../vendor/headhunter/openapi.yaml', import.meta.url))
 
 export interface SpecRequest {
   method: string

@@ -1,5 +1,5 @@
 // A fake HeadHunter (api.hh.ru + the hh.ru OAuth host) built from hh's published OpenAPI spec
-// (shared/boards/headhunter-openapi.yaml) and shared/BOARDS.md. Every request is checked against
+// (vendor/headhunter/openapi.yaml) and docs/boards.md. Every request is checked against
 // the spec first; a request the spec does not allow is answered 400 `spec_violation` and recorded
 // in `violations`, so an adapter bug fails loudly (tests call `assertNoViolations()` in teardown).
 // Error bodies use the spec's shapes: `{ errors: [{ type, value, ... }], request_id }` for the API,

@@ -1,7 +1,7 @@
 // A fake Robota.ua (auth-api.robota.ua + employer-api.robota.ua) for adapter tests over real HTTP.
 // One server: the auth host lives under `/auth` (`authUrl`), the employer API under `/api` (`apiUrl`).
 //
-// From BOARDS.md:
+// From docs/boards.md:
 //   - `POST {authUrl}/Login` `{username, password, remember:true}` → the JWT as a bare string, quoted JSON
 //     by default (`quotedToken = false` sends it unquoted as text/plain). No refresh: log in again before `exp`.
 //   - `Authorization: Bearer <jwt>` on the API. Cloudflare 403/429 (HTML) only through `server.inject`.

@@ -1,6 +1,6 @@
 // A fake Work.ua employer API (api.work.ua) for adapter tests over real HTTP. `url` is the API root.
 //
-// From BOARDS.md (no official docs; third-party clients agree):
+// From docs/boards.md (no official docs; third-party clients agree):
 //   - HTTP Basic (employer login + password) on every call; `GET /jobs/my` checks it:
 //     401 bad credentials, 403 blocked. Headers `X-Locale: uk_UA` and `Accept: application/json`.
 //   - 50 requests/s; above that 429, and the IP stays blocked (429 on everything) for one minute.

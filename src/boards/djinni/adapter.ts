@@ -1,6 +1,6 @@
 // The Djinni board (djinni.co): install with an API key from the employer's Djinni profile, the
-// account and recruiters behind it, and its jobs. Djinni's employer API is private (BOARDS.md), so
-// every call follows the ASSUMED CONTRACT of BOARDS.md and test/fakes/djinni.ts; the key header,
+// account and recruiters behind it, and its jobs. Djinni's employer API is private (docs/boards.md), so
+// every call follows the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts; the key header,
 // the pages and the error mapping live in client.ts, the publication fields in fields.ts, creating,
 // editing, archiving and reading jobs in publishing.ts, the candidates who applied in responses.ts,
 // hiring outcomes shared back in outcomes.ts.
@@ -57,7 +57,7 @@ export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCreden
     id: 'djinni',
     name: 'Djinni',
     auth: 'api_key',
-    // BOARDS.md (from the seeds): sync every 30 minutes
+    // docs/boards.md (from the seeds): sync every 30 minutes
     syncIntervalMinutes: 30,
     credentialsSchema: DjinniInstall,
     publicCredentialFields: ['keyName'],
@@ -80,7 +80,7 @@ export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCreden
     },
 
     /**
-     * BOARDS.md: "an admin account pulls its recruiters". `/me/` is read again (not taken from
+     * docs/boards.md: "an admin account pulls its recruiters". `/me/` is read again (not taken from
      * `account`) for the person behind the key and `is_admin`: the owner is a recruiter too, the
      * one every job posted with this key belongs to, so a non-admin account still has exactly one
      * (itself) instead of none, and the host can assign its postings to somebody.

@@ -1,6 +1,6 @@
 // The Djinni-specific fields of a publication, named for our API (camelCase); publishing maps them
 // onto the body of `POST /jobs/` (snake_case) through DJINNI_BODY_KEYS. Djinni's employer API is
-// private (BOARDS.md): names and rules follow the assumed contract in test/fakes/djinni.ts.
+// private (docs/boards.md): names and rules follow the assumed contract in test/fakes/djinni.ts.
 import { Type, type Static } from 'typebox'
 import type { PublicationType } from '../types.js'
 
@@ -30,7 +30,7 @@ export const DJINNI_BODY_KEYS: Readonly<Record<keyof DjinniFields, string>> = {
 }
 
 // Djinni sells no publication types: every job is free and goes through Djinni's approval before
-// it is live (BOARDS.md), so there is one type and nothing to count
+// it is live (docs/boards.md), so there is one type and nothing to count
 export const djinniPublicationTypes: readonly PublicationType[] = [
   { id: 'standard', name: 'Standard', paid: false }
 ]

@@ -1,5 +1,5 @@
-// Sharing a hiring outcome back to Djinni (BOARDS.md, from the seeds: "hired info is shared back").
-// Djinni's employer API is private, so the call is the ASSUMED CONTRACT of BOARDS.md and
+// Sharing a hiring outcome back to Djinni (docs/boards.md, from the seeds: "hired info is shared back").
+// Djinni's employer API is private, so the call is the ASSUMED CONTRACT of docs/boards.md and
 // test/fakes/djinni.ts: `POST /applications/{id}/status` with JSON `{status}` → 200, where `{id}`
 // is the candidate id of the job's candidate list (our application's externalId); an unknown or
 // another account's application is 404 `{detail:"Not found."}`.

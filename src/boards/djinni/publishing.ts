@@ -1,7 +1,7 @@
 // Publishing on Djinni: create a job, edit it, archive it, read its state. Djinni sells no
-// publication types and approves every job before it goes live (BOARDS.md), so a new job is
+// publication types and approves every job before it goes live (docs/boards.md), so a new job is
 // `pending_review` and there is no quota to count. Djinni's employer API is private: the paths,
-// the job body and the statuses are the ASSUMED CONTRACT of BOARDS.md and test/fakes/djinni.ts.
+// the job body and the statuses are the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts.
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, PostingInput, PostingRef, PostingState, PostingStatus, PublishingApi } from '../types.js'
@@ -76,7 +76,7 @@ export function createDjinniPublishing (client: DjinniClient): DjinniPublishing 
   const jobPath = djinniJobPath
 
   return {
-    /** Djinni has no paid publications (BOARDS.md): nothing to count, nothing to ask */
+    /** Djinni has no paid publications (docs/boards.md): nothing to count, nothing to ask */
     async availablePublications () {
       return []
     },

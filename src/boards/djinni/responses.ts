@@ -1,6 +1,6 @@
 // Candidate sync on Djinni: the people who applied to a job, page by page, each with the cursor to
-// resume from. Djinni's employer API is private (BOARDS.md), so the call and the candidate body are
-// the ASSUMED CONTRACT of BOARDS.md and test/fakes/djinni.ts:
+// resume from. Djinni's employer API is private (docs/boards.md), so the call and the candidate body are
+// the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts:
 //   `GET /jobs/{id}/candidates/?updated_since&offset&limit` → a DRF page `{count, next, results}`,
 //   ordered by `updated_at` then `id`, `updated_since` inclusive (≥); a candidate is one application
 //   (its `id` is the application id), "all fields the candidate filled in are transferred".

@@ -1,6 +1,6 @@
 // The HeadHunter board (api.hh.ru): OAuth2 install, the employer account behind the token and
 // its managers (our recruiters), publishing vacancies, and pulling their responses. Board facts
-// from shared/BOARDS.md and hh's OpenAPI spec (shared/boards/headhunter-openapi.yaml); HTTP
+// from docs/boards.md and hh's OpenAPI spec (vendor/headhunter/openapi.yaml); HTTP
 // specifics in client.ts, OAuth in oauth.ts, vacancies in publishing.ts, responses in responses.ts,
 // hiring outcomes (following a response's actions) in outcomes.ts.
 import { Type, type Static } from 'typebox'
@@ -27,7 +27,7 @@ const MAX_MANAGER_PAGES = 100
 
 const Text = Type.Union([Type.String(), Type.Null()])
 
-// GET /me: only what we read. A job-seeker's token has `employer: null` (BOARDS.md).
+// GET /me: only what we read. A job-seeker's token has `employer: null` (docs/boards.md).
 const MeSchema = Type.Object({
   email: Type.Optional(Text),
   first_name: Type.Optional(Text),

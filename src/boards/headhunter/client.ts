@@ -1,6 +1,6 @@
 // HeadHunter's HTTP specifics on top of the shared board client: the HH-User-Agent every call
 // needs, the bearer token with its single-use refresh, and hh's `{errors:[{type,value}]}` bodies
-// turned into BoardError kinds. Facts from shared/BOARDS.md and hh's OpenAPI spec.
+// turned into BoardError kinds. Facts from docs/boards.md and hh's OpenAPI spec.
 import { parseBoardPayload } from '../payload.js'
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
@@ -28,7 +28,7 @@ export function createHeadHunterHttp (config: Config['boards'], baseUrl: string)
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
     maxRetryAfterMs: config.maxRetryAfterMs,
-    // BOARDS.md: every call needs `HH-User-Agent: App/1.0 (email)`, else 400 bad_user_agent
+    // docs/boards.md: every call needs `HH-User-Agent: App/1.0 (email)`, else 400 bad_user_agent
     headers: { 'hh-user-agent': config.hhUserAgent, accept: 'application/json' }
   })
 }
@@ -49,7 +49,7 @@ const describeErrors = (errors: HhError[], status: number): string => errors.len
 const hasError = (errors: HhError[], type: string, value?: string): boolean =>
   errors.some(e => e.type === type && (value === undefined || e.value === value))
 
-/** BOARDS.md: an expired access token comes back as **403** `oauth`/`token_expired` */
+/** docs/boards.md: an expired access token comes back as **403** `oauth`/`token_expired` */
 export function saysTokenExpired (res: BoardResponse): boolean {
   return res.status === 403 && hasError(hhErrorsOf(res), 'oauth', 'token_expired')
 }
@@ -86,7 +86,7 @@ export function boardErrorOf (res: BoardResponse): BoardError {
     if (isPlainForbidden(res)) {
       return fail('not_employer', 'HeadHunter: employer account required; this account may not act for an employer', status)
     }
-    // BOARDS.md: "surface 403 payment errors clearly"
+    // docs/boards.md: "surface 403 payment errors clearly"
     if (hasError(errors, 'api_access_payment')) {
       return fail('quota', `HeadHunter: this action must be paid for on the account (${described})`, status)
     }
@@ -142,7 +142,7 @@ export function createHeadHunterClient (deps: BoardDeps, oauth: HeadHunterOAuth)
   }
 
   /**
-   * Renews the tokens after `stale` stopped working. BOARDS.md: the refresh token is single-use,
+   * Renews the tokens after `stale` stopped working. docs/boards.md: the refresh token is single-use,
    * so this runs under the credential store's lock; whoever gets the lock second finds a newer
    * access token there (another call or replica refreshed) and uses it instead of refreshing again.
    */

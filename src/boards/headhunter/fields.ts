@@ -1,6 +1,6 @@
 // The HeadHunter-specific fields of a publication, named for our API (camelCase); publishing maps
 // them onto hh's VacancyCreate (`area{id}`, `type{id}`, `professional_roles[{id}]`, …). Required
-// ones and the enums follow BOARDS.md and the dictionaries in hh's spec (`GET /dictionaries`).
+// ones and the enums follow docs/boards.md and the dictionaries in hh's spec (`GET /dictionaries`).
 import { Type, type Static } from 'typebox'
 import type { PublicationType } from '../types.js'
 
@@ -41,7 +41,7 @@ export const headHunterFields = Type.Object({
 }, { additionalProperties: false })
 export type HeadHunterFields = Static<typeof headHunterFields>
 
-// BOARDS.md: billing types free|standard|standard_plus|premium; every one but free spends a
+// docs/boards.md: billing types free|standard|standard_plus|premium; every one but free spends a
 // bought publication (`available_publications_count` of available_types)
 export const headHunterPublicationTypes: readonly PublicationType[] = [
   { id: 'free', name: 'Free', paid: false },

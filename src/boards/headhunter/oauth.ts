@@ -1,4 +1,4 @@
-// HeadHunter OAuth2, authorization-code grant only (BOARDS.md: no password grant). The token
+// HeadHunter OAuth2, authorization-code grant only (docs/boards.md: no password grant). The token
 // endpoint is `POST {HH_OAUTH_URL}/oauth/token`, form-encoded, and fails with RFC 6749
 // `{error, error_description}` rather than hh's API error list.
 import { Type, type Static } from 'typebox'
@@ -126,7 +126,7 @@ export function createHeadHunterOAuth ({ config }: BoardDeps) {
   }
 
   /**
-   * refresh token → new tokens. BOARDS.md: the refresh token is single-use and accepted only once
+   * refresh token → new tokens. docs/boards.md: the refresh token is single-use and accepted only once
    * the access token expired; 'not_expired' is hh saying it has not (`invalid_grant`/`token not expired`).
    * The caller holds the credential lock. hh's spec: this grant takes no client id or secret.
    */

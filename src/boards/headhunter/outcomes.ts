@@ -1,4 +1,4 @@
-// Sharing a hiring outcome back to HeadHunter. BOARDS.md and hh's spec (change-negotiation-action):
+// Sharing a hiring outcome back to HeadHunter. docs/boards.md and hh's spec (change-negotiation-action):
 // a state change follows one of the response's `actions[].url` (`PUT /negotiations/{collection}/{nid}`,
 // the action's arguments as form fields) → 204. The employer states come from the vacancy; hh has
 // no fixed "hired", so an outcome is the first of these that the response offers:

@@ -1,6 +1,6 @@
 // Publishing on HeadHunter: publication quota, POST /vacancies, edits, archive, and the posting's
-// moderation state. Board facts from shared/BOARDS.md and hh's OpenAPI spec
-// (shared/boards/headhunter-openapi.yaml: publish-vacancy, edit-vacancy, get-vacancy,
+// moderation state. Board facts from docs/boards.md and hh's OpenAPI spec
+// (vendor/headhunter/openapi.yaml: publish-vacancy, edit-vacancy, get-vacancy,
 // add-vacancy-to-archive, get-available-vacancy-types).
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
@@ -209,7 +209,7 @@ function createBodyOf (posting: PostingInput, fields: HeadHunterFields, billingT
   }
 }
 
-/** the vacancy id from `Location: /vacancies/{id}` (BOARDS.md), else from the body's `id` */
+/** the vacancy id from `Location: /vacancies/{id}` (docs/boards.md), else from the body's `id` */
 function createdIdOf (res: BoardResponse): string | undefined {
   const location = res.headers.location
   const fromLocation = /\/vacancies\/(\d+)\/?(?:[?#].*)?$/.exec(Array.isArray(location) ? location[0] ?? '' : location ?? '')?.[1]
@@ -235,7 +235,7 @@ function postingStatusOf (v: VacancyView): PostingStatus {
   return { state, url, reason }
 }
 
-// the hosts hh serves vacancies on (BOARDS.md): hh.ru and its regional subdomains, hh.kz, hh.uz
+// the hosts hh serves vacancies on (docs/boards.md): hh.ru and its regional subdomains, hh.kz, hh.uz
 const VACANCY_HOST = /^(?:[a-z0-9-]+\.)*hh\.(?:ru|kz|uz)$/
 const VACANCY_PATH = /^\/vacancy\/(\d{1,20})\/?$/
 const API_PATH = /^\/vacancies\/(\d{1,20})\/?$/

@@ -1,4 +1,4 @@
-// Pulling the people who applied to a HeadHunter vacancy. BOARDS.md and hh's spec
+// Pulling the people who applied to a HeadHunter vacancy. docs/boards.md and hh's spec
 // (get-negotiations, get-collection-negotiations-list, get-resume, get-negotiation-messages):
 // `GET /negotiations?vacancy_id=` lists the vacancy's collections (one per employer state);
 // every collection is walked with `GET /negotiations/{collection}?vacancy_id&page&per_page`

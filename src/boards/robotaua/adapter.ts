@@ -1,5 +1,5 @@
 // The Robota.ua board (employer-api.robota.ua): install with the employer's login and password,
-// and the account behind them. Board facts from shared/BOARDS.md ("partly documented"); the login,
+// and the account behind them. Board facts from docs/boards.md ("partly documented"); the login,
 // the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts,
 // publishing (create, publish, edit, close, state) in publishing.ts, the applicants (candidate
 // sync) in responses.ts.
@@ -56,7 +56,7 @@ BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCrede
     async checkAccount (session): Promise<BoardAccount> {
       const { response, token } = await client.call(session, { method: 'POST', path: '/vacancy/list', json: { page: 0 }, idempotent: true })
       parsePayload(VacancyListPage, response.body, 'vacancy list (POST /vacancy/list)')
-      // BOARDS.md names no "me" endpoint: the employer is the one the JWT was issued for
+      // docs/boards.md names no "me" endpoint: the employer is the one the JWT was issued for
       const externalId = employerIdOf(decodeClaims(token))
       if (externalId === null) {
         throw new BoardError({ board, kind: 'bad_response', detail: 'Robota.ua\'s token names no employer (neither an employerId nor a sub claim)' })
@@ -65,7 +65,7 @@ BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCrede
       return { externalId, name: login, email: looksLikeEmail(login) ? login : null }
     },
 
-    // BOARDS.md documents no sub-account (recruiter) endpoint for Robota.ua: the login is the account
+    // docs/boards.md documents no sub-account (recruiter) endpoint for Robota.ua: the login is the account
     async listRecruiters (): Promise<Recruiter[]> {
       return []
     },
@@ -73,14 +73,14 @@ BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCrede
     ...publishing,
     ...responses,
 
-    // BOARDS.md knows Robota.ua's apply folders (7 rejected, 10 hired) only as filters of
+    // docs/boards.md knows Robota.ua's apply folders (7 rejected, 10 hired) only as filters of
     // `POST /apply/list`: it documents no endpoint that moves an apply into a folder (nor any
     // "invited" folder). The outcome is recorded on our side only, and nothing is sent.
     async shareOutcome (): Promise<'not_supported'> {
       return 'not_supported'
     },
 
-    /** BOARDS.md: `GET /apply/getfile/{id}` for attached CVs (with the account's token) */
+    /** docs/boards.md: `GET /apply/getfile/{id}` for attached CVs (with the account's token) */
     async openResume (session, _account, application): Promise<ResumeFile | null> {
       if (application.resumeUrl === null) return null
       const { response } = await client.call(session, { method: 'GET', path: `/apply/getfile/${encodeURIComponent(application.externalId)}`, raw: true })

@@ -1,7 +1,7 @@
 // Robota.ua's HTTP specifics on top of the shared board client: the login that trades the
 // employer's login and password for a JWT (auth-api), that JWT as a bearer on the employer API,
 // shared by every call and replica through the credential store, and Robota.ua's answers turned
-// into BoardError kinds. Facts from shared/BOARDS.md; what it leaves open follows
+// into BoardError kinds. Facts from docs/boards.md; what it leaves open follows
 // test/fakes/robotaua.ts and is marked ASSUMPTION.
 import { parseBoardPayload } from '../payload.js'
 import { Buffer } from 'node:buffer'
@@ -43,7 +43,7 @@ export interface RobotauaAnswer {
   token: string
 }
 
-// BOARDS.md: no refresh token, "log in again before exp"; a margin so a call does not start
+// docs/boards.md: no refresh token, "log in again before exp"; a margin so a call does not start
 // with a token that dies in flight, and so replicas with a skewed clock still renew in time
 export const RENEW_BEFORE_MS = 5 * 60_000
 // a token whose `exp` cannot be read is trusted for an hour, then replaced
@@ -119,7 +119,7 @@ const headerOf = (res: BoardResponse, name: string): string => {
 }
 
 /**
- * BOARDS.md: "Cloudflare may answer 403/429 to server IPs". Its refusals are HTML pages (and carry
+ * docs/boards.md: "Cloudflare may answer 403/429 to server IPs". Its refusals are HTML pages (and carry
  * `cf-ray`); Robota.ua's own answers are JSON. 429 never reaches here: http.ts retries it.
  */
 export function isEdgeRefusal (res: BoardResponse): boolean {
@@ -136,7 +136,7 @@ function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?
  * The BoardError a non-2xx answer of Robota.ua stands for. `claims` are those of the token the
  * request carried, when it carried one.
  *
- * ASSUMPTION (the fake, BOARDS.md is silent): job seekers log in fine and the employer API answers
+ * ASSUMPTION (the fake, docs/boards.md is silent): job seekers log in fine and the employer API answers
  * them 403 `{message:"Employer account required"}`; a blocked employer also logs in and gets 403
  * `{message:"Employer account is blocked"}`. So the message tells them apart ("block" first), and a
  * token with `employerId` 0 marks a job seeker whatever the wording.
@@ -161,7 +161,7 @@ export function boardErrorOf (res: BoardResponse, claims: RobotauaClaims | null 
     return fail('rejected', `Robota.ua refused the request (${said})`, status)
   }
   if (status === 404) return fail('not_found', `Robota.ua: not found (${said})`, status)
-  // ASSUMPTION (BOARDS.md and the fake are silent): a duplicate is a 409, or says so in its message
+  // ASSUMPTION (docs/boards.md and the fake are silent): a duplicate is a 409, or says so in its message
   if (status === 409 || (status >= 400 && status < 500 && /duplicate|already exists/i.test(message))) {
     return fail('duplicate', `Robota.ua says it has this vacancy already (${said})`, status)
   }
@@ -199,7 +199,7 @@ export function createRobotauaClient (deps: BoardDeps) {
   const authHttp = http(config.robotauaAuthUrl)
   const apiHttp = http(config.robotauaApiUrl)
 
-  /** BOARDS.md: `POST {auth}/Login {username, password, remember:true}` → the JWT */
+  /** docs/boards.md: `POST {auth}/Login {username, password, remember:true}` → the JWT */
   async function login (account: { login: string, password: string }, dispatcher: Dispatcher, log?: FastifyBaseLogger): Promise<{ token: string, tokenExpiresAt: string }> {
     const res = await authHttp.send({
       method: 'POST',

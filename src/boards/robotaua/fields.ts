@@ -1,5 +1,5 @@
 // The Robota.ua-specific fields of a publication, named for our API (camelCase) and for the body
-// of `POST /vacancy/add` they map onto one to one. BOARDS.md says that body is not public; the
+// of `POST /vacancy/add` they map onto one to one. docs/boards.md says that body is not public; the
 // names and rules here follow test/fakes/robotaua.ts (ASSUMPTION: `cityId` int > 0, `salary`
 // optional, `publicationType` the enum name from `GET /values/vacancy/publicationtype`).
 import { Type, type Static } from 'typebox'
@@ -11,13 +11,13 @@ export const robotauaFields = Type.Object({
 }, { additionalProperties: false })
 export type RobotauaFields = Static<typeof robotauaFields>
 
-/** the ids Robota.ua's bodies use for publication types (BOARDS.md: GET /values/vacancy/publicationtype) */
+/** the ids Robota.ua's bodies use for publication types (docs/boards.md: GET /values/vacancy/publicationtype) */
 export const RobotauaPublicationTypeId = Type.Enum(['Business', 'Optimum', 'Professional', 'Anonym'], {
   description: 'Robota.ua publication type: Business, Optimum, Professional or Anonym'
 })
 export type RobotauaPublicationTypeId = Static<typeof RobotauaPublicationTypeId>
 
-// BOARDS.md lists the four types; every one spends a bought publication (Robota.ua has no free
+// docs/boards.md lists the four types; every one spends a bought publication (Robota.ua has no free
 // vacancy type). Names are the board's own, as its dictionary answers them.
 export const robotauaPublicationTypes: ReadonlyArray<PublicationType & { id: RobotauaPublicationTypeId }> = [
   { id: 'Business', name: 'Бізнес', paid: true },

@@ -1,5 +1,5 @@
 // Publishing on Robota.ua: create the vacancy, publish it, edit, close it, and read its state.
-// BOARDS.md: `POST /vacancy/add` (creates when id is 0; its body is not public),
+// docs/boards.md: `POST /vacancy/add` (creates when id is 0; its body is not public),
 // `POST /vacancy/state/{id}?state=Publicated|NotPublicated|Closed|Deleted`, `GET /vacancy/get/{id}`.
 // The body, the moderation fields and the ticket rule follow test/fakes/robotaua.ts (ASSUMPTION).
 //
@@ -160,7 +160,7 @@ export function createRobotauaPublishing (client: RobotauaClient): Omit<Publishi
   }
 
   return {
-    // BOARDS.md names no endpoint for the tickets left: publish answers 'quota' when none is
+    // docs/boards.md names no endpoint for the tickets left: publish answers 'quota' when none is
     async availablePublications (): Promise<PublicationQuota[]> {
       return []
     },

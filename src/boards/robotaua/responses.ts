@@ -1,4 +1,4 @@
-// Pulling the people who applied to a Robota.ua vacancy. BOARDS.md: `POST /apply/list`
+// Pulling the people who applied to a Robota.ua vacancy. docs/boards.md: `POST /apply/list`
 // `{vacancyId, folderId, page}` (0-based, 20 a page) → `{applies:[...]}`, newest first, with no
 // `since`; applies sit in folders (7 rejected, 10 hired); phones may be hidden until the employer
 // opens the contacts (which costs quota: we never do); `GET /apply/getfile/{id}` is the attached CV.
@@ -32,7 +32,7 @@
 // an incremental walk. Three things keep that from losing anyone:
 //   1. FOLDERS are walked in the order recruiters move people (inbox, viewed, rejected, hired): a
 //      move during a run puts the apply into a folder not yet walked, so it is seen (maybe twice).
-//   2. When the board sends `total` (the fake does; BOARDS.md is silent), a folder whose count grew
+//   2. When the board sends `total` (the fake does; docs/boards.md is silent), a folder whose count grew
 //      by more than its new applies (`fresh`: ids in (mark, target], counted once via `min`, the
 //      lowest id seen in the walk) received applies from elsewhere: that walk goes on to the end
 //      (`toEnd`) and yields them. Moves out need nothing: the apply was seen where it was before.
@@ -52,12 +52,12 @@ const board = 'robotaua'
 type Session = AccountSession<RobotauaCredentials>
 
 /**
- * The folders walked, in the order recruiters move applies through them. ASSUMPTION: BOARDS.md
+ * The folders walked, in the order recruiters move applies through them. ASSUMPTION: docs/boards.md
  * names 7 (rejected) and 10 (hired) and no folder list endpoint; 0 (inbox) and 1 (viewed) follow
  * the fake. A folder missing here is never transferred: extend the list when one shows up.
  */
 export const ROBOTAUA_FOLDERS: readonly number[] = [0, 1, 7, 10]
-/** BOARDS.md: 20 applies a page; a shorter page is the folder's last */
+/** docs/boards.md: 20 applies a page; a shorter page is the folder's last */
 export const ROBOTAUA_APPLY_PAGE_SIZE = 20
 const SWEEP_EVERY_MS = 24 * 60 * 60_000
 // a board that ignores `page` would otherwise be walked forever (20,000 applies per folder)
@@ -92,7 +92,7 @@ const Apply = Type.Object({
 })
 type Apply = Static<typeof Apply>
 
-// `total` (the folder's count) is the fake's, not in BOARDS.md: used when sent
+// `total` (the folder's count) is the fake's, not in docs/boards.md: used when sent
 const ApplyList = Type.Object({
   applies: Type.Array(Apply),
   total: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]))
@@ -153,7 +153,7 @@ function kyivOffsetAt (ms: number): number {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 
 /**
- * A Robota.ua date-time (Kyiv wall-clock time without an offset, BOARDS.md/the fake) as ISO 8601
+ * A Robota.ua date-time (Kyiv wall-clock time without an offset, docs/boards.md/the fake) as ISO 8601
  * UTC, or null when it is none. One that carries a zone is taken as it says. A wall-clock time
  * the spring change skips (03:xx on the last Sunday of March) is read with the winter offset, one
  * the autumn change repeats (03:xx on the last Sunday of October) as the first, summer, one.
@@ -193,7 +193,7 @@ const textOf = (value: string | null | undefined): string | null => {
   return text === '' ? null : text
 }
 
-// ASSUMPTION: the public résumé page is `robota.ua/candidates/{resumeId}`; BOARDS.md gives no link
+// ASSUMPTION: the public résumé page is `robota.ua/candidates/{resumeId}`; docs/boards.md gives no link
 // to an apply itself, and a file-only apply (no resumeId) has no page
 const candidateUrl = (resumeId: number | null | undefined): string | null =>
   resumeId === null || resumeId === undefined || resumeId <= 0 ? null : `${ROBOTA_SITE}/candidates/${resumeId}`
@@ -203,7 +203,7 @@ const candidateUrl = (resumeId: number | null | undefined): string | null =>
  * null and simply left out (no quota is spent to open contacts). `skillsSummary` is free text (the
  * fake: "Excel, CRM; досвід 3 р."), so it is the résumé text and no skill list is made up from it.
  * The CV link is the API's `getfile` (it needs the account's bearer token), not `filePath` as such,
- * whose form BOARDS.md does not give.
+ * whose form docs/boards.md does not give.
  */
 export function applicationOf (apply: Apply, apiUrl: string): BoardApplication {
   const appliedAt = kyivTimeToIso(apply.addDate)

@@ -1,5 +1,5 @@
 // The Work.ua board (api.work.ua): install with the employer's login and password, sent as HTTP
-// Basic on every call (BOARDS.md: "no official docs found; several third-party clients agree").
+// Basic on every call (docs/boards.md: "no official docs found; several third-party clients agree").
 // Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts,
 // publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
 // to a job, paged by id) in responses.ts.
@@ -18,13 +18,13 @@ export { WORKUA_REQUESTS_PER_SECOND } from './client.js'
 
 /** knobs the registry leaves at their defaults (Work.ua's documented values) */
 export interface WorkuaAdapterOptions {
-  /** responses per page (BOARDS.md: `limit=50`) */
+  /** responses per page (docs/boards.md: `limit=50`) */
   responsesPageSize?: number
   /** requests per second the adapter starts at most (Work.ua allows 50 per IP) */
   requestsPerSecond?: number
 }
 
-// BOARDS.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
+// docs/boards.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
 const JobList = Type.Object({
   status: Type.Literal('ok'),
   items: Type.Array(Type.Unknown())
@@ -53,7 +53,7 @@ export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOpti
     },
 
     /**
-     * BOARDS.md: `GET /jobs/my` checks the credentials (401 bad, 403 blocked). Work.ua has no
+     * docs/boards.md: `GET /jobs/my` checks the credentials (401 bad, 403 blocked). Work.ua has no
      * "me" endpoint, so the login is the account's only identity: id, name and (when it is one) e-mail.
      */
     async checkAccount (session): Promise<BoardAccount> {
@@ -63,7 +63,7 @@ export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOpti
       return { externalId: login, name: login, email: looksLikeEmail(login) ? login : null }
     },
 
-    // BOARDS.md documents no sub-account (recruiter) API for Work.ua: one login is one employer
+    // docs/boards.md documents no sub-account (recruiter) API for Work.ua: one login is one employer
     // account, and whoever holds it acts for it
     async listRecruiters (): Promise<Recruiter[]> {
       return []
@@ -78,7 +78,7 @@ export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOpti
 
     ...responses,
 
-    // BOARDS.md documents no Work.ua endpoint to set a response's status (hired, rejected,
+    // docs/boards.md documents no Work.ua endpoint to set a response's status (hired, rejected,
     // invited): the outcome is recorded on our side only, and nothing is sent
     async shareOutcome (): Promise<'not_supported'> {
       return 'not_supported'

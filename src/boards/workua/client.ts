@@ -1,7 +1,7 @@
 // Work.ua's HTTP specifics on top of the shared board client: HTTP Basic with the employer's login
 // and password on every call, the Accept and X-Locale headers, the one-minute IP block after a 429,
 // and Work.ua's `{errors:[{id,message}]}` answers turned into BoardError kinds. Facts from
-// shared/BOARDS.md ("no official docs found; several third-party clients agree"); what it leaves
+// docs/boards.md ("no official docs found; several third-party clients agree"); what it leaves
 // open follows test/fakes/workua.ts and is marked ASSUMPTION.
 import { parseBoardPayload, quoteBoardText } from '../payload.js'
 import { Buffer } from 'node:buffer'
@@ -15,11 +15,11 @@ import { WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS } from './fields.js'
 
 const board = 'workua'
 
-// BOARDS.md: `X-Locale: uk_UA` and `Accept: application/json` on every call
+// docs/boards.md: `X-Locale: uk_UA` and `Accept: application/json` on every call
 export const WORKUA_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json', 'x-locale': 'uk_UA' }
-// BOARDS.md: "a 429 blocks the IP for one minute"
+// docs/boards.md: "a 429 blocks the IP for one minute"
 export const WORKUA_RATE_LIMIT_BLOCK_MS = 60_000
-// BOARDS.md: "Limit 50 requests/s" per IP; this process keeps below it, with room for a retry
+// docs/boards.md: "Limit 50 requests/s" per IP; this process keeps below it, with room for a retry
 export const WORKUA_REQUESTS_PER_SECOND = 40
 
 /** what the host sends on install */
@@ -39,7 +39,7 @@ type Session = AccountSession<WorkuaCredentials>
 /** a request as the adapter describes it; the client adds the auth, the agent and the log */
 export type WorkuaRequest = Omit<BoardRequest, 'dispatcher' | 'log'>
 
-// BOARDS.md: errors `{errors:[{id,message}]}`
+// docs/boards.md: errors `{errors:[{id,message}]}`
 const ErrorBody = Type.Object({
   errors: Type.Array(Type.Object({ id: Type.Optional(Type.String()), message: Type.Optional(Type.String()) }))
 })
@@ -68,9 +68,9 @@ function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?
  * The BoardError a non-2xx answer of Work.ua stands for. `secrets` are blanked out of whatever
  * Work.ua's text is quoted.
  *
- * BOARDS.md: 401 bad credentials, 403 blocked. ASSUMPTION (the fake): a publish without a paid
+ * docs/boards.md: 401 bad credentials, 403 blocked. ASSUMPTION (the fake): a publish without a paid
  * publication left is also 403, with the error id `publication`; a 400 names the refused PHP form
- * key as the error id. ASSUMPTION (BOARDS.md is silent): a duplicate job is a 409, or an error id
+ * key as the error id. ASSUMPTION (docs/boards.md is silent): a duplicate job is a 409, or an error id
  * that says `duplicate`.
  */
 export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = []): BoardError {
@@ -139,7 +139,7 @@ export function createWorkuaClient (deps: BoardDeps, options: WorkuaClientOption
       })
     } catch (error) {
       // ASSUMPTION (the fake): Work.ua's 429 says no Retry-After, yet the IP stays blocked for a
-      // minute (BOARDS.md); tell the caller how long, so it waits instead of hammering the block
+      // minute (docs/boards.md); tell the caller how long, so it waits instead of hammering the block
       if (error instanceof BoardError && error.kind === 'rate_limited' && error.retryAfterMs === undefined) {
         throw new BoardError({
           board,

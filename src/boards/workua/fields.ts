@@ -1,6 +1,6 @@
 // The Work.ua-specific fields of a publication, named for our API (camelCase); publishing maps them
 // onto the PHP-style form keys of `POST /jobs` through WORKUA_FORM_KEYS. Ids are entries of Work.ua's
-// dictionaries (`GET /dictionaries/{town|category|jobtype|experience}`); the limits are BOARDS.md's.
+// dictionaries (`GET /dictionaries/{town|category|jobtype|experience}`); the limits are docs/boards.md's.
 import { Type, type Static } from 'typebox'
 import type { PublicationType } from '../types.js'
 
@@ -25,7 +25,7 @@ export const workuaFields = Type.Object({
 }, { additionalProperties: false })
 export type WorkuaFields = Static<typeof workuaFields>
 
-/** our field → the form key of `POST /jobs` / `PUT /jobs/{id}` (BOARDS.md); also names our field when Work.ua refuses its key */
+/** our field → the form key of `POST /jobs` / `PUT /jobs/{id}` (docs/boards.md); also names our field when Work.ua refuses its key */
 export const WORKUA_FORM_KEYS: Readonly<Record<keyof WorkuaFields, string>> = {
   regionId: 'region[id]',
   categoryIds: 'category[][id]',
@@ -34,7 +34,7 @@ export const WORKUA_FORM_KEYS: Readonly<Record<keyof WorkuaFields, string>> = {
   salary: 'salary[value]'
 }
 
-/** our title and description → their form keys of `POST /jobs` / `PUT /jobs/{id}` (BOARDS.md); named back the same way when refused */
+/** our title and description → their form keys of `POST /jobs` / `PUT /jobs/{id}` (docs/boards.md); named back the same way when refused */
 export const WORKUA_POSTING_FORM_KEYS: Readonly<{ title: string, description: string }> = {
   title: 'name',
   description: 'description'
@@ -47,7 +47,7 @@ export const WorkuaPublicationTypeId = Type.Enum(['standart_job', 'vip_job', 'ho
 export type WorkuaPublicationTypeId = Static<typeof WorkuaPublicationTypeId>
 
 // every type spends a bought publication: Work.ua counts each in GET /available-publications
-// (BOARDS.md). Names are the board's own, as its dictionary answers them.
+// (docs/boards.md). Names are the board's own, as its dictionary answers them.
 export const workuaPublicationTypes: ReadonlyArray<PublicationType & { id: WorkuaPublicationTypeId }> = [
   { id: 'standart_job', name: 'Стандартна', paid: true },
   { id: 'vip_job', name: 'VIP', paid: true },

@@ -1,4 +1,4 @@
-// Work.ua sends an applicant's name as one string, `fio` (BOARDS.md): surname, given name and
+// Work.ua sends an applicant's name as one string, `fio` (docs/boards.md): surname, given name and
 // patronymic in the order the applicant typed them. Ukrainian order is "Прізвище Ім'я По батькові",
 // yet many type "Ім'я Прізвище" or "Ім'я По батькові Прізвище". The split below uses only what a
 // word itself shows: a patronymic ending (-ович, -івна, …) is the clearest sign, then a common given

@@ -1,5 +1,5 @@
 // Publishing on Work.ua: the quota, creating a job live, editing and closing it, and reading its
-// state back. Facts from shared/BOARDS.md ("no official docs found; several third-party clients
+// state back. Facts from docs/boards.md ("no official docs found; several third-party clients
 // agree"); what it leaves open follows test/fakes/workua.ts and is marked ASSUMPTION.
 //   quota    GET /available-publications → [{id, total}]
 //   create   POST /jobs (form-urlencoded, PHP-style keys) → 201 Location: /jobs/{id}
@@ -25,14 +25,14 @@ const DEFAULT_PUBLICATION_TYPE = 'standart_job'
 const JobId = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]*$' })])
 const Count = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]+$' })])
 
-// BOARDS.md: `[{id, total}]`; ASSUMPTION (the fake): wrapped like every success, `{status:"ok", items}`
+// docs/boards.md: `[{id, total}]`; ASSUMPTION (the fake): wrapped like every success, `{status:"ok", items}`
 const QuotaItems = Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), total: Count }))
 const QuotaAnswer = Type.Union([QuotaItems, Type.Object({ status: Type.Literal('ok'), items: QuotaItems })])
 
-// BOARDS.md: `{status:"ok", items:[...]}`; only the ids are read to find the one job asked for
+// docs/boards.md: `{status:"ok", items:[...]}`; only the ids are read to find the one job asked for
 const JobList = Type.Object({ status: Type.Literal('ok'), items: Type.Array(Type.Object({ id: JobId })) })
 
-// BOARDS.md names `active` and `blocked` (moderation); ASSUMPTION (the fake): `closed` after
+// docs/boards.md names `active` and `blocked` (moderation); ASSUMPTION (the fake): `closed` after
 // PUT /jobs/{id}/close, `publication` null on a job never published, `url` the public page
 const JobState = Type.Object({
   id: JobId,
@@ -73,7 +73,7 @@ function jobForm (posting: PostingInput): Array<[string, string]> {
 }
 
 /**
- * The job's state in our words. ASSUMPTION (BOARDS.md only says `blocked` = moderation): a blocked
+ * The job's state in our words. ASSUMPTION (docs/boards.md only says `blocked` = moderation): a blocked
  * job is waiting for Work.ua's moderators, on its first publication and again after an edit; Work.ua
  * says nothing that tells a refusal apart from a wait, nor why, so 'rejected' never comes from here.
  */

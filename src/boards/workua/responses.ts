@@ -1,5 +1,5 @@
 // Candidate sync on Work.ua: the responses (applications) to one job, paged with Work.ua's own id
-// cursor. Facts from shared/BOARDS.md ("no official docs found; several third-party clients agree");
+// cursor. Facts from docs/boards.md ("no official docs found; several third-party clients agree");
 // what it leaves open follows test/fakes/workua.ts and is marked ASSUMPTION.
 //   page  GET /jobs/{id}/responses/?last_id={cursor}&limit=50 → {status:"ok", items:[...]}, the
 //         responses with an id greater than last_id, oldest first; 404 when there is none (the end,
@@ -12,7 +12,7 @@
 //     for `last_id=N` next time: nothing after the page is lost, nothing on it is fetched again;
 //   - next run: the final page's cursor is the same kind, so the next run fetches only responses that
 //     arrived since. No look-back overlap: `last_id` is the board's own cursor over unique, increasing
-//     ids (BOARDS.md), not a timestamp, so there are no equal values at the edge to miss;
+//     ids (docs/boards.md), not a timestamp, so there are no equal values at the edge to miss;
 //   - changes: Work.ua sends no update time and has no `since`; a response read once is not read
 //     again, so a flag set or cleared on Work.ua afterwards does not reach us;
 //   - skipped responses move the cursor too, or every run would fetch them again forever; one that
@@ -28,7 +28,7 @@ import { jobIdOf } from './publishing.js'
 
 const board = 'workua'
 
-// BOARDS.md: `limit=50`; ASSUMPTION (the fake): 50 is also the most Work.ua gives
+// docs/boards.md: `limit=50`; ASSUMPTION (the fake): 50 is also the most Work.ua gives
 export const WORKUA_RESPONSES_PAGE_SIZE = 50
 
 const Id = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]{0,14}$' })])
@@ -39,7 +39,7 @@ const Flag = Type.Optional(Type.Union([Type.Boolean(), Type.Literal(0), Type.Lit
 // an offset is taken as well
 const BoardTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?( ?(Z|[+-]\\d{2}:?\\d{2}))?$' })
 
-// BOARDS.md: `id, job_id, candidate_id, date, fio, birth_date, email, phone, type (resume|file|easy),
+// docs/boards.md: `id, job_id, candidate_id, date, fio, birth_date, email, phone, type (resume|file|easy),
 // text, cover`; ASSUMPTION (the fake): the filter flags `blacklisted`, `archived`, `rejected`.
 // `type` is not read (any text goes), so a new kind of response does not stop the sync.
 const ResponseItem = Type.Object({
@@ -162,7 +162,7 @@ const skipReasonOf = (item: ResponseItem): typeof SKIP_REASONS[number] | null =>
 
 /**
  * One Work.ua response in our shape. Work.ua sends no photo, no skills, no resume file (the seeds:
- * resume as text only), and no update time (so updatedAt = appliedAt). No `url`: BOARDS.md documents
+ * resume as text only), and no update time (so updatedAt = appliedAt). No `url`: docs/boards.md documents
  * no page of a response, and `candidate_id` is not known to be the id in a resume's public address,
  * so a built link could show someone else.
  */
@@ -197,12 +197,12 @@ export function createWorkuaResponses (client: WorkuaClient, options: WorkuaResp
   /** the responses of job `jobId` after `lastId`, or null when Work.ua has none (its 404) */
   async function fetchPage (session: Session, jobId: string, lastId: number): Promise<ResponseItem[] | null> {
     try {
-      // BOARDS.md writes the first page as `last_id=` (empty)
+      // docs/boards.md writes the first page as `last_id=` (empty)
       const res = await client.call(session, { method: 'GET', path: `/jobs/${jobId}/responses/`, query: { last_id: lastId === 0 ? '' : lastId, limit: pageSize } })
       const list = parsePayload(ResponseList, res.body, `response list (GET /jobs/${jobId}/responses/)`)
       return list.items.length === 0 ? null : list.items
     } catch (error) {
-      // BOARDS.md: "404 means none". ASSUMPTION: Work.ua answers a job that is gone the same way
+      // docs/boards.md: "404 means none". ASSUMPTION: Work.ua answers a job that is gone the same way
       // (the fake does), so a removed job reads as one without new responses; getPosting tells it apart
       if (error instanceof BoardError && error.boardStatus === 404) return null
       throw error

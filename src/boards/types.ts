@@ -21,7 +21,8 @@ export const BOARD_IDS: readonly BoardId[] = ['djinni', 'workua', 'robotaua', 'h
 export type AuthKind = 'api_key' | 'login_password' | 'oauth2' | 'none'
 
 /** the board-side state of a posting, beside the publication's own status */
-export type PostingState = 'none' | 'pending_review' | 'live' | 'rejected' | 'archived'
+export const POSTING_STATES = ['none', 'pending_review', 'live', 'rejected', 'archived'] as const
+export type PostingState = typeof POSTING_STATES[number]
 
 export interface BoardAccount {
   /** the account's id on the board (employer id, login, …) */

@@ -1,12 +1,14 @@
 // Every setting of the process, read from the environment in this one place and validated
-// against one TypeBox schema. Nothing else in src/ reads process.env.
+// against one TypeBox schema. Nothing else in src/ reads process.env. The boards' variables
+// (base URLs, HeadHunter's OAuth application) are each board's own: the schema takes them from
+// the board registry, and each board is given only its own.
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import path from 'node:path'
+import { BOARDS, boardEnvProperties, type BoardsConfig } from './boards/registry.js'
 
-const Url = (description: string) => Type.String({ pattern: '^https?://', description })
-
-export const EnvSchema = Type.Object({
+/** the process's own settings, beside the boards' */
+export const ServiceEnvSchema = Type.Object({
   NODE_ENV: Type.Enum(['development', 'production', 'test'], {
     default: 'development',
     description: 'production refuses to start without explicit secrets (ADMIN_API_KEY on Postgres, SECRETS_KEY)'
@@ -30,15 +32,6 @@ export const EnvSchema = Type.Object({
   BOARD_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'timeout of one board HTTP request' }),
   BOARD_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'retries of a board request on 429/5xx/network errors' }),
   BOARD_MAX_RETRY_AFTER_MS: Type.Integer({ default: 120_000, minimum: 0, description: 'longest Retry-After the client waits before giving up' }),
-  DJINNI_API_URL: Url('Djinni employer API base (assumed contract)'),
-  WORKUA_API_URL: Url('Work.ua API base'),
-  ROBOTAUA_API_URL: Url('Robota.ua employer API base'),
-  ROBOTAUA_AUTH_URL: Url('Robota.ua auth API base'),
-  HH_API_URL: Url('HeadHunter API base'),
-  HH_OAUTH_URL: Url('HeadHunter OAuth host (authorize and token)'),
-  HH_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client id' })),
-  HH_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client secret' })),
-  HH_REDIRECT_URI: Type.Optional(Url('redirect URI registered with the HeadHunter application')),
   SCHEDULER_ENABLED: Type.Boolean({ default: true, description: 'run the candidate sync scheduler in this process' }),
   SCHEDULER_CRON: Type.String({ default: '*/15 * * * * *', minLength: 9, description: 'node-cron expression of the scheduler tick (with seconds)' }),
   SYNC_BATCH_SIZE: Type.Integer({ default: 20, minimum: 1, maximum: 1000, description: 'due publications claimed per tick' }),
@@ -49,20 +42,13 @@ export const EnvSchema = Type.Object({
   SYNC_STORE_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
   SYNC_IDENTITY_LOCKS_MAX: Type.Integer({ default: 500, minimum: 0, maximum: 10_000, description: 'a stored batch locks each email and phone it brings, so batches of other people store side by side; one bringing more than this takes the tenant\'s candidate lock alone (Postgres keeps every lock in one table of max_locks_per_transaction × max_connections, 6,400 by default)' }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
-  WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
-  HH_USER_AGENT: Type.String({ default: 'jobsync/0.1 (ops@jobsync.local)', pattern: '^\\S+/\\S+ \\(.+\\)$', description: 'HH-User-Agent header, "Name/Version (email)"' })
+  WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' })
 })
 
-export type Env = Static<typeof EnvSchema>
+/** every variable the process reads: its own and each board's */
+export const EnvSchema = Type.Object({ ...ServiceEnvSchema.properties, ...boardEnvProperties() })
 
-const BoardUrlDefaults = {
-  DJINNI_API_URL: 'https://djinni.co/api/v2',
-  WORKUA_API_URL: 'https://api.work.ua',
-  ROBOTAUA_API_URL: 'https://employer-api.robota.ua',
-  ROBOTAUA_AUTH_URL: 'https://auth-api.robota.ua',
-  HH_API_URL: 'https://api.hh.ru',
-  HH_OAUTH_URL: 'https://hh.ru'
-}
+type Env = Static<typeof ServiceEnvSchema>
 
 export interface Config {
   production: boolean
@@ -90,21 +76,7 @@ export interface Config {
     identityLocksMax: number
     manualMinIntervalMs: number
   }
-  boards: {
-    timeoutMs: number
-    maxRetries: number
-    maxRetryAfterMs: number
-    djinniApiUrl: string
-    workuaApiUrl: string
-    robotauaApiUrl: string
-    robotauaAuthUrl: string
-    hhApiUrl: string
-    hhOauthUrl: string
-    hhClientId: string | undefined
-    hhClientSecret: string | undefined
-    hhRedirectUri: string | undefined
-    hhUserAgent: string
-  }
+  boards: BoardsConfig
 }
 
 export class ConfigError extends Error {
@@ -118,7 +90,7 @@ function describeValue (value: unknown): string {
 
 /** Turns an environment into a Config, or throws a ConfigError naming every bad variable. */
 export function loadConfig (env: Record<string, string | undefined>): Config {
-  const raw: Record<string, unknown> = { ...BoardUrlDefaults }
+  const raw: Record<string, unknown> = {}
   for (const key of Object.keys(EnvSchema.properties)) {
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
@@ -170,19 +142,12 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       manualMinIntervalMs: e.MANUAL_SYNC_MIN_INTERVAL_SECONDS * 1000
     },
     boards: {
-      timeoutMs: e.BOARD_TIMEOUT_MS,
-      maxRetries: e.BOARD_MAX_RETRIES,
-      maxRetryAfterMs: e.BOARD_MAX_RETRY_AFTER_MS,
-      djinniApiUrl: e.DJINNI_API_URL,
-      workuaApiUrl: e.WORKUA_API_URL,
-      robotauaApiUrl: e.ROBOTAUA_API_URL,
-      robotauaAuthUrl: e.ROBOTAUA_AUTH_URL,
-      hhApiUrl: e.HH_API_URL,
-      hhOauthUrl: e.HH_OAUTH_URL,
-      hhClientId: e.HH_CLIENT_ID,
-      hhClientSecret: e.HH_CLIENT_SECRET,
-      hhRedirectUri: e.HH_REDIRECT_URI,
-      hhUserAgent: e.HH_USER_AGENT
+      http: { timeoutMs: e.BOARD_TIMEOUT_MS, maxRetries: e.BOARD_MAX_RETRIES, maxRetryAfterMs: e.BOARD_MAX_RETRY_AFTER_MS },
+      // each board's own variables, already checked against its schema as part of EnvSchema
+      settings: Object.fromEntries(BOARDS.map(board => [
+        board.id,
+        Object.fromEntries(Object.keys(board.env.properties).map(key => [key, (parsed as Record<string, unknown>)[key]]))
+      ])) as BoardsConfig['settings']
     }
   }
 }

@@ -7,14 +7,14 @@ t.test('defaults make a working configuration', async t => {
   t.equal(config.port, 3000)
   t.equal(config.database.url, undefined, 'no DATABASE_URL = embedded database')
   t.match(config.dataDir, /data$/)
-  t.equal(config.boards.hhApiUrl, 'https://api.hh.ru')
+  t.equal(config.boards.settings.headhunter.HH_API_URL, 'https://api.hh.ru', "each board's default")
 })
 
 t.test('values are converted to their types', async t => {
   const config = loadConfig({ PORT: '8080', MIGRATE_ON_START: 'false', DATABASE_URL: 'postgres://u@h/db', HH_API_URL: 'http://127.0.0.1:9/' })
   t.equal(config.port, 8080)
   t.equal(config.database.migrateOnStart, false)
-  t.equal(config.boards.hhApiUrl, 'http://127.0.0.1:9/')
+  t.equal(config.boards.settings.headhunter.HH_API_URL, 'http://127.0.0.1:9/')
 })
 
 t.test('a bad value names the variable', async t => {

@@ -3,11 +3,8 @@
 import type { Static, TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
 import { BoardError } from './errors.js'
+import { boardName } from './registry.js'
 import type { BoardId } from './types.js'
-
-const boardNames: Record<BoardId, string> = {
-  djinni: 'Djinni', workua: 'Work.ua', robotaua: 'Robota.ua', headhunter: 'HeadHunter', sandbox: 'Sandbox'
-}
 
 // every page of a sync is checked: each schema is compiled once, on first use (several times
 // faster than interpreting it on every page)
@@ -24,7 +21,7 @@ export function parseBoardPayload<T extends TSchema> (board: BoardId, schema: T,
   if (validator.Check(body)) return body as Static<T>
   const first = validator.Errors(body)[0]
   const where = first === undefined ? '' : `: ${first.instancePath === '' ? '/' : first.instancePath} ${first.message}`
-  throw new BoardError({ board, kind: 'bad_response', detail: `${boardNames[board]} sent an unexpected ${what}${where}` })
+  throw new BoardError({ board, kind: 'bad_response', detail: `${boardName(board)} sent an unexpected ${what}${where}` })
 }
 
 /** the board's own words, cut short, with any credential it might echo blanked out */

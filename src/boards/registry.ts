@@ -1,20 +1,78 @@
-// Every board jobsync speaks to. A new board is one folder under src/boards/ and one line here.
-import { createDjinniAdapter } from './djinni/adapter.js'
-import { createHeadHunterAdapter } from './headhunter/adapter.js'
-import { createRobotauaAdapter } from './robotaua/adapter.js'
-import { createSandboxAdapter } from './sandbox/adapter.js'
-import { createWorkuaAdapter } from './workua/adapter.js'
-import type { BoardAdapter, BoardDeps, BoardId } from './types.js'
+// Every board jobsync speaks to, in one list. A new board is one folder under src/boards/ (its
+// index.ts exports its definition) and one line here; the board ids, their schema, their names and
+// the boards' part of the environment are all derived from this list.
+import { Type, type Static, type TObject } from 'typebox'
+import { djinni } from './djinni/index.js'
+import { headhunter } from './headhunter/index.js'
+import { robotaua } from './robotaua/index.js'
+import { sandbox } from './sandbox/index.js'
+import { workua } from './workua/index.js'
+import type { BoardAdapter, BoardDefinition, BoardImplementation, BoardShared } from './types.js'
+
+export const BOARDS = [djinni, workua, robotaua, headhunter, sandbox] as const
+
+export type BoardId = typeof BOARDS[number]['id']
+export const BOARD_IDS: readonly BoardId[] = BOARDS.map(board => board.id)
+
+const listed = (ids: readonly string[]) => `${ids.slice(0, -1).join(', ')} or ${ids[ids.length - 1]}`
+export const BoardIdSchema = Type.Enum([...BOARD_IDS], { description: listed(BOARD_IDS) })
+
+const definitions = new Map<string, BoardDefinition>(BOARDS.map(board => [board.id, board]))
+
+/** the definition of a board by id; undefined for an id that is not a board (e.g. a stored row of a removed board) */
+export function boardDefinition (id: string): BoardDefinition | undefined {
+  return definitions.get(id)
+}
+
+/** the board's display name ("Work.ua"); the id itself for an unknown board */
+export function boardName (id: string): string {
+  return definitions.get(id)?.name ?? id
+}
+
+/** the environment variables of every board, for config.ts's schema */
+export function boardEnvProperties (): TObject['properties'] {
+  return Object.assign({}, ...BOARDS.map(board => board.env.properties)) as TObject['properties']
+}
+
+/** each board's own settings, typed by its env schema */
+export type BoardSettings = { readonly [B in typeof BOARDS[number] as B['id']]: Static<B['env']> }
+
+/** what the registry is built from: the shared settings and each board's own (validated by config.ts) */
+export interface BoardsConfig {
+  http: BoardShared['http']
+  settings: BoardSettings
+}
+
+/**
+ * A board ready to use: the definition's facts over what its factory built. Throws when the
+ * implementation contradicts the capabilities the board claims, so a wrong claim fails at start.
+ */
+export function assembleBoard (definition: BoardDefinition, implementation: BoardImplementation): BoardAdapter {
+  const hasResumeFiles = implementation.openResume !== undefined
+  if (definition.capabilities.resumeFiles !== hasResumeFiles) {
+    throw new Error(`board ${definition.id}: capabilities.resumeFiles is ${String(definition.capabilities.resumeFiles)} but openResume is ${hasResumeFiles ? '' : 'not '}implemented`)
+  }
+  const oauth = definition.auth === 'oauth2'
+  if (oauth !== (implementation.authorizeUrl !== undefined)) {
+    throw new Error(`board ${definition.id}: an ${definition.auth} board ${oauth ? 'needs' : 'has no'} authorizeUrl`)
+  }
+  return {
+    ...implementation,
+    id: definition.id as BoardId,
+    name: definition.name,
+    auth: definition.auth,
+    syncIntervalMinutes: definition.syncIntervalMinutes,
+    capabilities: definition.capabilities
+  }
+}
 
 export type BoardRegistry = ReadonlyMap<BoardId, BoardAdapter>
 
-export function createBoardRegistry (deps: BoardDeps): BoardRegistry {
-  const adapters: BoardAdapter[] = [
-    createDjinniAdapter(deps),
-    createWorkuaAdapter(deps),
-    createRobotauaAdapter(deps),
-    createHeadHunterAdapter(deps),
-    createSandboxAdapter()
-  ]
-  return new Map(adapters.map(adapter => [adapter.id, adapter]))
+/** every board, each built from its own settings only */
+export function createBoardRegistry ({ config, agents }: { config: BoardsConfig, agents: BoardShared['agents'] }): BoardRegistry {
+  return new Map(BOARDS.map(board => {
+    const settings = (config.settings as Record<string, Record<string, unknown>>)[board.id]
+    const implementation = board.create({ settings: settings as never, http: config.http, agents })
+    return [board.id, assembleBoard(board, implementation)]
+  }))
 }

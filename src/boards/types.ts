@@ -1,5 +1,5 @@
-// The contract every job board implements. One folder per board under src/boards/, one line in
-// registry.ts. Adapters speak HTTP to their board and map its shapes to ours; they never touch
+// The contract every job board implements. A board is one folder under src/boards/ whose index.ts
+// exports a BoardDefinition, and one line in registry.ts. Adapters speak HTTP to their board and map its shapes to ours; they never touch
 // the database: what must persist (refreshed tokens, a new login) goes through CredentialStore.
 //
 // The contract is split by capability so each part is whole when it lands:
@@ -8,14 +8,13 @@
 //   ResponsesApi    page through applicants with a cursor        (candidate sync)
 //   OutcomesApi     share hired/rejected/invited back            (delivery)
 //   ResumesApi      fetch an attached CV file (optional)         (delivery)
-import type { TObject, TSchema } from 'typebox'
+import type { Static, TObject, TSchema } from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Config } from '../config.js'
 import type { AgentPool } from './http.js'
 import type { Readable } from 'node:stream'
+import type { BoardId } from './registry.js'
 
-export type BoardId = 'djinni' | 'workua' | 'robotaua' | 'headhunter' | 'sandbox'
-export const BOARD_IDS: readonly BoardId[] = ['djinni', 'workua', 'robotaua', 'headhunter', 'sandbox']
+export type { BoardId } from './registry.js'
 
 /** how an account authenticates: shown to the host so it can render the install form */
 export type AuthKind = 'api_key' | 'login_password' | 'oauth2' | 'none'
@@ -70,11 +69,6 @@ export interface AccountSession<C> {
 }
 
 export interface AccountApi<C, I> {
-  readonly id: BoardId
-  readonly name: string
-  readonly auth: AuthKind
-  /** minutes between scheduled candidate syncs */
-  readonly syncIntervalMinutes: number
   /** what `credentials` of POST /v1/integrations must look like for this board (I) */
   readonly credentialsSchema: TSchema
   /** which credential fields are secret (never returned); the rest may be shown, e.g. a login */
@@ -209,15 +203,60 @@ export interface OutcomesApi<C> {
   shareOutcome (session: AccountSession<C>, account: BoardAccount, application: { externalId: string, raw: unknown }, outcome: Outcome): Promise<'shared' | 'not_supported'>
 }
 
-/**
- * What every board implements: its account, its publishing, its applicants and the outcomes shared
- * back (and, where the board serves them, the files candidates attached).
- */
-export type BoardAdapter<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C> & ResumesApi<C>
+/** what a board's factory builds: its account, its publishing, its applicants, the outcomes shared back */
+export type BoardImplementation<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C> & ResumesApi<C>
 
-/** what an adapter factory is given */
-export interface BoardDeps {
-  config: Config['boards']
+/** what a board can do beyond the calls every board answers; checked against its implementation when the registry is built */
+export interface BoardCapabilities {
+  /** lists the account's recruiters (sub-accounts); without it listRecruiters answers [] */
+  recruiters: boolean
+  /** counts the paid publications left; without it availablePublications answers [] */
+  publicationQuota: boolean
+  /** the outcomes that reach the board; the others are recorded on our side only */
+  outcomes: readonly Outcome[]
+  /** serves the files candidates attached (openResume) */
+  resumeFiles: boolean
+}
+
+/** what every board's factory is given besides its own settings: the same for every board */
+export interface BoardShared {
+  /** board requests: timeout, retries of 429/5xx/network errors, longest Retry-After waited */
+  http: { timeoutMs: number, maxRetries: number, maxRetryAfterMs: number }
   /** pooled undici agents, one per account key */
   agents: AgentPool
+}
+
+/** what an adapter and its parts are given: the board's own settings and the shared ones */
+export interface BoardDeps<S = Record<string, unknown>> extends BoardShared {
+  settings: S
+}
+
+/**
+ * A board as it describes itself (`src/boards/<id>/index.ts`). `env` is the board's own part of
+ * the process environment, with defaults; config.ts composes every board's into one schema, and the
+ * factory is given only its own board's values.
+ */
+export interface BoardDefinition<Id extends string = string, E extends TObject = TObject> {
+  readonly id: Id
+  readonly name: string
+  readonly auth: AuthKind
+  /** minutes between scheduled candidate syncs */
+  readonly syncIntervalMinutes: number
+  readonly env: E
+  readonly capabilities: BoardCapabilities
+  create (deps: BoardDeps<Static<E>>): BoardImplementation
+}
+
+/** a board's definition, with its id kept as a literal type (the registry derives BoardId from it) */
+export function defineBoard<const Id extends string, E extends TObject> (definition: BoardDefinition<Id, E>): BoardDefinition<Id, E> {
+  return definition
+}
+
+/** a board ready to use: its definition's facts and what its factory built */
+export type BoardAdapter<C = any, I = any> = BoardImplementation<C, I> & {
+  readonly id: BoardId
+  readonly name: string
+  readonly auth: AuthKind
+  readonly syncIntervalMinutes: number
+  readonly capabilities: BoardCapabilities
 }

@@ -11,6 +11,7 @@ import { createDjinniAdapter, type DjinniCredentials, type DjinniFields } from '
 import { startDjinniFake } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -28,7 +29,7 @@ async function setup (t: Teardown) {
   const fake = await startDjinniFake()
   const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createDjinniAdapter({ config: config.boards, agents })
+  const adapter = createDjinniAdapter(boardDeps(config, 'djinni', agents))
   t.teardown(async () => {
     await agents.close()
     await fake.close()

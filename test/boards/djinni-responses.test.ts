@@ -12,6 +12,7 @@ import type { AccountSession, BoardAccount, BoardApplication, ResponsePage } fro
 import { createDjinniAdapter, DJINNI_LOOK_BACK_MS, type DjinniCredentials } from '../../src/boards/djinni/adapter.js'
 import { startDjinniFake, type DjinniCandidate, type DjinniFakeOptions } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -34,7 +35,7 @@ async function setup (t: Teardown, fakeOptions: DjinniFakeOptions = {}, env: Rec
   const fake = await startDjinniFake({ maxLimit: 4, ...fakeOptions })
   const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500', ...env })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createDjinniAdapter({ config: config.boards, agents })
+  const adapter = createDjinniAdapter(boardDeps(config, 'djinni', agents))
   t.teardown(async () => {
     await agents.close()
     await fake.close()

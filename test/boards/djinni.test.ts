@@ -13,6 +13,8 @@ import { createDjinniClient } from '../../src/boards/djinni/client.js'
 import { startDjinniFake, type DjinniAccountSeed, type DjinniFakeOptions } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
+import { boardDeps } from '../helpers/board-deps.js'
+import { djinni } from '../../src/boards/djinni/index.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -30,7 +32,7 @@ async function setup (t: Teardown, fakeOptions: DjinniFakeOptions = {}) {
   const fake = await startDjinniFake(fakeOptions)
   const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const deps = { config: config.boards, agents }
+  const deps = boardDeps(config, 'djinni', agents)
   const adapter = createDjinniAdapter(deps)
   t.teardown(async () => {
     await agents.close()
@@ -56,7 +58,7 @@ const someAccount: BoardAccount = { externalId: '1', name: 'x', email: null }
 
 t.test('the adapter describes Djinni: an API key with a name, one free publication type', async t => {
   const { adapter } = await setup(t)
-  t.match(adapter, { id: 'djinni', name: 'Djinni', auth: 'api_key', syncIntervalMinutes: 30 })
+  t.match(djinni, { id: 'djinni', name: 'Djinni', auth: 'api_key', syncIntervalMinutes: 30 })
   t.same(adapter.publicCredentialFields, ['keyName'])
   t.same(adapter.publicationTypes, [{ id: 'standard', name: 'Standard', paid: false }])
 

@@ -8,13 +8,14 @@ import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/b
 import { type EmployerAccountSeed } from '../fakes/headhunter.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { headHunterHarness } from '../helpers/headhunter-harness.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 
 async function setup (t: Teardown, env: Record<string, string> = {}) {
   const { fake, config, agents } = await headHunterHarness(t, { env })
-  const adapter = createHeadHunterAdapter({ config: config.boards, agents })
+  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents))
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
 

@@ -11,6 +11,7 @@ import { createHeadHunterAdapter, type HeadHunterCredentials, type HeadHunterRes
 import { type ResponseSeed, type SeededResponse } from '../fakes/headhunter.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
 import { headHunterHarness } from '../helpers/headhunter-harness.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -18,7 +19,7 @@ const DAY = 86_400_000
 
 async function setup (t: Teardown, { env = {}, responses = { perPage: 5 } }: { env?: Record<string, string>, responses?: HeadHunterResponsesOptions } = {}) {
   const { fake, config, agents } = await headHunterHarness(t, { env })
-  const adapter = createHeadHunterAdapter({ config: config.boards, agents }, { responses })
+  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents), { responses })
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
 
@@ -42,7 +43,7 @@ async function setup (t: Teardown, { env = {}, responses = { perPage: 5 } }: { e
   async function moveResponse (store: MemoryStore<HeadHunterCredentials>, negotiationId: string, to: string): Promise<void> {
     const res = await request(`${fake.apiUrl}/negotiations/${to}/${negotiationId}`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${store.current().accessToken}`, 'hh-user-agent': config.boards.hhUserAgent }
+      headers: { authorization: `Bearer ${store.current().accessToken}`, 'hh-user-agent': config.boards.settings.headhunter.HH_USER_AGENT }
     })
     await res.body.dump()
     if (res.statusCode !== 204) throw new Error(`move failed: ${res.statusCode}`)

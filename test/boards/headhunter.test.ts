@@ -11,6 +11,8 @@ import { boardErrorOf } from '../../src/boards/headhunter/client.js'
 import { type EmployerAccountSeed, type HeadHunterFakeOptions } from '../fakes/headhunter.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { headHunterHarness } from '../helpers/headhunter-harness.js'
+import { boardDeps } from '../helpers/board-deps.js'
+import { headhunter } from '../../src/boards/headhunter/index.js'
 
 const REDIRECT_URI = 'https://host.example/oauth/hh'
 
@@ -19,7 +21,7 @@ interface Teardown { teardown: (fn: () => unknown) => void }
 
 async function setup (t: Teardown, { env = {}, fake: fakeOptions = {} }: { env?: Record<string, string | undefined>, fake?: HeadHunterFakeOptions } = {}) {
   const { fake, config, agents } = await headHunterHarness(t, { env, fake: { redirectUri: REDIRECT_URI, ...fakeOptions } })
-  const adapter = createHeadHunterAdapter({ config: config.boards, agents })
+  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents))
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
 
@@ -65,7 +67,7 @@ t.test('install: the authorization code becomes tokens, once', async t => {
 
 t.test('the authorize URL carries client id, state and redirect URI', async t => {
   const { fake, adapter } = await setup(t)
-  t.equal(adapter.auth, 'oauth2')
+  t.equal(headhunter.auth, 'oauth2')
   t.same(adapter.publicCredentialFields, [])
 
   const url = new URL(adapter.authorizeUrl({ state: 'signed.state' }))
@@ -309,7 +311,7 @@ t.test('HH-User-Agent goes with every call, token endpoint included', async t =>
   fake.expireAccessTokens(account.key)
   await adapter.listRecruiters(session, await adapter.checkAccount(session))
   t.ok(fake.server.requests.length >= 6)
-  for (const r of fake.server.requests) t.equal(r.headers['hh-user-agent'], config.boards.hhUserAgent, `${r.method} ${r.path}`)
+  for (const r of fake.server.requests) t.equal(r.headers['hh-user-agent'], config.boards.settings.headhunter.HH_USER_AGENT, `${r.method} ${r.path}`)
   t.ok(fake.server.requests.filter(r => r.path !== '/oauth/token').every(r => /^Bearer /.test(String(r.headers.authorization))))
 })
 
@@ -336,5 +338,5 @@ t.test('the publication fields and types', async t => {
   t.ok(Object.values(props).every(p => typeof p.description === 'string' && p.description !== ''), 'every field is described')
   t.match(props.vacancyType, { enum: ['open', 'closed', 'anonymous', 'direct'], default: 'open' })
   t.match(props.billingType, { enum: ['free', 'standard', 'standard_plus', 'premium'] })
-  t.equal(adapter.syncIntervalMinutes, 60)
+  t.equal(headhunter.syncIntervalMinutes, 60)
 })

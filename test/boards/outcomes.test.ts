@@ -20,6 +20,7 @@ import { startFakeServer } from '../fakes/fake-server.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
 import { headHunterHarness } from '../helpers/headhunter-harness.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -41,7 +42,7 @@ async function djinniSetup (t: Teardown) {
   const fake = await startDjinniFake()
   const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createDjinniAdapter({ config: config.boards, agents })
+  const adapter = createDjinniAdapter(boardDeps(config, 'djinni', agents))
   t.teardown(async () => {
     await agents.close()
     await fake.close()
@@ -117,7 +118,7 @@ t.test('Djinni: a revoked key is invalid_credentials without the key in the erro
 
 async function hhSetup (t: Teardown) {
   const { fake, config, agents } = await headHunterHarness(t, { env: { BOARD_TIMEOUT_MS: '1000' } })
-  const adapter = createHeadHunterAdapter({ config: config.boards, agents })
+  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents))
   const hh = fake.addEmployerAccount()
   const store: MemoryStore<HeadHunterCredentials> = memoryStore(await adapter.connect({ code: fake.issueAuthCode(hh.key) }, `install:${hh.key}`))
   const session: AccountSession<HeadHunterCredentials> = { key: hh.key, credentials: store, log: silent }
@@ -289,7 +290,7 @@ t.test('Work.ua: no documented outcome endpoint: not_supported, nothing sent', a
   const fake = await startWorkuaFake({ password: `wua-${randomUUID()}` })
   const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createWorkuaAdapter({ config: config.boards, agents })
+  const adapter = createWorkuaAdapter(boardDeps(config, 'workua', agents))
   t.teardown(async () => { await agents.close(); await fake.close() })
   const session: AccountSession<WorkuaCredentials> = { key: 'workua:outcomes', credentials: memoryStore({ login: fake.defaultLogin, password: fake.defaultPassword }), log: silent }
   const account: BoardAccount = { externalId: fake.defaultLogin, name: fake.defaultLogin, email: fake.defaultLogin }
@@ -306,7 +307,7 @@ t.test('Robota.ua: no documented endpoint to move an apply: not_supported, nothi
   const fake = await startRobotaFake({ password: `pw-${randomUUID()}` })
   const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createRobotauaAdapter({ config: config.boards, agents })
+  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents))
   t.teardown(async () => { await agents.close(); await fake.close() })
   const store = memoryStore(await adapter.connect({ login: fake.defaultUsername, password: fake.defaultPassword }, 'install'))
   const session: AccountSession<RobotauaCredentials> = { key: `robotaua:${randomUUID()}`, credentials: store, log: silent }

@@ -11,6 +11,7 @@ import type { AccountSession, CredentialStore, PostingInput } from '../../src/bo
 import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { startRobotaFake, type RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 
 const ADD = /^POST \/api\/vacancy\/add$/
@@ -24,7 +25,7 @@ async function setup (t: Test, options: RobotaFakeOptions = {}) {
   const fake = await startRobotaFake({ password: `pw-${randomUUID()}`, ...options })
   const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createRobotauaAdapter({ config: config.boards, agents })
+  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents))
   const errors: unknown[] = []
   t.teardown(async () => {
     await agents.close()

@@ -13,6 +13,7 @@ import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/board
 import { birthDateOf, kyivTimeToIso } from '../../src/boards/robotaua/responses.js'
 import { ROBOTA_FOLDERS, startRobotaFake, type RobotaApply, type RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore } from '../helpers/credential-store.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 const LIST = /^POST \/api\/apply\/list$/
 const HOUR = 60 * 60_000
@@ -41,7 +42,7 @@ async function setup (t: Test, options: RobotaFakeOptions = {}) {
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
   // our clock, for the daily full sweep
   const clock = { ms: Date.now() }
-  const adapter = createRobotauaAdapter({ config: config.boards, agents }, { responses: { now: () => clock.ms } })
+  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents), { responses: { now: () => clock.ms } })
   const errors: unknown[] = []
   t.teardown(async () => {
     await agents.close()

@@ -13,6 +13,8 @@ import { createRobotauaAdapter, robotauaFields, type RobotauaCredentials } from 
 import { ASSUMED_TOKEN_LIFETIME_MS, decodeClaims, tokenExpiryOf, usableToken } from '../../src/boards/robotaua/client.js'
 import { startRobotaFake, type RobotaAccount, type RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
+import { boardDeps } from '../helpers/board-deps.js'
+import { robotaua } from '../../src/boards/robotaua/index.js'
 
 
 const API_CALL = /^POST \/api\/vacancy\/list$/
@@ -23,7 +25,7 @@ async function setup (t: Test, options: RobotaFakeOptions = {}, log: Logger = pi
   const fake = await startRobotaFake({ password: strongPassword(), ...options })
   const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createRobotauaAdapter({ config: config.boards, agents })
+  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents))
   const stores: MemoryStore<RobotauaCredentials>[] = []
   const errors: unknown[] = []
   t.teardown(async () => {
@@ -377,7 +379,7 @@ t.test('the token\'s expiry is read from its exp, else assumed an hour', async t
 
 t.test('the adapter describes itself and its publication fields', async t => {
   const { adapter, finish } = await setup(t)
-  t.match(adapter, { id: 'robotaua', name: 'Robota.ua', auth: 'login_password', syncIntervalMinutes: 60 })
+  t.match(robotaua, { id: 'robotaua', name: 'Robota.ua', auth: 'login_password', syncIntervalMinutes: 60 })
   t.same(adapter.publicCredentialFields, ['login'])
   t.ok(Value.Check(adapter.credentialsSchema, { login: 'a@b.example', password: 'x' }))
   t.notOk(Value.Check(adapter.credentialsSchema, { login: 'a@b.example', password: 'x', token: 'y' }), 'no extra properties')

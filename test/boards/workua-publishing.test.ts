@@ -11,6 +11,7 @@ import { createWorkuaAdapter, type WorkuaCredentials, type WorkuaFields } from '
 import { startWorkuaFake, type WorkuaFakeOptions } from '../fakes/workua.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -37,7 +38,7 @@ async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
   const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
   const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createWorkuaAdapter({ config: config.boards, agents })
+  const adapter = createWorkuaAdapter(boardDeps(config, 'workua', agents))
   t.teardown(async () => {
     await agents.close()
     await fake.close()

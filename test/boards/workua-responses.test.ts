@@ -12,6 +12,7 @@ import type { AccountSession, BoardAccount, BoardApplication, ResponsePage } fro
 import { createWorkuaAdapter, type WorkuaAdapterOptions, type WorkuaCredentials } from '../../src/boards/workua/adapter.js'
 import { startWorkuaFake, type WorkuaFakeOptions, type WorkuaResponse } from '../fakes/workua.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
+import { boardDeps } from '../helpers/board-deps.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -73,7 +74,7 @@ async function setup (t: Teardown, options: WorkuaAdapterOptions = { responsesPa
   const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
   const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createWorkuaAdapter({ config: config.boards, agents }, options)
+  const adapter = createWorkuaAdapter(boardDeps(config, 'workua', agents), options)
   t.teardown(async () => {
     await agents.close()
     await fake.close()

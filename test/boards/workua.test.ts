@@ -14,6 +14,8 @@ import { createWorkuaClient } from '../../src/boards/workua/client.js'
 import { startWorkuaFake, WORKUA_DICTIONARIES, type WorkuaFakeOptions } from '../fakes/workua.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
+import { boardDeps } from '../helpers/board-deps.js'
+import { workua } from '../../src/boards/workua/index.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -33,7 +35,7 @@ async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
   const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
   const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
   const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const deps = { config: config.boards, agents }
+  const deps = boardDeps(config, 'workua', agents)
   const adapter = createWorkuaAdapter(deps)
   t.teardown(async () => {
     await agents.close()
@@ -56,7 +58,7 @@ async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
 
 t.test('the adapter describes Work.ua: login and password, three paid publication types', async t => {
   const { adapter } = await setup(t)
-  t.match(adapter, { id: 'workua', name: 'Work.ua', auth: 'login_password', syncIntervalMinutes: 60 })
+  t.match(workua, { id: 'workua', name: 'Work.ua', auth: 'login_password', syncIntervalMinutes: 60 })
   t.same(adapter.publicCredentialFields, ['login'])
   t.same(adapter.publicationTypes.map(p => [p.id, p.paid]), [['standart_job', true], ['vip_job', true], ['hot_job', true]])
   t.same(adapter.publicationTypes.map(p => p.id), WORKUA_DICTIONARIES.publication_type.map(p => p.id), 'the board\'s publication_type dictionary')

@@ -4,7 +4,8 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { createSandboxAdapter } from '../../src/boards/sandbox/adapter.js'
-import type { BoardRegistry } from '../../src/boards/registry.js'
+import { assembleBoard, type BoardRegistry } from '../../src/boards/registry.js'
+import { sandbox as sandboxBoard } from '../../src/boards/sandbox/index.js'
 import type { BoardAdapter } from '../../src/boards/types.js'
 import { build, problemOf, type TestApp } from '../helpers/app.js'
 import { LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
@@ -74,7 +75,7 @@ t.test('later runs bring only the new arrivals; the cursor resumes', async t => 
 
 t.test('a run that dies between pages resumes where it stopped: the board\'s applications, once each', async t => {
   // the sandbox, except that its first run throws after two pages, like a process killed mid-run
-  const sandbox = createSandboxAdapter()
+  const sandbox = assembleBoard(sandboxBoard, createSandboxAdapter())
   let failures = 1
   const flaky: BoardAdapter = {
     ...sandbox,

@@ -6,7 +6,8 @@
 // hiring outcomes shared back in outcomes.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { DjinniSettings } from './settings.js'
 import { createDjinniClient, DjinniInstall, parsePayload, type DjinniCredentials } from './client.js'
 import { djinniFields, djinniPublicationTypes } from './fields.js'
 import { createDjinniOutcomes } from './outcomes.js'
@@ -42,7 +43,7 @@ const textOrNull = (value: string | null | undefined): string | null => {
   return text === '' ? null : text
 }
 
-export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCredentials, DjinniInstall> & PublishingApi<DjinniCredentials> & ResponsesApi<DjinniCredentials> & OutcomesApi<DjinniCredentials> {
+export function createDjinniAdapter (deps: BoardDeps<DjinniSettings>): BoardImplementation<DjinniCredentials, DjinniInstall> & PublishingApi<DjinniCredentials> & ResponsesApi<DjinniCredentials> & OutcomesApi<DjinniCredentials> {
   const client = createDjinniClient(deps)
   const publishing = createDjinniPublishing(client)
   const responses = createDjinniResponses(client)
@@ -54,11 +55,6 @@ export function createDjinniAdapter (deps: BoardDeps): BoardAdapter<DjinniCreden
   }
 
   return {
-    id: 'djinni',
-    name: 'Djinni',
-    auth: 'api_key',
-    // docs/boards.md (from the seeds): sync every 30 minutes
-    syncIntervalMinutes: 30,
     credentialsSchema: DjinniInstall,
     publicCredentialFields: ['keyName'],
     publicationFields: djinniFields,

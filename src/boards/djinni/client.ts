@@ -8,6 +8,7 @@ import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
 import type { AccountSession, BoardDeps } from '../types.js'
+import type { DjinniSettings } from './settings.js'
 import { DJINNI_BODY_KEYS } from './fields.js'
 
 const board = 'djinni'
@@ -104,22 +105,15 @@ export const DrfPage = <T extends TSchema>(item: T) => Type.Object({
 
 export type DjinniClient = ReturnType<typeof createDjinniClient>
 
-export function createDjinniClient (deps: BoardDeps) {
-  const { config } = deps
-  const http = createBoardHttp({
-    board,
-    baseUrl: config.djinniApiUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    maxRetryAfterMs: config.maxRetryAfterMs,
-    headers: { accept: 'application/json' }
-  })
-  const origin = new URL(config.djinniApiUrl).origin
+export function createDjinniClient (deps: BoardDeps<DjinniSettings>) {
+  const apiUrl = deps.settings.DJINNI_API_URL
+  const http = createBoardHttp({ board, baseUrl: apiUrl, ...deps.http, headers: { accept: 'application/json' } })
+  const origin = new URL(apiUrl).origin
 
   /** DRF's `next` (a full URL; a relative one is read against the base) checked before the key follows it */
   function nextPageUrl (next: string, what: string): string {
     let url: URL
-    try { url = new URL(next, config.djinniApiUrl) } catch { throw new BoardError({ board, kind: 'bad_response', detail: `Djinni's ${what} has a next link that is not a URL` }) }
+    try { url = new URL(next, apiUrl) } catch { throw new BoardError({ board, kind: 'bad_response', detail: `Djinni's ${what} has a next link that is not a URL` }) }
     // the key goes with every request: never to a host other than the configured Djinni
     if (url.origin !== origin) throw new BoardError({ board, kind: 'bad_response', detail: `Djinni's ${what} links its next page to another host (${url.origin}); the key is not sent there` })
     return url.href

@@ -5,7 +5,8 @@
 // hiring outcomes (following a response's actions) in outcomes.ts.
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { HeadHunterSettings } from './settings.js'
 import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
 import { headHunterFields, headHunterPublicationTypes } from './fields.js'
 import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
@@ -134,8 +135,8 @@ async function listManagers (client: HeadHunterClient, session: Session, me: Hea
   return recruiters
 }
 
-/** the adapter (account, publishing, responses and outcomes parts) plus what only HeadHunter has; assignable to BoardAdapter */
-export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials>, ResponsesApi<HeadHunterCredentials>, OutcomesApi<HeadHunterCredentials> {
+/** the adapter (account, publishing, responses and outcomes parts) plus what only HeadHunter has; assignable to BoardImplementation */
+export interface HeadHunterAdapter extends BoardImplementation<HeadHunterCredentials, HeadHunterInstall>, PublishingApi<HeadHunterCredentials>, ResponsesApi<HeadHunterCredentials>, OutcomesApi<HeadHunterCredentials> {
   authorizeUrl: (options: { state: string, redirectUri?: string }) => string
   /** whether HH_CLIENT_ID, HH_CLIENT_SECRET and HH_REDIRECT_URI are set */
   isConfigured: () => boolean
@@ -143,18 +144,14 @@ export interface HeadHunterAdapter extends BoardAdapter<HeadHunterCredentials, H
   readMe: (session: Session) => Promise<HeadHunterMe>
 }
 
-export function createHeadHunterAdapter (deps: BoardDeps, options: { responses?: HeadHunterResponsesOptions } = {}): HeadHunterAdapter {
+export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, options: { responses?: HeadHunterResponsesOptions } = {}): HeadHunterAdapter {
   const oauth = createHeadHunterOAuth(deps)
   const client = createHeadHunterClient(deps, oauth)
   const publishing = createHeadHunterPublishing({ client, readMe: async session => await readMe(client, session) })
-  const responses = createHeadHunterResponses({ client, apiUrl: deps.config.hhApiUrl, options: options.responses })
-  const outcomes = createHeadHunterOutcomes({ client, apiUrl: deps.config.hhApiUrl })
+  const responses = createHeadHunterResponses({ client, apiUrl: deps.settings.HH_API_URL, options: options.responses })
+  const outcomes = createHeadHunterOutcomes({ client, apiUrl: deps.settings.HH_API_URL })
 
   return {
-    id: board,
-    name: 'HeadHunter',
-    auth: 'oauth2',
-    syncIntervalMinutes: 60,
     credentialsSchema: HeadHunterInstall,
     // tokens only: nothing to show
     publicCredentialFields: [],

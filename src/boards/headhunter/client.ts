@@ -4,10 +4,10 @@
 import { parseBoardPayload } from '../payload.js'
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import type { Config } from '../../config.js'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
-import type { AccountSession, BoardDeps } from '../types.js'
+import type { AccountSession, BoardDeps, BoardShared } from '../types.js'
+import type { HeadHunterSettings } from './settings.js'
 import type { HeadHunterCredentials, HeadHunterOAuth } from './oauth.js'
 
 const board = 'headhunter'
@@ -21,15 +21,13 @@ export interface HhError {
 }
 
 /** the shared client pointed at one hh host (API or OAuth), with hh's base headers */
-export function createHeadHunterHttp (config: Config['boards'], baseUrl: string): BoardHttp {
+export function createHeadHunterHttp (deps: BoardShared & { settings: Pick<HeadHunterSettings, 'HH_USER_AGENT'> }, baseUrl: string): BoardHttp {
   return createBoardHttp({
     board,
     baseUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    maxRetryAfterMs: config.maxRetryAfterMs,
+    ...deps.http,
     // docs/boards.md: every call needs `HH-User-Agent: App/1.0 (email)`, else 400 bad_user_agent
-    headers: { 'hh-user-agent': config.hhUserAgent, accept: 'application/json' }
+    headers: { 'hh-user-agent': deps.settings.HH_USER_AGENT, accept: 'application/json' }
   })
 }
 
@@ -129,8 +127,8 @@ const NOT_EXPIRED_RECHECK_MS = 60_000
 
 export type HeadHunterClient = ReturnType<typeof createHeadHunterClient>
 
-export function createHeadHunterClient (deps: BoardDeps, oauth: HeadHunterOAuth) {
-  const http = createHeadHunterHttp(deps.config, deps.config.hhApiUrl)
+export function createHeadHunterClient (deps: BoardDeps<HeadHunterSettings>, oauth: HeadHunterOAuth) {
+  const http = createHeadHunterHttp(deps, deps.settings.HH_API_URL)
 
   async function sendWithToken (session: AccountSession<HeadHunterCredentials>, req: HeadHunterRequest, accessToken: string): Promise<BoardResponse> {
     return await http.send({

@@ -9,6 +9,7 @@ import { AppError } from '../../errors.js'
 import { BoardError } from '../errors.js'
 import type { BoardResponse } from '../http.js'
 import type { BoardDeps } from '../types.js'
+import type { HeadHunterSettings } from './settings.js'
 import { createHeadHunterHttp, parsePayload } from './client.js'
 
 const board = 'headhunter'
@@ -79,24 +80,25 @@ function codeRefusal (res: BoardResponse): Error {
 
 export type HeadHunterOAuth = ReturnType<typeof createHeadHunterOAuth>
 
-export function createHeadHunterOAuth ({ config }: BoardDeps) {
-  const http = createHeadHunterHttp(config, config.hhOauthUrl)
+export function createHeadHunterOAuth (deps: BoardDeps<HeadHunterSettings>) {
+  const { settings } = deps
+  const http = createHeadHunterHttp(deps, settings.HH_OAUTH_URL)
 
   /** whether this deployment can install HeadHunter accounts at all */
   function isConfigured (): boolean {
-    return config.hhClientId !== undefined && config.hhClientSecret !== undefined && config.hhRedirectUri !== undefined
+    return settings.HH_CLIENT_ID !== undefined && settings.HH_CLIENT_SECRET !== undefined && settings.HH_REDIRECT_URI !== undefined
   }
 
   function application (): { clientId: string, clientSecret: string, redirectUri: string } {
-    const { hhClientId, hhClientSecret, hhRedirectUri } = config
-    if (hhClientId === undefined || hhClientSecret === undefined || hhRedirectUri === undefined) throw boardNotConfigured()
-    return { clientId: hhClientId, clientSecret: hhClientSecret, redirectUri: hhRedirectUri }
+    const { HH_CLIENT_ID: clientId, HH_CLIENT_SECRET: clientSecret, HH_REDIRECT_URI: redirectUri } = settings
+    if (clientId === undefined || clientSecret === undefined || redirectUri === undefined) throw boardNotConfigured()
+    return { clientId, clientSecret, redirectUri }
   }
 
   /** where the host sends the employer to grant access; the service signs `state` */
   function authorizeUrl ({ state, redirectUri }: { state: string, redirectUri?: string }): string {
     const app = application()
-    const url = new URL(`${config.hhOauthUrl.replace(/\/+$/, '')}/oauth/authorize`)
+    const url = new URL(`${settings.HH_OAUTH_URL.replace(/\/+$/, '')}/oauth/authorize`)
     url.searchParams.set('response_type', 'code')
     url.searchParams.set('client_id', app.clientId)
     url.searchParams.set('state', state)

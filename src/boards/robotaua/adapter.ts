@@ -5,7 +5,8 @@
 // sync) in responses.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi, ResumeFile } from '../types.js'
+import type { BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi, ResumeFile } from '../types.js'
+import type { RobotauaSettings } from './settings.js'
 import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
 import { robotauaFields, robotauaPublicationTypes } from './fields.js'
 import { createRobotauaPublishing } from './publishing.js'
@@ -26,17 +27,13 @@ const VacancyListPage = Type.Object({
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
 /** `options.responses` tunes the candidate sync (folders, full-sweep interval, clock); the defaults are the board's */
-export function createRobotauaAdapter (deps: BoardDeps, options: { responses?: RobotauaResponsesOptions } = {}):
-BoardAdapter<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
+export function createRobotauaAdapter (deps: BoardDeps<RobotauaSettings>, options: { responses?: RobotauaResponsesOptions } = {}):
+BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
   const client = createRobotauaClient(deps)
   const publishing = createRobotauaPublishing(client)
-  const responses = createRobotauaResponses(client, deps, options.responses)
+  const responses = createRobotauaResponses(client, deps.settings.ROBOTAUA_API_URL, options.responses)
 
   return {
-    id: board,
-    name: 'Robota.ua',
-    auth: 'login_password',
-    syncIntervalMinutes: 60,
     credentialsSchema: RobotauaInstall,
     publicCredentialFields: ['login'],
     publicationFields: robotauaFields,

@@ -12,6 +12,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
 import type { AccountSession, BoardDeps } from '../types.js'
+import type { RobotauaSettings } from './settings.js'
 import { ourFieldOf } from './fields.js'
 
 const board = 'robotaua'
@@ -187,17 +188,10 @@ function tokenOf (res: BoardResponse): string | null {
 
 export type RobotauaClient = ReturnType<typeof createRobotauaClient>
 
-export function createRobotauaClient (deps: BoardDeps) {
-  const { config } = deps
-  const http = (baseUrl: string): BoardHttp => createBoardHttp({
-    board,
-    baseUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    maxRetryAfterMs: config.maxRetryAfterMs
-  })
-  const authHttp = http(config.robotauaAuthUrl)
-  const apiHttp = http(config.robotauaApiUrl)
+export function createRobotauaClient (deps: BoardDeps<RobotauaSettings>) {
+  const http = (baseUrl: string): BoardHttp => createBoardHttp({ board, baseUrl, ...deps.http })
+  const authHttp = http(deps.settings.ROBOTAUA_AUTH_URL)
+  const apiHttp = http(deps.settings.ROBOTAUA_API_URL)
 
   /** docs/boards.md: `POST {auth}/Login {username, password, remember:true}` → the JWT */
   async function login (account: { login: string, password: string }, dispatcher: Dispatcher, log?: FastifyBaseLogger): Promise<{ token: string, tokenExpiresAt: string }> {

@@ -44,7 +44,7 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError } from '../errors.js'
-import type { AccountSession, BoardAccount, BoardApplication, BoardDeps, ResponsePage, ResponsesApi } from '../types.js'
+import type { AccountSession, BoardAccount, BoardApplication, ResponsePage, ResponsesApi } from '../types.js'
 import { parsePayload, type RobotauaClient, type RobotauaCredentials } from './client.js'
 import { ROBOTA_SITE, vacancyIdOf } from './publishing.js'
 
@@ -232,12 +232,12 @@ export function applicationOf (apply: Apply, apiUrl: string): BoardApplication {
 
 // ---------- the walk ----------
 
-export function createRobotauaResponses (client: RobotauaClient, deps: BoardDeps, options: RobotauaResponsesOptions = {}): ResponsesApi<RobotauaCredentials> {
+export function createRobotauaResponses (client: RobotauaClient, apiBaseUrl: string, options: RobotauaResponsesOptions = {}): ResponsesApi<RobotauaCredentials> {
   const folders = options.folders ?? ROBOTAUA_FOLDERS
   const pageSize = options.pageSize ?? ROBOTAUA_APPLY_PAGE_SIZE
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS
   const now = options.now ?? Date.now
-  const apiUrl = deps.config.robotauaApiUrl.replace(/\/+$/, '')
+  const apiUrl = apiBaseUrl.replace(/\/+$/, '')
 
   const walkOf = (run: Pick<Run, 'full' | 'startedAt'>, folder: number, cursor: Cursor): Run => ({
     full: run.full,

@@ -4,7 +4,7 @@
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
 import { BoardError } from '../errors.js'
-import type { BoardAdapter, BoardAccount, PostingRef, PostingStatus, Recruiter } from '../types.js'
+import type { BoardImplementation, BoardAccount, PostingRef, PostingStatus, Recruiter } from '../types.js'
 import { sandboxResponses } from './responses.js'
 import { sandboxFields, sandboxPublicationTypes } from './fields.js'
 
@@ -22,12 +22,8 @@ function postingIdOrThrow (externalId: string): string {
   return externalId
 }
 
-export function createSandboxAdapter (): BoardAdapter<SandboxCredentials, SandboxInstall> {
+export function createSandboxAdapter (): BoardImplementation<SandboxCredentials, SandboxInstall> {
   return {
-    id: 'sandbox',
-    name: 'Sandbox',
-    auth: 'none',
-    syncIntervalMinutes: 60,
     credentialsSchema: SandboxInstall,
     publicCredentialFields: ['accountName'],
     publicationFields: sandboxFields,

@@ -4,7 +4,8 @@
 // publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
 // to a job, paged by id) in responses.ts.
 import { Type } from 'typebox'
-import type { BoardAccount, BoardAdapter, BoardDeps, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
+import type { WorkuaSettings } from './settings.js'
 import { createWorkuaClient, parsePayload, WorkuaInstall, type WorkuaCredentials } from './client.js'
 import { workuaFields, workuaPublicationTypes } from './fields.js'
 import { createWorkuaPublishing } from './publishing.js'
@@ -32,16 +33,12 @@ const JobList = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createWorkuaAdapter (deps: BoardDeps, options: WorkuaAdapterOptions = {}): BoardAdapter<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
+export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: WorkuaAdapterOptions = {}): BoardImplementation<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
   const client = createWorkuaClient(deps, { requestsPerSecond: options.requestsPerSecond })
   const publishing = createWorkuaPublishing(client)
   const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })
 
   return {
-    id: 'workua',
-    name: 'Work.ua',
-    auth: 'login_password',
-    syncIntervalMinutes: 60,
     credentialsSchema: WorkuaInstall,
     publicCredentialFields: ['login'],
     publicationFields: workuaFields,

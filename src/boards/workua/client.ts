@@ -11,6 +11,7 @@ import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
 import type { AccountSession, BoardDeps } from '../types.js'
+import type { WorkuaSettings } from './settings.js'
 import { WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS } from './fields.js'
 
 const board = 'workua'
@@ -103,16 +104,8 @@ export interface WorkuaClientOptions {
   requestsPerSecond?: number
 }
 
-export function createWorkuaClient (deps: BoardDeps, options: WorkuaClientOptions = {}) {
-  const { config } = deps
-  const http = createBoardHttp({
-    board,
-    baseUrl: config.workuaApiUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    maxRetryAfterMs: config.maxRetryAfterMs,
-    headers: { ...WORKUA_HEADERS }
-  })
+export function createWorkuaClient (deps: BoardDeps<WorkuaSettings>, options: WorkuaClientOptions = {}) {
+  const http = createBoardHttp({ board, baseUrl: deps.settings.WORKUA_API_URL, ...deps.http, headers: { ...WORKUA_HEADERS } })
 
   // Work.ua counts requests per IP, whichever account sends them, and answers one too many with a
   // minute's block: requests of this process (every account, every run) start evenly spaced. With

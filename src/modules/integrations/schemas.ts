@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox'
-import { BOARD_IDS } from '../../boards/types.js'
+import { BoardIdSchema } from '../../boards/registry.js'
 import { Timestamp, Uuid } from '../../http/schemas.js'
 
-export const BoardIdSchema = Type.Enum([...BOARD_IDS], { description: 'djinni, workua, robotaua, headhunter or sandbox' })
+export { BoardIdSchema }
 
 export const IntegrationStatusSchema = Type.Enum(['active', 'invalid_credentials', 'error'], {
   description: 'active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise'

@@ -1,0 +1,15 @@
+// Robota.ua as jobsync knows it: login and password exchanged for a token, a sync every hour,
+// attached CV files served through the account; outcomes are not shared back (docs/boards.md, Robota.ua).
+import { defineBoard } from '../types.js'
+import { createRobotauaAdapter } from './adapter.js'
+import { RobotauaEnv } from './settings.js'
+
+export const robotaua = defineBoard({
+  id: 'robotaua',
+  name: 'Robota.ua',
+  auth: 'login_password',
+  syncIntervalMinutes: 60,
+  env: RobotauaEnv,
+  capabilities: { recruiters: false, publicationQuota: false, outcomes: [], resumeFiles: true },
+  create: deps => createRobotauaAdapter(deps)
+})

@@ -66,7 +66,8 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
   }
 }
 
-export type BoardRegistry = ReadonlyMap<BoardId, BoardAdapter>
+/** the boards by id; looked up by a stored row's board too, hence any string */
+export type BoardRegistry = ReadonlyMap<string, BoardAdapter>
 
 /** every board, each built from its own settings only */
 export function createBoardRegistry ({ config, agents }: { config: BoardsConfig, agents: BoardShared['agents'] }): BoardRegistry {

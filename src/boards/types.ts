@@ -17,7 +17,8 @@ import type { BoardId } from './registry.js'
 export type { BoardId } from './registry.js'
 
 /** how an account authenticates: shown to the host so it can render the install form */
-export type AuthKind = 'api_key' | 'login_password' | 'oauth2' | 'none'
+export const AUTH_KINDS = ['api_key', 'login_password', 'oauth2', 'none'] as const
+export type AuthKind = typeof AUTH_KINDS[number]
 
 /** the board-side state of a posting, beside the publication's own status */
 export const POSTING_STATES = ['none', 'pending_review', 'live', 'rejected', 'archived'] as const
@@ -196,7 +197,9 @@ export interface ResumesApi<C> {
   openResume?: (session: AccountSession<C>, account: BoardAccount, application: { externalId: string, resumeUrl: string | null, raw: unknown }) => Promise<ResumeFile | null>
 }
 
-export type Outcome = 'hired' | 'rejected' | 'invited'
+/** what the host decided about an applicant, shared back to the board where it takes it */
+export const OUTCOMES = ['hired', 'rejected', 'invited'] as const
+export type Outcome = typeof OUTCOMES[number]
 
 export interface OutcomesApi<C> {
   /** 'not_supported' where the board has no endpoint for it: recorded on our side only */

@@ -1,6 +1,10 @@
 // Table types for Kysely: one interface per table, collected into Database.
 // Keep them in step with migrations/ (the migration is the truth; these describe it).
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { BoardId, Outcome, PostingState } from '../boards/types.js'
+import type { PublicationStatus } from '../modules/publications/status.js'
+import type { IntegrationStatus } from '../modules/integrations/schemas.js'
+import type { OutcomeShareStatus } from '../modules/candidates/schemas.js'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -29,9 +33,9 @@ export interface ApiKeyTable {
 export interface IntegrationTable {
   id: Generated<string>
   tenant_id: string
-  board: string
+  board: BoardId
   name: string
-  status: 'active' | 'invalid_credentials' | 'error'
+  status: IntegrationStatus
   /** sealed with AES-256-GCM (src/crypto/secrets.ts) */
   credentials: Buffer
   credentials_key_id: string
@@ -75,7 +79,6 @@ export interface JobTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
-export type PostingStateColumn = 'none' | 'pending_review' | 'live' | 'rejected' | 'archived'
 
 export interface PublicationErrorRecord {
   code: string
@@ -92,9 +95,9 @@ export interface PublicationTable {
   tenant_id: string
   job_id: string
   integration_id: string
-  board: string
-  status: 'draft' | 'published' | 'inactive' | 'error'
-  posting_state: ColumnType<PostingStateColumn, PostingStateColumn | undefined, PostingStateColumn>
+  board: BoardId
+  status: PublicationStatus
+  posting_state: ColumnType<PostingState, PostingState | undefined, PostingState>
   posting_external_id: string | null
   posting_url: string | null
   posting_reason: string | null
@@ -172,7 +175,7 @@ export interface ApplicationTable {
   candidate_id: string
   publication_id: string
   job_id: string
-  board: string
+  board: BoardId
   external_id: string
   applied_at: Timestamp | null
   board_updated_at: Timestamp | null
@@ -189,7 +192,7 @@ export interface ApplicationTable {
   skills: TextArray
   url: string | null
   raw: ColumnType<unknown, string, string>
-  outcome: 'hired' | 'rejected' | 'invited' | null
+  outcome: Outcome | null
   outcome_at: Timestamp | null
   outcome_shared: OutcomeShareStatus | null
   outcome_error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
@@ -197,14 +200,14 @@ export interface ApplicationTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
-export type OutcomeShareStatus = 'pending' | 'shared' | 'not_supported' | 'failed'
+export type { OutcomeShareStatus }
 
 /** an outcome on its way to the board: queued with the outcome, retried like a webhook delivery */
 export interface OutcomeShareTable {
   id: Generated<string>
   tenant_id: string
   application_id: string
-  outcome: 'hired' | 'rejected' | 'invited'
+  outcome: Outcome
   status: ColumnType<OutcomeShareStatus, OutcomeShareStatus | undefined, OutcomeShareStatus>
   attempts: ColumnType<number, number | undefined, number>
   next_attempt_at: ColumnType<Date, Date | undefined, Date>

@@ -8,7 +8,7 @@ import type { Db } from '../db/index.js'
 import type { OutcomeShareStatus, PublicationErrorRecord } from '../db/schema.js'
 import { BoardError, type BoardErrorKind } from '../boards/errors.js'
 import type { BoardRegistry } from '../boards/registry.js'
-import type { BoardId, Outcome } from '../boards/types.js'
+import type { Outcome } from '../boards/types.js'
 import type { IntegrationService } from '../modules/integrations/service.js'
 import * as integrationRepo from '../modules/integrations/repo.js'
 import { emit } from './events.js'
@@ -79,7 +79,7 @@ export function createOutcomeSharer ({ db, boards, integrations, log, backoffMs,
       .select(['applications.board', 'applications.external_id', 'applications.raw', 'publications.integration_id'])
       .where('applications.id', '=', share.application_id).executeTakeFirst()
     if (application === undefined) return 'not_supported'
-    const adapter = boards.get(application.board as BoardId)
+    const adapter = boards.get(application.board)
     const integration = await integrationRepo.findIntegration(db, share.tenant_id, application.integration_id)
     if (adapter === undefined || integration === undefined) return 'not_supported'
     const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }

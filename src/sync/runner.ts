@@ -9,7 +9,7 @@ import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../
 import { AppError } from '../errors.js'
 import { BoardError } from '../boards/errors.js'
 import type { BoardRegistry } from '../boards/registry.js'
-import type { BoardApplication, BoardId, ResponsePage } from '../boards/types.js'
+import type { BoardApplication, ResponsePage } from '../boards/types.js'
 import type { Config } from '../config.js'
 import * as candidates from '../modules/candidates/repo.js'
 import * as integrationRepo from '../modules/integrations/repo.js'
@@ -132,7 +132,7 @@ export interface SyncRunnerDeps {
 }
 
 export function createSyncRunner ({ db, boards, integrations, publications, config, log }: SyncRunnerDeps) {
-  const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board as BoardId)?.syncIntervalMinutes ?? 60) * 60_000
+  const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board)?.syncIntervalMinutes ?? 60) * 60_000
 
   return {
     /** runs the sync of a publication this owner has leased; never throws (the run records the error) */
@@ -142,7 +142,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
       let failure: unknown = null
       let closed: SyncRun | undefined
       try {
-        const adapter = boards.get(publication.board as BoardId)
+        const adapter = boards.get(publication.board)
         const integration = await integrationRepo.findIntegration(db, publication.tenant_id, publication.integration_id)
         if (adapter === undefined || integration === undefined || publication.posting_external_id === null) {
           throw new Error('the publication has no board posting or integration to sync from')

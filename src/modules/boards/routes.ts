@@ -4,7 +4,7 @@ import { invalidInput } from '../../errors.js'
 import { tenantOf } from '../../http/auth.js'
 import { problemResponses } from '../../http/schemas.js'
 import type { BoardRegistry } from '../../boards/registry.js'
-import type { BoardAdapter } from '../../boards/types.js'
+import { AUTH_KINDS, type BoardAdapter } from '../../boards/types.js'
 import { BoardIdSchema } from '../integrations/schemas.js'
 import type { OAuthState } from './oauth-state.js'
 
@@ -13,7 +13,7 @@ const JsonSchema = Type.Record(Type.String(), Type.Unknown(), { description: 'a 
 const BoardSchema = Type.Object({
   id: BoardIdSchema,
   name: Type.String(),
-  auth: Type.Enum(['api_key', 'login_password', 'oauth2', 'none']),
+  auth: Type.Enum([...AUTH_KINDS]),
   syncIntervalMinutes: Type.Integer(),
   credentialsSchema: JsonSchema,
   publicationFields: JsonSchema,

@@ -5,6 +5,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
 import type { CandidateFields, Identity, NormalizedApplication } from '../../sync/dedupe.js'
+import type { BoardId } from '../../boards/types.js'
 
 type Trx = Transaction<Database>
 
@@ -121,7 +122,7 @@ export async function insertCandidatesAndIdentities (trx: Trx, tenantId: string,
   }
 }
 
-export interface ApplicationContext { tenantId: string, publicationId: string, jobId: string, board: string }
+export interface ApplicationContext { tenantId: string, publicationId: string, jobId: string, board: BoardId }
 
 /**
  * Inserts or updates a page's applications in one statement (their external ids must be distinct):
@@ -199,7 +200,7 @@ const feedHorizon = sql<Date>`(
 export interface FeedFilter {
   publicationId?: string
   jobId?: string
-  board?: string
+  board?: BoardId
   candidateId?: string
   after?: { updatedAt: Date, id: string }
   limit: number

@@ -1,6 +1,11 @@
 import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
 import { BoardIdSchema } from '../integrations/schemas.js'
+import { OUTCOMES } from '../../boards/types.js'
+
+/** where an outcome stands with the board */
+export const OUTCOME_SHARE_STATUSES = ['shared', 'pending', 'not_supported', 'failed'] as const
+export type OutcomeShareStatus = typeof OUTCOME_SHARE_STATUSES[number]
 
 const Text = Type.Union([Type.String(), Type.Null()])
 
@@ -26,8 +31,8 @@ export const ApplicationSchema = Type.Object({
   coverLetter: Text,
   skills: Type.Array(Type.String()),
   boardData: Type.Unknown({ description: 'everything the board sent about this response, as it sent it' }),
-  outcome: Type.Union([Type.Enum(['hired', 'rejected', 'invited']), Type.Null()]),
-  outcomeShared: Type.Union([Type.Enum(['shared', 'pending', 'not_supported', 'failed']), Type.Null()], { description: 'whether the board took the outcome (pending: tried again until it does)' }),
+  outcome: Type.Union([Type.Enum([...OUTCOMES]), Type.Null()]),
+  outcomeShared: Type.Union([Type.Enum([...OUTCOME_SHARE_STATUSES]), Type.Null()], { description: 'whether the board took the outcome (pending: tried again until it does)' }),
   createdAt: Timestamp(),
   updatedAt: Timestamp()
 }, { $id: 'Application' })
@@ -79,13 +84,13 @@ export const MergeBody = Type.Object({
 }, { additionalProperties: false })
 
 export const OutcomeBody = Type.Object({
-  outcome: Type.Enum(['hired', 'rejected', 'invited'])
+  outcome: Type.Enum([...OUTCOMES])
 }, { additionalProperties: false })
 
 export const OutcomeResultSchema = Type.Object({
   applicationId: Uuid(),
-  outcome: Type.Enum(['hired', 'rejected', 'invited']),
-  shared: Type.Enum(['shared', 'pending', 'not_supported', 'failed'], {
+  outcome: Type.Enum([...OUTCOMES]),
+  shared: Type.Enum([...OUTCOME_SHARE_STATUSES], {
     description: 'shared: the board has it; pending: the board was down or busy, it is tried again (nextAttemptAt) for 24 hours; ' +
       'not_supported: the board has no way to take it (recorded here only); failed: the board refused it (see error)'
   }),

@@ -2,7 +2,6 @@
 // ordered by (updated_at, id) that a host polls without missing or repeating an item.
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate } from '../../db/schema.js'
-import type { BoardId } from '../../boards/types.js'
 import { invalidInput, notFound } from '../../errors.js'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
@@ -24,7 +23,7 @@ const toApplicationView = (a: Application & { host_job_id: string }): Applicatio
   publicationId: a.publication_id,
   jobId: a.job_id,
   hostJobId: a.host_job_id,
-  source: a.board as BoardId,
+  source: a.board,
   externalId: a.external_id,
   url: a.url,
   appliedAt: a.applied_at?.toISOString() ?? null,
@@ -153,7 +152,7 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
         await emit(trx, tenantId, 'application.updated', `candidate:${application.candidate_id}`, {
           applicationId, candidateId: application.candidate_id, publicationId: application.publication_id, board: application.board, outcome, outcomeShared: 'pending'
         })
-        return { shareId: share.id, board: application.board as BoardId }
+        return { shareId: share.id, board: application.board }
       })
       const state = await outcomes.tryNow(queued.shareId)
       const name = boards.get(queued.board)?.name ?? queued.board
@@ -183,7 +182,7 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
     async resume (tenantId: string, applicationId: string): Promise<ResumeDownload> {
       const application = await repo.findApplication(db, tenantId, applicationId)
       if (application === undefined) throw notFound('application', applicationId)
-      const adapter = boards.get(application.board as BoardId)
+      const adapter = boards.get(application.board)
       if (adapter?.openResume !== undefined && application.resume_url !== null) {
         const integration = await integrationRepo.findIntegration(db, tenantId, application.integration_id)
         if (integration !== undefined) {

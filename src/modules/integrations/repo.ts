@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Database, Integration, IntegrationRecruiter, NewIntegration } from '../../db/schema.js'
 import type { Recruiter } from '../../boards/types.js'
+import type { BoardId } from '../../boards/types.js'
 
 export async function insertIntegration (db: Db, row: NewIntegration): Promise<Integration> {
   return await db.insertInto('integrations').values(row).returningAll().executeTakeFirstOrThrow()
@@ -20,11 +21,11 @@ export async function lockIntegration (trx: Transaction<Database>, id: string): 
 
 export async function listIntegrations (
   db: Db, tenantId: string,
-  filter: { board?: string, status?: string, limit: number, after?: { createdAt: Date, id: string } }
+  filter: { board?: BoardId, status?: Integration['status'], limit: number, after?: { createdAt: Date, id: string } }
 ): Promise<Integration[]> {
   let query = db.selectFrom('integrations').selectAll().where('tenant_id', '=', tenantId)
   if (filter.board !== undefined) query = query.where('board', '=', filter.board)
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status as Integration['status'])
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
   if (filter.after !== undefined) {
     const { createdAt, id } = filter.after
     query = query.where(eb => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]))

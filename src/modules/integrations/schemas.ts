@@ -4,7 +4,10 @@ import { Timestamp, Uuid } from '../../http/schemas.js'
 
 export { BoardIdSchema }
 
-export const IntegrationStatusSchema = Type.Enum(['active', 'invalid_credentials', 'error'], {
+export const INTEGRATION_STATUSES = ['active', 'invalid_credentials', 'error'] as const
+export type IntegrationStatus = typeof INTEGRATION_STATUSES[number]
+
+export const IntegrationStatusSchema = Type.Enum([...INTEGRATION_STATUSES], {
   description: 'active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise'
 })
 

@@ -9,7 +9,7 @@ import type { Integration, IntegrationError, IntegrationRecruiter } from '../../
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
-import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, CredentialStore, Recruiter } from '../../boards/types.js'
 import type { SecretBox } from '../../crypto/secrets.js'
 import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { OAuthState } from '../boards/oauth-state.js'
@@ -27,7 +27,7 @@ export interface IntegrationServiceDeps {
 
 const toView = (row: Integration): IntegrationView => ({
   id: row.id,
-  board: row.board as BoardId,
+  board: row.board,
   name: row.name,
   status: row.status,
   account: { externalId: row.account_external_id, name: row.account_name, email: row.account_email },
@@ -64,7 +64,7 @@ function transientStore<C> (initial: C): CredentialStore<C> {
 
 export function createIntegrationService ({ db, boards, secrets, oauthState, log }: IntegrationServiceDeps) {
   function adapterOf (board: string): BoardAdapter {
-    const adapter = boards.get(board as BoardId)
+    const adapter = boards.get(board)
     if (adapter === undefined) throw invalidInput(`unknown board "${board}"`, [{ in: 'body', pointer: '/board', detail: 'is not a known board' }])
     return adapter
   }

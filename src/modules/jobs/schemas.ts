@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
+import { PUBLICATION_STATUSES } from '../publications/status.js'
 
 export const HostJobIdParams = Type.Object({
   hostJobId: Type.String({ pattern: '^[A-Za-z0-9._~:@-]{1,200}$', description: "the host's own id of the vacancy (letters, digits and ._~:@-, up to 200)" })
@@ -28,7 +29,7 @@ export const JobPublicationSummary = Type.Object({
   id: Uuid(),
   board: Type.String(),
   integrationId: Uuid(),
-  status: Type.Enum(['draft', 'published', 'inactive', 'error']),
+  status: Type.Enum([...PUBLICATION_STATUSES]),
   posting: Type.Object({ state: Type.String(), url: Type.Union([Type.String(), Type.Null()]) }),
   applicationCount: Type.Integer({ description: 'applications synced from the board for this publication' })
 })

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Database, NewPublication, Publication, PublicationErrorRecord, PublicationTransition, PublicationUpdate } from '../../db/schema.js'
+import type { BoardId } from '../../boards/types.js'
 
 type Executor = Db | Transaction<Database>
 
@@ -53,8 +54,8 @@ export async function listTransitions (db: Db, publicationId: string): Promise<P
 
 export interface PublicationFilter {
   jobId?: string
-  board?: string
-  status?: string
+  board?: BoardId
+  status?: Publication['status']
   integrationId?: string
   after?: { createdAt: Date, id: string }
   limit: number
@@ -68,7 +69,7 @@ export async function listPublications (db: Db, tenantId: string, f: Publication
     .where('publications.tenant_id', '=', tenantId)
   if (f.jobId !== undefined) query = query.where('publications.job_id', '=', f.jobId)
   if (f.board !== undefined) query = query.where('publications.board', '=', f.board)
-  if (f.status !== undefined) query = query.where('publications.status', '=', f.status as Publication['status'])
+  if (f.status !== undefined) query = query.where('publications.status', '=', f.status)
   if (f.integrationId !== undefined) query = query.where('publications.integration_id', '=', f.integrationId)
   if (f.after !== undefined) {
     const { createdAt, id } = f.after

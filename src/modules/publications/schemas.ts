@@ -1,11 +1,13 @@
 import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
 import { BoardIdSchema } from '../integrations/schemas.js'
+import { POSTING_STATES } from '../../boards/types.js'
+import { PUBLICATION_STATUSES } from './status.js'
 
-export const PublicationStatusSchema = Type.Enum(['draft', 'published', 'inactive', 'error'], {
+export const PublicationStatusSchema = Type.Enum([...PUBLICATION_STATUSES], {
   description: 'draft: not on the board yet; published: on the board, candidates synced; inactive: sync off (the posting may still be live, see posting.state); error: see `error`'
 })
-export const PostingStateSchema = Type.Enum(['none', 'pending_review', 'live', 'rejected', 'archived'], {
+export const PostingStateSchema = Type.Enum([...POSTING_STATES], {
   description: "the posting's state on the board: pending_review = board moderation (Djinni approves every job)"
 })
 

@@ -8,11 +8,11 @@ import { Value } from 'typebox/value'
 import { Type, type TObject } from 'typebox'
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
-import type { Database, Integration, Publication, PublicationErrorRecord, PostingStateColumn } from '../../db/schema.js'
+import type { Database, Integration, Publication, PublicationErrorRecord } from '../../db/schema.js'
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
-import type { BoardAccount, BoardAdapter, BoardId, PostingInput, PostingState } from '../../boards/types.js'
+import type { BoardAccount, BoardAdapter, PostingInput, PostingState } from '../../boards/types.js'
 import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { IntegrationService } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
@@ -41,7 +41,7 @@ function toView (p: Publication, hostJobId: string, boardInterval: number): Publ
     jobId: p.job_id,
     hostJobId,
     integrationId: p.integration_id,
-    board: p.board as BoardId,
+    board: p.board,
     status: p.status,
     posting: { state: p.posting_state, externalId: p.posting_external_id, url: p.posting_url, reason: p.posting_reason },
     title: p.title,
@@ -103,7 +103,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
   const syncAtOnce = () => ({ next_sync_at: new Date(), next_sync_trigger: 'activation' as const })
 
   function adapterOf (board: string): BoardAdapter {
-    const adapter = boards.get(board as BoardId)
+    const adapter = boards.get(board)
     if (adapter === undefined) throw new Error(`no adapter for board ${board}`)
     return adapter
   }
@@ -118,7 +118,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
     externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email
   })
 
-  const intervalOf = (board: string) => boards.get(board as BoardId)?.syncIntervalMinutes ?? 60
+  const intervalOf = (board: string) => boards.get(board)?.syncIntervalMinutes ?? 60
 
   async function view (p: Publication): Promise<PublicationView> {
     return toView(p, await repo.hostJobIdOf(db, p.job_id), intervalOf(p.board))
@@ -270,7 +270,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
     return await db.transaction().execute(async trx => {
       const row = await repo.lockPublication(trx, tenantId, id)
       if (row === undefined) throw notFound('publication', id)
-      const posting: PostingStateColumn = state === 'removed' ? 'archived' : state
+      const posting: PostingState = state === 'removed' ? 'archived' : state
       const changes = { posting_state: posting, posting_url: url ?? row.posting_url, posting_reason: reason }
       if ((state === 'rejected' || state === 'removed' || boardError !== null) && canApply('board_failed', row.status)) {
         const why = boardError?.message ?? (state === 'removed' ? `the posting was removed on ${adapterOf(row.board).name}` : `${adapterOf(row.board).name} rejected the posting${reason === null ? '' : `: ${reason}`}`)

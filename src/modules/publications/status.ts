@@ -15,7 +15,9 @@
 // | published/inactive → inactive     | close            | posting archived on the board                     |
 import { AppError } from '../../errors.js'
 
-export type PublicationStatus = 'draft' | 'published' | 'inactive' | 'error'
+/** the publication's own status; the one list the schemas and the table type derive from */
+export const PUBLICATION_STATUSES = ['draft', 'published', 'inactive', 'error'] as const
+export type PublicationStatus = typeof PUBLICATION_STATUSES[number]
 export type PublicationEvent = 'create' | 'link' | 'publish' | 'publish_failed' | 'edit' | 'deactivate' | 'activate' | 'board_failed' | 'close'
 
 const table: Record<PublicationEvent, { from: ReadonlyArray<PublicationStatus | null>, to: PublicationStatus }> = {

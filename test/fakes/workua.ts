@@ -77,7 +77,7 @@ export interface WorkuaFakeOptions {
   password?: string
   /** requests per second per IP before the block; default 50 */
   rateLimitPerSecond?: number
-  /** how long a 429 blocks the IP; default 60 000 ms */
+  /** how long the IP stays shut out after a 429; default 60 000 ms */
   blockMs?: number
   /** add `Retry-After` (seconds) to rate-limit 429s; default false */
   sendRetryAfter?: boolean

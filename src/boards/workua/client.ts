@@ -1,5 +1,5 @@
-// Work.ua's HTTP specifics on top of the shared board client: HTTP Basic with the employer's login
-// and password on every call, the Accept and X-Locale headers, the one-minute IP block after a 429,
+// Work.ua's HTTP specifics on top of the shared board client: each request authenticated by HTTP
+// Basic (the employer's own login and password), the Accept and X-Locale headers, the one-minute IP block after a 429,
 // and Work.ua's `{errors:[{id,message}]}` answers turned into BoardError kinds. Work.ua has no public
 // API docs; what we rely on is in docs/boards.md (Work.ua), and what that leaves open follows
 // test/fakes/workua.ts and is marked ASSUMPTION.

@@ -1,13 +1,13 @@
 // A fake Djinni employer API (djinni.co/api/v2) for adapter tests over real HTTP.
 //
-// Djinni's employer API is PRIVATE (given on request, magic@djinni.co). docs/boards.md only lists what
-// we assume, and this fake implements exactly that:
+// Djinni's employer API is PRIVATE (Djinni grants it per account on request). docs/boards.md (Djinni)
+// only lists what we assume, and this fake implements exactly that:
 //   - `X-API-Key` header, base path `/api/v2` (`url` already ends with it)
 //   - DRF-style offset pages `{count, next, previous, results}`; `next` is a full URL
 //   - `GET /jobs/`, `POST /jobs/` → 201, `PATCH /jobs/{id}/`, `GET /jobs/{id}/candidates/?offset&limit&updated_since=`
 //   - `POST /applications/{id}/status` (hired feedback), errors `{detail}`
 //   - 429 with `Retry-After`: only through `server.inject({ status: 429, headers: { 'retry-after': '2' } })`
-//   - an admin account lists its recruiters; every job is approved by Djinni before it goes live
+//   - an admin account lists its recruiters; Djinni reviews each new job before it is shown
 //
 // ASSUMPTIONS (nothing below is documented anywhere; keep adapters configurable around them):
 //   - 401 `{detail:"Invalid API key."}` for a missing or unknown key; 403 `{detail:"Account is blocked."}`

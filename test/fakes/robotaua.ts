@@ -1,15 +1,15 @@
 // A fake Robota.ua (auth-api.robota.ua + employer-api.robota.ua) for adapter tests over real HTTP.
 // One server: the auth host lives under `/auth` (`authUrl`), the employer API under `/api` (`apiUrl`).
 //
-// From docs/boards.md:
+// From docs/boards.md (Robota.ua):
 //   - `POST {authUrl}/Login` `{username, password, remember:true}` → the JWT as a bare string, quoted JSON
-//     by default (`quotedToken = false` sends it unquoted as text/plain). No refresh: log in again before `exp`.
+//     by default (`quotedToken = false` sends it unquoted as text/plain). There is no refresh token: callers log in anew ahead of `exp`.
 //   - `Authorization: Bearer <jwt>` on the API. Cloudflare 403/429 (HTML) only through `server.inject`.
 //   - `POST /vacancy/add` (create when `id`/`ID` is 0), `POST /vacancy/state/{id}?state=Publicated|NotPublicated|Closed|Deleted`,
 //     `POST /vacancy/list`, `GET /vacancy/get/{id}`, `GET /values/vacancy/publicationtype` (Business, Optimum, Professional, Anonym).
 //   - `POST /apply/list` `{vacancyId, folderId, page}` (0-based, 20 per page) → `{applies:[...]}` newest first, no `since`.
 //     Folders 7 rejected, 10 hired. Fields `id, vacancyId, resumeId, name, surname, fatherName, phone, eMail, birthDate,
-//     addDate, filePath, skillsSummary`. Phones may be hidden until contacts are opened. `GET /apply/getfile/{id}`.
+//     addDate, filePath, skillsSummary`. A phone can be withheld until the employer opens the contacts. `GET /apply/getfile/{id}`.
 //
 // ASSUMPTIONS:
 //   - Login: the JWT is HS256, payload `{sub, exp, iat, employerId}` (seconds; `employerId` 0 for job seekers),

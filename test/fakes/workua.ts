@@ -1,6 +1,6 @@
 // A fake Work.ua employer API (api.work.ua) for adapter tests over real HTTP. `url` is the API root.
 //
-// From docs/boards.md (no official docs; third-party clients agree):
+// From docs/boards.md (Work.ua; not documented by the board, taken from third-party clients):
 //   - HTTP Basic (employer login + password) on every call; `GET /jobs/my` checks it:
 //     401 bad credentials, 403 blocked. Headers `X-Locale: uk_UA` and `Accept: application/json`.
 //   - 50 requests/s; above that 429, and the IP stays blocked (429 on everything) for one minute.
@@ -9,7 +9,7 @@
 //   - `GET /available-publications` → `{id, total}` per publication type (e.g. `standart_job`).
 //   - `POST /jobs`, form-urlencoded, PHP keys `name, description, region[id], category[][id] (≤ 3),
 //     jobtype[][id], experience[id], salary[value], publication` → 201 `Location: /jobs/{id}`;
-//     without `publication` the job is saved unpublished (a draft).
+//     a POST with no `publication` key stores a draft that is not shown.
 //   - `PUT /jobs/{id}` publish/edit → 204; `PUT /jobs/{id}/close` → 204; `GET /jobs/{id}` → 501.
 //   - State through `GET /jobs/my?id={id}&all=1` (`active`, `blocked` = moderation).
 //   - `GET /jobs/{id}/responses/?last_id=&limit=50`: ids > last_id ascending; 404 when there are none.
@@ -77,7 +77,7 @@ export interface WorkuaFakeOptions {
   password?: string
   /** requests per second per IP before the block; default 50 */
   rateLimitPerSecond?: number
-  /** how long a 429 blocks the IP; default 60 000 ms */
+  /** how long the IP stays shut out after a 429; default 60 000 ms */
   blockMs?: number
   /** add `Retry-After` (seconds) to rate-limit 429s; default false */
   sendRetryAfter?: boolean

@@ -1,7 +1,7 @@
 // Djinni's HTTP specifics on top of the shared board client: the API key header, DRF pages whose
 // `next` is a full URL, and Djinni's `{detail}` answers turned into BoardError kinds.
-// Djinni's employer API is private (docs/boards.md: "given on request, magic@djinni.co"), so all of this
-// is the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts; each guess is named where it is used.
+// Djinni only hands its employer API out on request, so nothing here is documented: it is the
+// ASSUMED CONTRACT of docs/boards.md (Djinni) and test/fakes/djinni.ts; each guess is named where it is used.
 import { parseBoardPayload, quoteBoardText } from '../payload.js'
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'

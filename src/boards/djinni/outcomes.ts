@@ -1,4 +1,4 @@
-// Sharing a hiring outcome back to Djinni (docs/boards.md, from the seeds: "hired info is shared back").
+// Sharing a hiring outcome back to Djinni, which our requirements ask for (docs/boards.md, Djinni: Outcomes).
 // Djinni's employer API is private, so the call is the ASSUMED CONTRACT of docs/boards.md and
 // test/fakes/djinni.ts: `POST /applications/{id}/status` with JSON `{status}` → 200, where `{id}`
 // is the candidate id of the job's candidate list (our application's externalId); an unknown or

@@ -1,5 +1,5 @@
-// Publishing on Djinni: create a job, edit it, archive it, read its state. Djinni sells no
-// publication types and approves every job before it goes live (docs/boards.md), so a new job is
+// Publishing on Djinni: create a job, edit it, archive it, read its state. Djinni has a single free
+// publication type and reviews each job before showing it (docs/boards.md, Djinni: Publishing), so a new job is
 // `pending_review` and there is no quota to count. Djinni's employer API is private: the paths,
 // the job body and the statuses are the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts.
 import { Type, type Static } from 'typebox'

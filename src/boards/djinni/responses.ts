@@ -3,7 +3,7 @@
 // the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts:
 //   `GET /jobs/{id}/candidates/?updated_since&offset&limit` → a DRF page `{count, next, results}`,
 //   ordered by `updated_at` then `id`, `updated_since` inclusive (≥); a candidate is one application
-//   (its `id` is the application id), "all fields the candidate filled in are transferred".
+//   (its `id` is the application id); nothing a candidate entered is dropped (docs/boards.md, Djinni: Responses).
 // Djinni has no rule that says a response must not be transferred: `skipped` is always empty.
 //
 // THE CURSOR is JSON, `{"v":1,"since":S,"lastId":I,"position":P}` or `{"v":1,"since":S}`:

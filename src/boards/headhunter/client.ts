@@ -84,7 +84,7 @@ export function boardErrorOf (res: BoardResponse): BoardError {
     if (isPlainForbidden(res)) {
       return fail('not_employer', 'HeadHunter: employer account required; this account may not act for an employer', status)
     }
-    // docs/boards.md: "surface 403 payment errors clearly"
+    // a payment refusal is told to the user as one (docs/boards.md, HeadHunter: Responses, paid access)
     if (hasError(errors, 'api_access_payment')) {
       return fail('quota', `HeadHunter: this action must be paid for on the account (${described})`, status)
     }
@@ -140,7 +140,7 @@ export function createHeadHunterClient (deps: BoardDeps<HeadHunterSettings>, oau
   }
 
   /**
-   * Renews the tokens after `stale` stopped working. docs/boards.md: the refresh token is single-use,
+   * Renews the tokens after `stale` stopped working. hh takes each refresh token once (docs/boards.md, HeadHunter: Authentication),
    * so this runs under the credential store's lock; whoever gets the lock second finds a newer
    * access token there (another call or replica refreshed) and uses it instead of refreshing again.
    */

@@ -128,8 +128,9 @@ export function createHeadHunterOAuth (deps: BoardDeps<HeadHunterSettings>) {
   }
 
   /**
-   * refresh token → new tokens. docs/boards.md: the refresh token is single-use and accepted only once
-   * the access token expired; 'not_expired' is hh saying it has not (`invalid_grant`/`token not expired`).
+   * refresh token → new tokens. hh lets a refresh token be used one time, and not before the access token
+   * is dead (docs/boards.md, HeadHunter: Authentication); 'not_expired' is hh saying it is still alive
+   * (`invalid_grant`/`token not expired`).
    * The caller holds the credential lock. hh's spec: this grant takes no client id or secret.
    */
   async function refresh (refreshToken: string, dispatcher: Dispatcher, log?: FastifyBaseLogger): Promise<HeadHunterCredentials | 'not_expired'> {

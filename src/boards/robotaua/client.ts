@@ -44,7 +44,7 @@ export interface RobotauaAnswer {
   token: string
 }
 
-// docs/boards.md: no refresh token, "log in again before exp"; a margin so a call does not start
+// Robota.ua has no refresh token, so we log in anew ahead of `exp` (docs/boards.md, Robota.ua: Authentication); a margin so a call does not start
 // with a token that dies in flight, and so replicas with a skewed clock still renew in time
 export const RENEW_BEFORE_MS = 5 * 60_000
 // a token whose `exp` cannot be read is trusted for an hour, then replaced
@@ -120,7 +120,7 @@ const headerOf = (res: BoardResponse, name: string): string => {
 }
 
 /**
- * docs/boards.md: "Cloudflare may answer 403/429 to server IPs". Its refusals are HTML pages (and carry
+ * Robota.ua is fronted by Cloudflare, which can refuse server addresses (docs/boards.md, Robota.ua: Authentication). Its refusals are HTML pages (and carry
  * `cf-ray`); Robota.ua's own answers are JSON. 429 never reaches here: http.ts retries it.
  */
 export function isEdgeRefusal (res: BoardResponse): boolean {

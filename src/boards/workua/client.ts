@@ -1,8 +1,8 @@
-// Work.ua's HTTP specifics on top of the shared board client: HTTP Basic with the employer's login
-// and password on every call, the Accept and X-Locale headers, the one-minute IP block after a 429,
-// and Work.ua's `{errors:[{id,message}]}` answers turned into BoardError kinds. Facts from
-// docs/boards.md ("no official docs found; several third-party clients agree"); what it leaves
-// open follows test/fakes/workua.ts and is marked ASSUMPTION.
+// Work.ua's HTTP specifics on top of the shared board client: each request authenticated by HTTP
+// Basic (the employer's own login and password), the Accept and X-Locale headers, the one-minute IP block after a 429,
+// and Work.ua's `{errors:[{id,message}]}` answers turned into BoardError kinds. Work.ua has no public
+// API docs; what we rely on is in docs/boards.md (Work.ua), and what that leaves open follows
+// test/fakes/workua.ts and is marked ASSUMPTION.
 import { parseBoardPayload, quoteBoardText } from '../payload.js'
 import { Buffer } from 'node:buffer'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -16,11 +16,11 @@ import { WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS } from './fields.js'
 
 const board = 'workua'
 
-// docs/boards.md: `X-Locale: uk_UA` and `Accept: application/json` on every call
+// sent on every call (docs/boards.md, Work.ua: Authentication)
 export const WORKUA_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json', 'x-locale': 'uk_UA' }
-// docs/boards.md: "a 429 blocks the IP for one minute"
+// how long Work.ua keeps an IP blocked after a 429 (docs/boards.md, Work.ua: Errors and limits)
 export const WORKUA_RATE_LIMIT_BLOCK_MS = 60_000
-// docs/boards.md: "Limit 50 requests/s" per IP; this process keeps below it, with room for a retry
+// Work.ua's per-IP ceiling is 50 a second (docs/boards.md, Work.ua: Errors and limits); this process keeps below it, with room for a retry
 export const WORKUA_REQUESTS_PER_SECOND = 40
 
 /** what the host sends on install */

@@ -1,6 +1,6 @@
 // Publishing on Work.ua: the quota, creating a job live, editing and closing it, and reading its
-// state back. Facts from docs/boards.md ("no official docs found; several third-party clients
-// agree"); what it leaves open follows test/fakes/workua.ts and is marked ASSUMPTION.
+// state back. Work.ua has no public API docs; what we rely on is in docs/boards.md (Work.ua:
+// Publishing), and what that leaves open follows test/fakes/workua.ts and is marked ASSUMPTION.
 //   quota    GET /available-publications → [{id, total}]
 //   create   POST /jobs (form-urlencoded, PHP-style keys) → 201 Location: /jobs/{id}
 //   edit     PUT /jobs/{id} → 204           close  PUT /jobs/{id}/close → 204

@@ -76,7 +76,7 @@ export function createDjinniAdapter (deps: BoardDeps<DjinniSettings>): BoardImpl
     },
 
     /**
-     * docs/boards.md: "an admin account pulls its recruiters". `/me/` is read again (not taken from
+     * Only an admin key lists the company's recruiters (docs/boards.md, Djinni). `/me/` is read again (not taken from
      * `account`) for the person behind the key and `is_admin`: the owner is a recruiter too, the
      * one every job posted with this key belongs to, so a non-admin account still has exactly one
      * (itself) instead of none, and the host can assign its postings to somebody.

@@ -1,5 +1,5 @@
 // The Robota.ua board (employer-api.robota.ua): install with the employer's login and password,
-// and the account behind them. Board facts from docs/boards.md ("partly documented"); the login,
+// and the account behind them. What we know of its API, and how, is in docs/boards.md (Robota.ua); the login,
 // the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts,
 // publishing (create, publish, edit, close, state) in publishing.ts, the applicants (candidate
 // sync) in responses.ts.

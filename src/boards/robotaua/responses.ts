@@ -1,7 +1,7 @@
 // Pulling the people who applied to a Robota.ua vacancy. docs/boards.md: `POST /apply/list`
 // `{vacancyId, folderId, page}` (0-based, 20 a page) → `{applies:[...]}`, newest first, with no
-// `since`; applies sit in folders (7 rejected, 10 hired); phones may be hidden until the employer
-// opens the contacts (which costs quota: we never do); `GET /apply/getfile/{id}` is the attached CV.
+// `since`; applies sit in folders (7 rejected, 10 hired); a phone can stay masked until the
+// employer pays to reveal the contacts, which we never do; `GET /apply/getfile/{id}` is the attached CV.
 // Every folder is transferred: a rejected or hired applicant is still an applicant.
 //
 // THE CURSOR (JSON, version 1):

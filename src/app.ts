@@ -72,7 +72,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const publications = createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }), onDue: () => scheduler?.poke() })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
   scheduler = createScheduler({ db: deps.db, runner, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
-  const outcomes = createOutcomeSharer({ db: deps.db, boards, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
+  const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   return {
     boards,
     oauthState,
@@ -83,7 +83,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     runner,
     scheduler,
     sync: createSyncService({ db: deps.db, scheduler }),
-    candidates: createCandidateService({ db: deps.db, boards, integrations, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes }),
+    candidates: createCandidateService({ db: deps.db, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes }),
     webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets }),
     dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
   }

@@ -125,10 +125,10 @@ export interface PublicationTable {
 export interface PublicationTransitionTable {
   id: Generated<number>
   publication_id: string
-  from_status: string | null
-  to_status: string
-  from_posting: string | null
-  to_posting: string
+  from_status: PublicationStatus | null
+  to_status: PublicationStatus
+  from_posting: PostingState | null
+  to_posting: PostingState
   event: string
   reason: string | null
   actor: string

@@ -12,7 +12,6 @@ import type { BoardRegistry } from '../boards/registry.js'
 import type { BoardApplication, ResponsePage } from '../boards/types.js'
 import type { Config } from '../config.js'
 import * as candidates from '../modules/candidates/repo.js'
-import * as integrationRepo from '../modules/integrations/repo.js'
 import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
 import { identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
@@ -125,8 +124,8 @@ export async function * batched (pages: AsyncIterable<ResponsePage>, minItems: n
 export interface SyncRunnerDeps {
   db: Db
   boards: BoardRegistry
-  integrations: IntegrationService
-  publications: PublicationService
+  integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
+  publications: Pick<PublicationService, 'failFromBoard'>
   config: Config['sync']
   log: FastifyBaseLogger
 }
@@ -142,14 +141,13 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
       let failure: unknown = null
       let closed: SyncRun | undefined
       try {
-        const adapter = boards.get(publication.board)
-        const integration = await integrationRepo.findIntegration(db, publication.tenant_id, publication.integration_id)
-        if (adapter === undefined || integration === undefined || publication.posting_external_id === null) {
+        const opened = await integrations.openAccount(publication.tenant_id, publication.integration_id)
+        if (opened === undefined || publication.posting_external_id === null) {
           throw new Error('the publication has no board posting or integration to sync from')
         }
-        const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
+        const { adapter, session, account } = opened
         const ctx = { tenantId: publication.tenant_id, publicationId: publication.id, jobId: publication.job_id, board: publication.board }
-        const pages = adapter.pageThroughResponses(integrations.sessionFor(integration), account, publication.posting_external_id, publication.sync_cursor)
+        const pages = adapter.pageThroughResponses(session, account, publication.posting_external_id, publication.sync_cursor)
         for await (const { pages: batch, last } of batched(pages, config.storeBatch)) {
           closed = await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()

@@ -5,7 +5,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
 import type { CandidateFields, Identity, NormalizedApplication } from '../../sync/dedupe.js'
-import type { BoardId } from '../../boards/types.js'
+import type { BoardId, Outcome } from '../../boards/types.js'
 
 type Trx = Transaction<Database>
 
@@ -284,4 +284,18 @@ export async function mergeCandidates (trx: Trx, tenantId: string, target: strin
   await sql`update candidate_merges set into_id = ${target} where tenant_id = ${tenantId} and into_id = any(${sources}::uuid[])`.execute(trx)
   await sql`insert into candidate_merges (from_id, tenant_id, into_id) select unnest(${sources}::uuid[]), ${tenantId}, ${target}`.execute(trx)
   await sql`delete from candidates where tenant_id = ${tenantId} and id = any(${sources}::uuid[])`.execute(trx)
+}
+
+/** the host's outcome on the application, pending its share to the board; undefined when the tenant has no such application */
+export async function recordOutcome (trx: Trx, tenantId: string, applicationId: string, outcome: Outcome): Promise<{ candidate_id: string, publication_id: string, board: BoardId } | undefined> {
+  return await trx.updateTable('applications')
+    .set({ outcome, outcome_at: new Date(), outcome_shared: 'pending', outcome_error: null, updated_at: sql<Date>`now()` })
+    .where('tenant_id', '=', tenantId).where('id', '=', applicationId)
+    .returning(['candidate_id', 'publication_id', 'board']).executeTakeFirst()
+}
+
+/** which of `ids` are candidates of the tenant (a merged one is gone) */
+export async function existingCandidateIds (trx: Trx, tenantId: string, ids: string[]): Promise<Set<string>> {
+  const rows = await trx.selectFrom('candidates').select('id').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute()
+  return new Set(rows.map(r => r.id))
 }

@@ -6,12 +6,11 @@ import { invalidInput, notFound } from '../../errors.js'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
-import { sql } from 'kysely'
-import type { BoardRegistry } from '../../boards/registry.js'
+import { boardDefinition, boardName } from '../../boards/registry.js'
 import type { Outcome } from '../../boards/types.js'
 import type { OutcomeSharer } from '../../outbox/outcomes.js'
 import type { IntegrationService } from '../integrations/service.js'
-import * as integrationRepo from '../integrations/repo.js'
+import type { JobService } from '../jobs/service.js'
 import { pipeline, Transform, type Readable } from 'node:stream'
 import { AppError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
@@ -70,9 +69,9 @@ const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: stri
 
 export interface CandidateServiceDeps {
   db: Db
-  boards: BoardRegistry
-  integrations: IntegrationService
-  outcomes: OutcomeSharer
+  integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
+  jobs: Pick<JobService, 'idOf'>
+  outcomes: Pick<OutcomeSharer, 'queue' | 'tryNow'>
   /** largest resume file passed through from a board */
   resumeMaxBytes: number
 }
@@ -103,7 +102,7 @@ function capped (limit: number): Transform {
   })
 }
 
-export function createCandidateService ({ db, boards, integrations, outcomes, resumeMaxBytes }: CandidateServiceDeps) {
+export function createCandidateService ({ db, integrations, jobs, outcomes, resumeMaxBytes }: CandidateServiceDeps) {
   /** 404, saying where the candidate went when the host merged it */
   // inside a transaction pass it: a second connection deadlocks the embedded database (one connection)
   async function candidateNotFound (tenantId: string, id: string, executor: Db = db): Promise<AppError> {
@@ -118,14 +117,36 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
     return { ...toCandidateView(candidate), applications: (await repo.applicationsOfCandidate(db, id)).map(toApplicationView) }
   }
 
+  /** the file the candidate attached, streamed from the board (boards that serve files); null when there is none to fetch */
+  async function boardFile (tenantId: string, application: { board: string, integration_id: string, external_id: string, resume_url: string | null, raw: unknown }): Promise<ResumeDownload | null> {
+    if (application.resume_url === null || boardDefinition(application.board)?.capabilities.resumeFiles !== true) return null
+    const opened = await integrations.openAccount(tenantId, application.integration_id)
+    if (opened?.adapter.openResume === undefined) return null
+    let file
+    try {
+      file = await opened.adapter.openResume(opened.session, opened.account, { externalId: application.external_id, resumeUrl: application.resume_url, raw: application.raw })
+    } catch (error) {
+      if (error instanceof BoardError && error.isCredentialProblem) await integrations.markFailed(tenantId, opened.integrationId, error)
+      throw error
+    }
+    if (file === null) return null
+    if (file.contentLength !== null && file.contentLength > resumeMaxBytes) {
+      file.stream.on('error', () => {}).destroy()
+      throw tooLarge(resumeMaxBytes, file.contentLength)
+    }
+    // pipeline: when the cap (or the host hanging up) ends the stream, the board's connection is closed too;
+    // the error itself reaches fastify through the returned stream
+    const body = pipeline(file.stream, capped(resumeMaxBytes), () => {})
+    return { contentType: file.contentType, contentLength: file.contentLength, fileName: file.fileName, body }
+  }
+
   return {
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
       let jobId: string | undefined
       if (query.hostJobId !== undefined) {
-        const job = await db.selectFrom('jobs').select('id').where('tenant_id', '=', tenantId).where('host_job_id', '=', query.hostJobId).executeTakeFirst()
-        if (job === undefined) return { items: [], nextCursor: query.after ?? null }
-        jobId = job.id
+        jobId = await jobs.idOf(tenantId, query.hostJobId)
+        if (jobId === undefined) return { items: [], nextCursor: query.after ?? null }
       }
       const rows = await repo.applicationsFeed(db, tenantId, { publicationId: query.publicationId, jobId, board: query.board, after, limit: query.limit })
       return { items: rows.map(toApplicationView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
@@ -142,20 +163,16 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
      */
     async shareOutcome (tenantId: string, applicationId: string, outcome: Outcome): Promise<OutcomeResult> {
       const queued = await db.transaction().execute(async trx => {
-        const application = await trx.updateTable('applications')
-          .set({ outcome, outcome_at: new Date(), outcome_shared: 'pending', outcome_error: null, updated_at: sql<Date>`now()` })
-          .where('tenant_id', '=', tenantId).where('id', '=', applicationId)
-          .returning(['candidate_id', 'publication_id', 'board']).executeTakeFirst()
+        const application = await repo.recordOutcome(trx, tenantId, applicationId, outcome)
         if (application === undefined) throw notFound('application', applicationId)
-        const share = await trx.insertInto('outcome_shares').values({ tenant_id: tenantId, application_id: applicationId, outcome })
-          .returning(['id']).executeTakeFirstOrThrow()
+        const shareId = await outcomes.queue(trx, tenantId, applicationId, outcome)
         await emit(trx, tenantId, 'application.updated', `candidate:${application.candidate_id}`, {
           applicationId, candidateId: application.candidate_id, publicationId: application.publication_id, board: application.board, outcome, outcomeShared: 'pending'
         })
-        return { shareId: share.id, board: application.board }
+        return { shareId, board: application.board }
       })
       const state = await outcomes.tryNow(queued.shareId)
-      const name = boards.get(queued.board)?.name ?? queued.board
+      const name = boardName(queued.board)
       const shared = state?.status ?? 'pending'
       const error = state?.error ?? null
       const detail = {
@@ -182,30 +199,8 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
     async resume (tenantId: string, applicationId: string): Promise<ResumeDownload> {
       const application = await repo.findApplication(db, tenantId, applicationId)
       if (application === undefined) throw notFound('application', applicationId)
-      const adapter = boards.get(application.board)
-      if (adapter?.openResume !== undefined && application.resume_url !== null) {
-        const integration = await integrationRepo.findIntegration(db, tenantId, application.integration_id)
-        if (integration !== undefined) {
-          const account = { externalId: integration.account_external_id ?? '', name: integration.account_name ?? '', email: integration.account_email }
-          let file
-          try {
-            file = await adapter.openResume(integrations.sessionFor(integration), account, { externalId: application.external_id, resumeUrl: application.resume_url, raw: application.raw })
-          } catch (error) {
-            if (error instanceof BoardError && error.isCredentialProblem) await integrations.markFailed(tenantId, integration.id, error)
-            throw error
-          }
-          if (file !== null) {
-            if (file.contentLength !== null && file.contentLength > resumeMaxBytes) {
-              file.stream.on('error', () => {}).destroy()
-              throw tooLarge(resumeMaxBytes, file.contentLength)
-            }
-            // pipeline: when the cap (or the host hanging up) ends the stream, the board's connection is closed too;
-            // the error itself reaches fastify through the returned stream
-            const body = pipeline(file.stream, capped(resumeMaxBytes), () => {})
-            return { contentType: file.contentType, contentLength: file.contentLength, fileName: file.fileName, body }
-          }
-        }
-      }
+      const file = await boardFile(tenantId, application)
+      if (file !== null) return file
       if (application.resume_text !== null && application.resume_text !== '') {
         return { contentType: 'text/plain; charset=utf-8', contentLength: Buffer.byteLength(application.resume_text), fileName: null, body: application.resume_text }
       }
@@ -233,7 +228,7 @@ export function createCandidateService ({ db, boards, integrations, outcomes, re
       if (self >= 0) throw invalidInput('a candidate cannot be merged into itself', [{ in: 'body', pointer: `/candidateIds/${self}`, detail: 'is the candidate merged into' }])
       await db.transaction().execute(async trx => {
         await repo.lockTenantCandidates(trx, tenantId)
-        const found = new Set((await trx.selectFrom('candidates').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [id, ...sources]).execute()).map(r => r.id))
+        const found = await repo.existingCandidateIds(trx, tenantId, [id, ...sources])
         if (!found.has(id)) throw await candidateNotFound(tenantId, id, trx)
         const missing = candidateIds.map((c, i) => ({ c, i })).filter(({ c }) => !found.has(c))
         if (missing.length > 0) {

@@ -17,6 +17,14 @@ import * as repo from './repo.js'
 import { emit } from '../../outbox/events.js'
 import type { CreateIntegrationInput, IntegrationView, ListIntegrationsQuery, RecruiterView, UpdateIntegrationInput } from './schemas.js'
 
+/** an integration's board account, ready for another module to act on: the board, a session with the stored credentials, the account */
+export interface OpenedAccount {
+  integrationId: string
+  adapter: BoardAdapter
+  session: AccountSession<unknown>
+  account: BoardAccount
+}
+
 export interface IntegrationServiceDeps {
   db: Db
   boards: BoardRegistry
@@ -169,8 +177,6 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
   }
 
   return {
-    adapterOf,
-
     async install (tenantId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
       const adapter = adapterOf(input.board)
       const parsed = parseCredentials(tenantId, adapter, input.credentials)
@@ -295,9 +301,20 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       await recordFailure(tenantId, id, error)
     },
 
-    /** an account session for other modules (publications, sync) */
-    sessionFor (row: Integration): AccountSession<unknown> {
-      return session(row.id, storedCredentials(row))
+    /**
+     * The one way other modules (publications, candidates, sync, outcome sharing) reach a board
+     * account: undefined when the tenant has no such integration, or its board is no longer listed.
+     */
+    async openAccount (tenantId: string, integrationId: string): Promise<OpenedAccount | undefined> {
+      const row = await repo.findIntegration(db, tenantId, integrationId)
+      const adapter = row === undefined ? undefined : boards.get(row.board)
+      if (row === undefined || adapter === undefined) return undefined
+      return {
+        integrationId: row.id,
+        adapter,
+        session: session(row.id, storedCredentials(row)),
+        account: { externalId: row.account_external_id ?? '', name: row.account_name ?? '', email: row.account_email }
+      }
     }
   }
 }

@@ -47,6 +47,18 @@ export function createJobService ({ db }: { db: Db }) {
       const job = await repo.findJobByHostId(db, tenantId, hostJobId)
       if (job === undefined) throw notFound('job', hostJobId)
       return job
+    },
+
+    /** the job's id, for filters by the host's job id; undefined when the tenant has no such job */
+    async idOf (tenantId: string, hostJobId: string): Promise<string | undefined> {
+      return (await repo.findJobByHostId(db, tenantId, hostJobId))?.id
+    },
+
+    /** the job a publication belongs to (its row always exists: publications reference it) */
+    async byId (tenantId: string, id: string): Promise<Job> {
+      const job = await repo.findJob(db, tenantId, id)
+      if (job === undefined) throw new Error(`job ${id} of tenant ${tenantId} is missing`)
+      return job
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Database, NewPublication, Publication, PublicationErrorRecord, PublicationTransition, PublicationUpdate } from '../../db/schema.js'
-import type { BoardId } from '../../boards/types.js'
+import type { BoardId, PostingState } from '../../boards/types.js'
+import type { PublicationStatus } from './status.js'
 
 type Executor = Db | Transaction<Database>
 
@@ -25,10 +26,10 @@ export async function updatePublication (trx: Executor, id: string, changes: Pub
 export interface TransitionRecord {
   publicationId: string
   event: string
-  fromStatus: string | null
-  toStatus: string
-  fromPosting: string | null
-  toPosting: string
+  fromStatus: PublicationStatus | null
+  toStatus: PublicationStatus
+  fromPosting: PostingState | null
+  toPosting: PostingState
   reason: string | null
   actor: string
   boardError?: PublicationErrorRecord | null

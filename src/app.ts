@@ -70,9 +70,10 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   // the scheduler is built after the publications it pokes: bound late
   let scheduler: Scheduler | undefined
   const publications = createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }), onDue: () => scheduler?.poke() })
-  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
-  scheduler = createScheduler({ db: deps.db, runner, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
+  const candidates = createCandidateService({ db: deps.db, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
+  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
+  scheduler = createScheduler({ db: deps.db, runner, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
   return {
     boards,
     oauthState,
@@ -82,8 +83,8 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     publications,
     runner,
     scheduler,
-    sync: createSyncService({ db: deps.db, scheduler }),
-    candidates: createCandidateService({ db: deps.db, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes }),
+    sync: createSyncService({ db: deps.db, scheduler, publications }),
+    candidates,
     webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets }),
     dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
   }

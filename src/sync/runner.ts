@@ -2,73 +2,23 @@
 // store each page, with the cursor it reached, in one transaction. A run killed between pages
 // resumes after the last stored page; a page stored twice changes nothing (upserts by response id).
 import type { FastifyBaseLogger } from 'fastify'
-import { randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { BoardError } from '../boards/errors.js'
 import type { BoardRegistry } from '../boards/registry.js'
-import type { BoardApplication, ResponsePage } from '../boards/types.js'
+import type { ResponsePage } from '../boards/types.js'
 import type { Config } from '../config.js'
-import * as candidates from '../modules/candidates/repo.js'
+import type { CandidateService } from '../modules/candidates/service.js'
 import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
-import { identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
 import * as repo from './repo.js'
-import { emit, emitMany, type OutboxEvent } from '../outbox/events.js'
+import { emit } from '../outbox/events.js'
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError'
   constructor () { super('the lease on the publication expired and another owner took it over') }
-}
-
-export interface PageCounts { created: number, updated: number, unchanged: number }
-
-/**
- * Stores one page of applications in a handful of statements, whatever its length: the locks of
- * the page's identities (the tenant's lock alone when there are more than `identityLocksMax`), what
- * the database knows of the page (one statement), candidates matched or made in memory in the page's
- * order, then one statement each for filled-in candidates, new candidates with their identities, and
- * the applications, then the events of what changed, in the page's order.
- */
-export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
-  const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
-  if (items.length === 0) return counts
-  const normalized = items.map(normalizeApplication)
-  const identities = normalized.flatMap(identitiesOf)
-  await candidates.lockIdentities(trx, ctx.tenantId, identities, identityLocksMax)
-  const { existing, known } = await candidates.matchPage(trx, ctx.tenantId, ctx.publicationId, normalized.map(i => i.externalId), identities)
-  const plan = planPage(normalized, existing, known, randomUUID)
-  await candidates.enrichCandidates(trx, plan.enriched)
-  await candidates.insertCandidatesAndIdentities(trx, ctx.tenantId, plan.created, plan.identities)
-
-  // one upsert cannot touch a row twice: a response the page lists twice goes in a second round
-  const rounds: Array<Array<{ candidateId: string, item: NormalizedApplication }>> = []
-  const seen = new Map<string, number>()
-  normalized.forEach((item, index) => {
-    const round = seen.get(item.externalId) ?? 0
-    seen.set(item.externalId, round + 1)
-    ;(rounds[round] ??= []).push({ candidateId: plan.candidateOf[index]!, item })
-  })
-  const events: OutboxEvent[] = []
-  for (const round of rounds) {
-    const stored = await candidates.upsertApplications(trx, ctx, round)
-    for (const { candidateId, item } of round) {
-      const row = stored.get(item.externalId)
-      const outcome = row === undefined ? 'unchanged' : row.inserted ? 'created' : 'updated'
-      counts[outcome]++
-      if (row === undefined) continue
-      events.push({
-        type: row.inserted ? 'application.created' : 'application.updated',
-        subject: `candidate:${candidateId}`,
-        data: { applicationId: row.id, candidateId, publicationId: ctx.publicationId, jobId: ctx.jobId, board: ctx.board, externalId: item.externalId }
-      })
-    }
-  }
-  // in the page's transaction, in one statement: the host hears of exactly what was stored
-  await emitMany(trx, ctx.tenantId, events)
-  return counts
 }
 
 function errorRecord (error: unknown): PublicationErrorRecord {
@@ -126,11 +76,12 @@ export interface SyncRunnerDeps {
   boards: BoardRegistry
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   publications: Pick<PublicationService, 'failFromBoard'>
+  candidates: Pick<CandidateService, 'storePage'>
   config: Config['sync']
   log: FastifyBaseLogger
 }
 
-export function createSyncRunner ({ db, boards, integrations, publications, config, log }: SyncRunnerDeps) {
+export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log }: SyncRunnerDeps) {
   const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board)?.syncIntervalMinutes ?? 60) * 60_000
 
   return {
@@ -151,7 +102,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, conf
         for await (const { pages: batch, last } of batched(pages, config.storeBatch)) {
           closed = await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
-            const counts = await storePage(trx, ctx, batch.flatMap(page => page.items), config.identityLocksMax)
+            const counts = await candidates.storePage(trx, ctx, batch.flatMap(page => page.items))
             const skipped: Record<string, number> = {}
             for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
             await repo.recordPages(trx, run.id, publication.id, {

@@ -5,7 +5,7 @@
 // nothing is stored twice. Pages bringing more identities than SYNC_IDENTITY_LOCKS_MAX take the
 // tenant's lock alone, and keep the same guarantees. On PGlite (one connection) the pages take turns.
 import t from 'tap'
-import { storePage } from '../../src/sync/runner.js'
+import { storePage } from '../../src/modules/candidates/ingest.js'
 import type { BoardApplication } from '../../src/boards/types.js'
 import { bearer, build, type TestApp } from '../helpers/app.js'
 import { LONG_DESCRIPTION, type Call } from '../helpers/publishing.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { normalizeEmail, normalizePhone, normalizePhones } from '../../src/sync/normalize.js'
+import { normalizeEmail, normalizePhone, normalizePhones } from '../../src/modules/candidates/normalize.js'
 
 t.test('Ukrainian phones in every local spelling become one E.164 number', async t => {
   for (const spelling of ['+380 67 123 45 67', '067-123-45-67', '380671234567', '(067) 123-45-67', '+380671234567', '8 067 123 45 67', '00380671234567', '67 123 45 67']) {

@@ -1,8 +1,10 @@
 import type { Db } from '../../db/index.js'
+import { writing } from '../../db/errors.js'
 import type { ApiKey, NewApiKey, NewTenant, Tenant } from '../../db/schema.js'
 
+/** throws DuplicateKeyError when another tenant has the external id */
 export async function insertTenant (db: Db, tenant: NewTenant): Promise<Tenant> {
-  return await db.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow()
+  return await writing('tenants', async () => await db.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow())
 }
 
 export async function findTenant (db: Db, id: string): Promise<Tenant | undefined> {

@@ -1,5 +1,6 @@
 // Tenants and their API keys, and the one question every request asks: who is calling?
 import type { Db } from '../../db/index.js'
+import { DuplicateKeyError } from '../../db/errors.js'
 import type { ApiKey, Tenant } from '../../db/schema.js'
 import { conflict, notFound } from '../../errors.js'
 import { generateApiKey, hashApiKey, keyPrefix, sameKey } from '../../crypto/api-keys.js'
@@ -23,8 +24,6 @@ const toApiKeyView = (k: ApiKey): ApiKeyView => ({
   revokedAt: k.revoked_at?.toISOString() ?? null
 })
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505'
-
 export interface AdminServiceOptions {
   db: Db
   /** ADMIN_API_KEY from the environment, if set */
@@ -39,7 +38,7 @@ export function createAdminService ({ db, adminApiKey }: AdminServiceOptions) {
       try {
         return toTenantView(await repo.insertTenant(db, { name: input.name, external_id: input.externalId ?? null }))
       } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`a tenant with externalId "${input.externalId ?? ''}" exists already`)
+        if (error instanceof DuplicateKeyError) throw conflict(`a tenant with externalId "${input.externalId ?? ''}" exists already`)
         throw error
       }
     },

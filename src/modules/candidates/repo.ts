@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
-import type { CandidateFields, Identity, NormalizedApplication } from '../../sync/dedupe.js'
+import type { CandidateFields, Identity, NormalizedApplication } from './dedupe.js'
 import type { BoardId, Outcome } from '../../boards/types.js'
 
 type Trx = Transaction<Database>

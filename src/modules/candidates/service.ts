@@ -1,18 +1,20 @@
 // The host's read side: candidates with their applications, and the change feed of applications
 // ordered by (updated_at, id) that a host polls without missing or repeating an item.
+import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
-import type { Application, Candidate } from '../../db/schema.js'
-import { invalidInput, notFound } from '../../errors.js'
+import type { Application, Candidate, Database } from '../../db/schema.js'
+import { AppError, invalidInput, notFound } from '../../errors.js'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
+import type { ApplicationContext } from './repo.js'
+import { storePage, type PageCounts } from './ingest.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
 import { boardDefinition, boardName } from '../../boards/registry.js'
-import type { Outcome } from '../../boards/types.js'
+import type { BoardApplication, Outcome } from '../../boards/types.js'
 import type { OutcomeSharer } from '../../outbox/outcomes.js'
 import type { IntegrationService } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import { pipeline, Transform, type Readable } from 'node:stream'
-import { AppError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import { emit } from '../../outbox/events.js'
 
@@ -74,6 +76,8 @@ export interface CandidateServiceDeps {
   outcomes: Pick<OutcomeSharer, 'queue' | 'tryNow'>
   /** largest resume file passed through from a board */
   resumeMaxBytes: number
+  /** a page bringing more identities than this takes the tenant's lock instead of one per identity */
+  identityLocksMax: number
 }
 
 /** a resume on its way to the host: the board's file, streamed, or the text the board gave */
@@ -102,7 +106,7 @@ function capped (limit: number): Transform {
   })
 }
 
-export function createCandidateService ({ db, integrations, jobs, outcomes, resumeMaxBytes }: CandidateServiceDeps) {
+export function createCandidateService ({ db, integrations, jobs, outcomes, resumeMaxBytes, identityLocksMax }: CandidateServiceDeps) {
   /** 404, saying where the candidate went when the host merged it */
   // inside a transaction pass it: a second connection deadlocks the embedded database (one connection)
   async function candidateNotFound (tenantId: string, id: string, executor: Db = db): Promise<AppError> {
@@ -141,6 +145,11 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
   }
 
   return {
+    /** stores a page of a board's applicants in the sync's transaction (ingest.ts) */
+    async storePage (trx: Transaction<Database>, ctx: ApplicationContext, items: BoardApplication[]): Promise<PageCounts> {
+      return await storePage(trx, ctx, items, identityLocksMax)
+    },
+
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
       let jobId: string | undefined

@@ -1,11 +1,13 @@
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
+import { writing } from '../../db/errors.js'
 import type { Database, Integration, IntegrationRecruiter, NewIntegration } from '../../db/schema.js'
 import type { Recruiter } from '../../boards/types.js'
 import type { BoardId } from '../../boards/types.js'
 
-export async function insertIntegration (db: Db, row: NewIntegration): Promise<Integration> {
-  return await db.insertInto('integrations').values(row).returningAll().executeTakeFirstOrThrow()
+/** throws DuplicateKeyError when the tenant has this board account installed already */
+export async function insertIntegration (db: Db | Transaction<Database>, row: NewIntegration): Promise<Integration> {
+  return await writing('integrations', async () => await db.insertInto('integrations').values(row).returningAll().executeTakeFirstOrThrow())
 }
 
 export async function findIntegration (db: Db, tenantId: string, id: string): Promise<Integration | undefined> {

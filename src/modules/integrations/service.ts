@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../db/index.js'
+import { DuplicateKeyError } from '../../db/errors.js'
 import type { Integration, IntegrationError, IntegrationRecruiter } from '../../db/schema.js'
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
@@ -50,7 +51,6 @@ const toRecruiterView = (row: IntegrationRecruiter): RecruiterView => ({
   externalId: row.external_id, name: row.name, email: row.email, isAdmin: row.is_admin, syncedAt: row.synced_at.toISOString()
 })
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505'
 
 function errorRecord (error: BoardError): IntegrationError {
   return { code: error.code, title: error.title, detail: error.message, boardStatus: error.boardStatus ?? null }
@@ -185,7 +185,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       const sealed = secrets.seal(credentials)
       try {
         return toView(await db.transaction().execute(async trx => {
-          const row = await trx.insertInto('integrations').values({
+          const row = await repo.insertIntegration(trx, {
             tenant_id: tenantId,
             board: adapter.id,
             name: input.name,
@@ -197,13 +197,13 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
             account_name: account.name,
             account_email: account.email,
             last_checked_at: new Date()
-          }).returningAll().executeTakeFirstOrThrow()
+          })
           await repo.replaceRecruiters(trx, row.id, recruiters)
           log.info({ integration: row.id, board: adapter.id, recruiters: recruiters.length }, 'integration installed')
           return row
         }))
       } catch (error) {
-        if (isUniqueViolation(error)) {
+        if (error instanceof DuplicateKeyError) {
           throw conflict(`this ${adapter.name} account (${account.externalId}) is installed already for this tenant`, { board: adapter.id })
         }
         throw error

@@ -1,13 +1,15 @@
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
+import { writing } from '../../db/errors.js'
 import type { Database, NewPublication, Publication, PublicationErrorRecord, PublicationTransition, PublicationUpdate } from '../../db/schema.js'
 import type { BoardId, PostingState } from '../../boards/types.js'
 import type { PublicationStatus } from './status.js'
 
 type Executor = Db | Transaction<Database>
 
+/** throws DuplicateKeyError when the integration's posting belongs to another publication already */
 export async function insertPublication (trx: Transaction<Database>, row: NewPublication): Promise<Publication> {
-  return await trx.insertInto('publications').values(row).returningAll().executeTakeFirstOrThrow()
+  return await writing('publications', async () => await trx.insertInto('publications').values(row).returningAll().executeTakeFirstOrThrow())
 }
 
 export async function findPublication (db: Executor, tenantId: string, id: string): Promise<Publication | undefined> {
@@ -81,9 +83,3 @@ export async function listPublications (db: Db, tenantId: string, f: Publication
   }
   return await query.orderBy('publications.created_at').orderBy('publications.id').limit(f.limit).execute()
 }
-
-export async function hostJobIdOf (db: Db, jobId: string): Promise<string> {
-  const row = await db.selectFrom('jobs').select('host_job_id').where('id', '=', jobId).executeTakeFirstOrThrow()
-  return row.host_job_id
-}
-

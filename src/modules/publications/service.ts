@@ -4,6 +4,7 @@
 // by posting-state.ts, and the board fields are checked by fields.ts.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../../db/index.js'
+import { DuplicateKeyError } from '../../db/errors.js'
 import type { Publication } from '../../db/schema.js'
 import { AppError, conflict, invalidInput, notFound } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
@@ -44,7 +45,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
   }
 
   async function view (p: Publication): Promise<PublicationView> {
-    return toView(p, await repo.hostJobIdOf(db, p.job_id), intervalOf(p.board))
+    return toView(p, (await jobs.byId(p.tenant_id, p.job_id)).host_job_id, intervalOf(p.board))
   }
 
   async function mustFind (tenantId: string, id: string): Promise<Publication> {
@@ -60,6 +61,9 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
   }
 
   return {
+    /** the publication's row; 404 when the tenant has none of this id */
+    mustFind,
+
     async create (tenantId: string, hostJobId: string, input: CreatePublicationInput, actor: string): Promise<PublicationView> {
       const job = await jobs.mustFind(tenantId, hostJobId)
       const { integrationId, adapter } = await accountFor(integrations, tenantId, input.integrationId)
@@ -220,7 +224,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
           return created
         }), job.host_job_id, adapter.syncIntervalMinutes)
       } catch (error) {
-        if ((error as { code?: string }).code === '23505') throw conflict(`${adapter.name} posting ${externalId} is linked already`)
+        if (error instanceof DuplicateKeyError) throw conflict(`${adapter.name} posting ${externalId} is linked already`)
         throw error
       }
     },

@@ -1,10 +1,10 @@
 // What the host sees of the sync engine: a publication's runs, and "sync now".
-import type { Db } from '../../db/index.js'
 import type { SyncRun } from '../../db/schema.js'
-import { conflict, notFound } from '../../errors.js'
+import { conflict } from '../../errors.js'
 import type { Scheduler } from '../../sync/scheduler.js'
+import type { Db } from '../../db/index.js'
 import * as syncRepo from '../../sync/repo.js'
-import * as publicationRepo from '../publications/repo.js'
+import type { PublicationService } from '../publications/service.js'
 import type { SyncRunView } from './schemas.js'
 
 const toView = (r: SyncRun): SyncRunView => ({
@@ -22,16 +22,21 @@ const toView = (r: SyncRun): SyncRunView => ({
   error: r.error === null ? null : { code: r.error.code, title: r.error.title, detail: r.error.detail, boardStatus: r.error.boardStatus ?? null }
 })
 
-export function createSyncService ({ db, scheduler }: { db: Db, scheduler: Scheduler }) {
+export interface SyncServiceDeps {
+  db: Db
+  scheduler: Scheduler
+  publications: Pick<PublicationService, 'mustFind'>
+}
+
+export function createSyncService ({ db, scheduler, publications }: SyncServiceDeps) {
   return {
     async runs (tenantId: string, publicationId: string, limit: number): Promise<SyncRunView[]> {
-      if (await publicationRepo.findPublication(db, tenantId, publicationId) === undefined) throw notFound('publication', publicationId)
+      await publications.mustFind(tenantId, publicationId)
       return (await syncRepo.listRuns(db, publicationId, limit)).map(toView)
     },
 
     async syncNow (tenantId: string, publicationId: string): Promise<void> {
-      const publication = await publicationRepo.findPublication(db, tenantId, publicationId)
-      if (publication === undefined) throw notFound('publication', publicationId)
+      const publication = await publications.mustFind(tenantId, publicationId)
       if (publication.status !== 'published') {
         throw conflict(`only a published publication syncs; this one is ${publication.status}`, { currentStatus: publication.status })
       }

@@ -1,7 +1,7 @@
 // One person is one candidate per tenant: an application joins the candidate that already owns one
 // of its normalised emails or phones (emails first: a shared office phone is weaker evidence), or
 // makes a new one. A second application fills the candidate's empty fields and never blanks one.
-import type { BoardApplication } from '../boards/types.js'
+import type { BoardApplication } from '../../boards/types.js'
 import { normalizeEmails, normalizePhones } from './normalize.js'
 
 export interface NormalizedApplication extends BoardApplication {

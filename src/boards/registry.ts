@@ -48,9 +48,23 @@ export interface BoardsConfig {
  * implementation contradicts the capabilities the board claims, so a wrong claim fails at start.
  */
 export function assembleBoard (definition: BoardDefinition, implementation: BoardImplementation): BoardAdapter {
-  const hasResumeFiles = implementation.openResume !== undefined
-  if (definition.capabilities.resumeFiles !== hasResumeFiles) {
-    throw new Error(`board ${definition.id}: capabilities.resumeFiles is ${String(definition.capabilities.resumeFiles)} but openResume is ${hasResumeFiles ? '' : 'not '}implemented`)
+  const claims: Array<[string, boolean, string, boolean]> = [
+    ['resumeFiles', definition.capabilities.resumeFiles, 'openResume', implementation.openResume !== undefined],
+    ['photoFiles', definition.capabilities.photoFiles, 'openPhoto', implementation.openPhoto !== undefined],
+    ['reopen = same_posting', definition.capabilities.reopen === 'same_posting', 'reactivate', implementation.reactivate !== undefined],
+    ['extend', definition.capabilities.extend, 'extend', implementation.extend !== undefined]
+  ]
+  for (const [capability, claimed, method, implemented] of claims) {
+    if (claimed !== implemented) {
+      throw new Error(`board ${definition.id}: capabilities.${capability} is ${String(claimed)} but ${method} is ${implemented ? '' : 'not '}implemented`)
+    }
+  }
+  const dictionaries = new Set(implementation.dictionaries.map(d => d.name))
+  for (const [field, schema] of Object.entries(implementation.publicationFields.properties)) {
+    const named = (schema as { 'x-dictionary'?: unknown })['x-dictionary']
+    if (named !== undefined && !dictionaries.has(String(named))) {
+      throw new Error(`board ${definition.id}: field ${field} takes its ids from dictionary ${String(named)}, which the board does not list`)
+    }
   }
   const oauth = definition.auth === 'oauth2'
   if (oauth !== (implementation.authorizeUrl !== undefined)) {
@@ -70,10 +84,10 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
 export type BoardRegistry = ReadonlyMap<string, BoardAdapter>
 
 /** every board, each built from its own settings only */
-export function createBoardRegistry ({ config, agents }: { config: BoardsConfig, agents: BoardShared['agents'] }): BoardRegistry {
+export function createBoardRegistry ({ config, agents, limiter }: { config: BoardsConfig, agents: BoardShared['agents'], limiter?: BoardShared['limiter'] }): BoardRegistry {
   return new Map(BOARDS.map(board => {
     const settings = (config.settings as Record<string, Record<string, unknown>>)[board.id]
-    const implementation = board.create({ settings: settings as never, http: config.http, agents })
+    const implementation = board.create({ settings: settings as never, http: config.http, agents, limiter })
     return [board.id, assembleBoard(board, implementation)]
   }))
 }

@@ -3,11 +3,13 @@
 // the database: what must persist (refreshed tokens, a new login) goes through CredentialStore.
 //
 // The contract is split by capability so each part is whole when it lands:
-//   AccountApi      install, check, recruiters                  (integrations)
-//   PublishingApi   fields, types, quota, publish/update/archive (publications)
-//   ResponsesApi    page through applicants with a cursor        (candidate sync)
-//   OutcomesApi     share hired/rejected/invited back            (delivery)
-//   ResumesApi      fetch an attached CV file (optional)         (delivery)
+//   AccountApi       install, check, recruiters, revoke           (integrations)
+//   DictionariesApi  the board's catalogues for the publish form  (dictionaries)
+//   PublishingApi    fields, types, quota, the job mapped to fields, publish/update/archive,
+//                    the posting's state, reopen and extend      (publications)
+//   ResponsesApi     page through applicants with a cursor        (candidate sync)
+//   OutcomesApi      share hired/rejected/invited back            (delivery)
+//   FilesApi         fetch an attached CV file or a photo (optional) (delivery)
 import type { Static, TObject, TSchema } from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import type { AgentPool } from './http.js'
@@ -66,6 +68,8 @@ export interface AccountSession<C> {
   /** stable key of the account (integration id, or a temporary key during install): picks the pooled HTTP agent */
   key: string
   credentials: CredentialStore<C>
+  /** the integration's options, valid against the board's `integrationOptions` with defaults applied; absent where it has none */
+  options?: Record<string, unknown>
   log: FastifyBaseLogger
 }
 
@@ -82,6 +86,65 @@ export interface AccountApi<C, I> {
   checkAccount (session: AccountSession<C>): Promise<BoardAccount>
   /** the account's recruiters (sub-accounts); [] where the board has no such notion */
   listRecruiters (session: AccountSession<C>, account: BoardAccount): Promise<Recruiter[]>
+  /**
+   * Settings the host may give per integration (`options` of POST/PATCH /v1/integrations), with
+   * defaults; absent where the board has none. Not secret: shown on the integration.
+   */
+  readonly integrationOptions?: TObject
+  /**
+   * Gives up the account's access on the board where the board allows it (hh: DELETE
+   * /oauth/token): called when the integration is deleted, its credentials rotated away, or its
+   * tenant erased. Absent where the credentials cannot be revoked from our side (a password).
+   */
+  revoke?: (session: AccountSession<C>) => Promise<void>
+}
+
+/** one of the board's catalogues of ids that publication fields take their values from */
+export interface DictionaryDefinition {
+  /** the name in the URL and in a field's `x-dictionary` (e.g. hh `areas`) */
+  readonly name: string
+  readonly title: string
+  /** items have parents (regions → cities); `parentId` narrows a listing */
+  readonly hierarchical: boolean
+  /** long enough that the host searches it by name (`q`) rather than showing it whole */
+  readonly searchable: boolean
+  /**
+   * 'board': the same for every account of the board (hh areas): fetched once, stored in Postgres,
+   * refreshed at most daily. 'account': the account's own (hh addresses, managers): fetched
+   * through the account and cached briefly.
+   */
+  readonly scope: 'board' | 'account'
+}
+
+export interface DictionaryItem {
+  /** the board's id, as a publication field takes it */
+  id: string
+  name: string
+  parentId: string | null
+}
+
+/** the validators of a stored copy, sent back for a conditional request where the board supports one */
+export interface DictionaryVersion {
+  etag: string | null
+  lastModified: string | null
+}
+
+export type FetchedDictionary =
+  | { notModified: true }
+  | { notModified: false, items: DictionaryItem[], version: DictionaryVersion }
+
+/**
+ * The board's catalogues. A board-scope catalogue is fetched through whichever account of the
+ * board is at hand (public catalogues just ignore the session) and then shared by all of them.
+ */
+export interface DictionariesApi<C> {
+  readonly dictionaries: readonly DictionaryDefinition[]
+  /**
+   * The whole catalogue `name`, flattened (`parentId` links a tree). `stored` is the version we
+   * hold: a board that answers 304 to `If-None-Match`/`If-Modified-Since` gives `notModified`.
+   * An unknown name is BoardError 'not_found'.
+   */
+  fetchDictionary (session: AccountSession<C>, account: BoardAccount, name: string, stored: DictionaryVersion | null): Promise<FetchedDictionary>
 }
 
 /** a vacancy as sent to a board: the host's job merged with the board-specific fields */
@@ -101,11 +164,55 @@ export interface PostingRef {
   state: PostingState
 }
 
+/** where the board left a posting: a posting state, or the end of the posting on the board */
+export type BoardPostingState =
+  | PostingState
+  /** taken down on the board (by its staff, the employer on the board's site, or a ban), or no longer there */
+  | 'removed'
+  /** its term ran out: an ordinary end */
+  | 'expired'
+
 export interface PostingStatus {
-  state: PostingState
+  state: BoardPostingState
   url: string | null
-  /** the board's words when it rejected the posting (moderation comment) */
+  /** the board's words when it rejected or removed the posting (moderation comment) */
   reason: string | null
+  /** when the board will end the posting (hh `expires_at`), where it says; ISO 8601 */
+  expiresAt?: string | null
+}
+
+/** the host's job as the boards map it into their fields (PUT /v1/jobs/{hostJobId}) */
+export interface JobForBoard {
+  title: string
+  /** HTML */
+  description: string
+  /** free text as the host has it ("Kyiv", "Львів"); matched against the board's dictionary */
+  location: string | null
+  salary: { from?: number, to?: number, currency: string, gross?: boolean } | null
+  employment: 'full_time' | 'part_time' | 'contract' | 'internship' | 'temporary' | null
+  remoteType: 'office' | 'remote' | 'hybrid' | null
+  tags: string[]
+}
+
+/** looks names up in the board's dictionaries, for mapping a job's free text to board ids */
+export interface DictionaryLookup {
+  /** items of dictionary `name` whose name is `text` (case- and accent-insensitive, whole name); [] when none */
+  find (name: string, text: string): Promise<DictionaryItem[]>
+}
+
+/** a job value the board cannot take as it is */
+export interface MappingProblem {
+  /** where in the job (`/location`, `/salary`, `/employment`) */
+  pointer: string
+  detail: string
+  /** the dictionary items the text could mean, when it is ambiguous */
+  candidates?: DictionaryItem[]
+}
+
+export interface MappedFields {
+  /** board fields filled from the job; the publication's own `fields` override them */
+  fields: Record<string, unknown>
+  problems: MappingProblem[]
 }
 
 /**
@@ -123,9 +230,23 @@ export interface PublishingApi<C> {
   publish (session: AccountSession<C>, account: BoardAccount, posting: PostingInput): Promise<PostingRef>
   update (session: AccountSession<C>, account: BoardAccount, externalId: string, posting: PostingInput): Promise<void>
   archive (session: AccountSession<C>, account: BoardAccount, externalId: string): Promise<void>
+  /** what the board says of the posting now; a posting the board does not know is BoardError 'not_found' */
   getPosting (session: AccountSession<C>, account: BoardAccount, externalId: string): Promise<PostingStatus>
   /** the posting id in a link the host pasted (a board URL), or the text itself when it is an id; null when it is neither */
   postingIdFrom (urlOrId: string): string | null
+  /**
+   * The board's fields as the job fills them (salary in the board's units and currencies,
+   * location matched in the board's dictionary, employment and remote type in its vocabulary).
+   * Never throws for the job's content: what the board cannot take is a problem.
+   */
+  fieldsFromJob (job: JobForBoard, lookup: DictionaryLookup): Promise<MappedFields>
+  /**
+   * Puts a closed posting back up (Work.ua, Robota.ua re-activation), with the publication's
+   * current content. Absent where the board cannot: a reopen then publishes a new posting.
+   */
+  reactivate?: (session: AccountSession<C>, account: BoardAccount, externalId: string, posting: PostingInput) => Promise<PostingRef>
+  /** prolongs or refreshes a live posting (hh prolongate); absent where the board offers neither */
+  extend?: (session: AccountSession<C>, account: BoardAccount, externalId: string) => Promise<PostingStatus>
 }
 
 /** one applicant's response to a posting, mapped to our shape; `raw` keeps everything the board sent */
@@ -179,8 +300,8 @@ export interface ResponsesApi<C> {
   pageThroughResponses (session: AccountSession<C>, account: BoardAccount, postingId: string, cursor: string | null): AsyncIterable<ResponsePage>
 }
 
-/** a CV file on its way from the board: unread; whoever opens it consumes or destroys `stream` */
-export interface ResumeFile {
+/** a file on its way from the board (a CV, a photo): unread; whoever opens it consumes or destroys `stream` */
+export interface BoardFile {
   stream: Readable
   contentType: string
   /** bytes, when the board said */
@@ -188,13 +309,28 @@ export interface ResumeFile {
   fileName: string | null
 }
 
+/** @deprecated the name before photos: a BoardFile */
+export type ResumeFile = BoardFile
+
+/** what the files of an application are opened from: the stored application */
+export interface StoredApplication {
+  externalId: string
+  resumeUrl: string | null
+  photoUrl: string | null
+  raw: unknown
+}
+
 /**
- * Files candidates attached. Only boards that serve them to the account implement it (Robota.ua's
- * `getfile`); elsewhere the resume is the text and link stored with the application.
+ * Files of an application that need the account to open them: a CV the candidate attached
+ * (Robota.ua `getfile`, hh's PDF), a photo behind the board's login or behind a link that expires
+ * (hh: the adapter asks the board for a fresh link first). Only boards that serve them implement
+ * these; elsewhere the resume is the text and link stored with the application.
  */
-export interface ResumesApi<C> {
-  /** the file behind the application's resumeUrl, fetched with the account's credentials; null when it has none */
-  openResume?: (session: AccountSession<C>, account: BoardAccount, application: { externalId: string, resumeUrl: string | null, raw: unknown }) => Promise<ResumeFile | null>
+export interface FilesApi<C> {
+  /** the CV file of the application, fetched with the account's credentials; null when it has none */
+  openResume?: (session: AccountSession<C>, account: BoardAccount, application: StoredApplication) => Promise<BoardFile | null>
+  /** the candidate's photo, fetched with the account's credentials; null when there is none */
+  openPhoto?: (session: AccountSession<C>, account: BoardAccount, application: StoredApplication) => Promise<BoardFile | null>
 }
 
 /** what the host decided about an applicant, shared back to the board where it takes it */
@@ -206,8 +342,8 @@ export interface OutcomesApi<C> {
   shareOutcome (session: AccountSession<C>, account: BoardAccount, application: { externalId: string, raw: unknown }, outcome: Outcome): Promise<'shared' | 'not_supported'>
 }
 
-/** what a board's factory builds: its account, its publishing, its applicants, the outcomes shared back */
-export type BoardImplementation<C = any, I = any> = AccountApi<C, I> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C> & ResumesApi<C>
+/** what a board's factory builds: its account, its catalogues, its publishing, its applicants, the outcomes shared back, its files */
+export type BoardImplementation<C = any, I = any> = AccountApi<C, I> & DictionariesApi<C> & PublishingApi<C> & ResponsesApi<C> & OutcomesApi<C> & FilesApi<C>
 
 /** what a board can do beyond the calls every board answers; checked against its implementation when the registry is built */
 export interface BoardCapabilities {
@@ -219,6 +355,27 @@ export interface BoardCapabilities {
   outcomes: readonly Outcome[]
   /** serves the files candidates attached (openResume) */
   resumeFiles: boolean
+  /** serves candidates' photos through the account (openPhoto) */
+  photoFiles: boolean
+  /**
+   * How a closed posting is reopened: 'same_posting' where the board re-activates it
+   * (reactivate), 'new_posting' where a new one is published in its place
+   */
+  reopen: 'same_posting' | 'new_posting'
+  /** prolongs or refreshes a live posting (extend) */
+  extend: boolean
+}
+
+/**
+ * A request budget per board account, shared by every replica (kept in Postgres): a board's limit
+ * holds however many processes send. Adapters of boards with a documented limit ask before each
+ * request.
+ */
+export interface RequestLimiter {
+  /** waits until `key` may send one more request under `limit`; BoardError 'rate_limited' when that is further off than `maxWaitMs` */
+  take (key: string, limit: { requests: number, perMs: number }, maxWaitMs: number): Promise<void>
+  /** the board blocked `key` (a 429 with a known penalty): no replica sends for it before `ms` have passed */
+  block (key: string, ms: number): Promise<void>
 }
 
 /** what every board's factory is given besides its own settings: the same for every board */
@@ -227,6 +384,8 @@ export interface BoardShared {
   http: { timeoutMs: number, maxRetries: number, maxRetryAfterMs: number }
   /** pooled undici agents, one per account key */
   agents: AgentPool
+  /** request budgets shared by the replicas; absent in adapter tests of a single process */
+  limiter?: RequestLimiter
 }
 
 /** what an adapter and its parts are given: the board's own settings and the shared ones */

@@ -4,6 +4,7 @@
 // the pages and the error mapping live in client.ts, the publication fields in fields.ts, creating,
 // editing, archiving and reading jobs in publishing.ts, the candidates who applied in responses.ts,
 // hiring outcomes shared back in outcomes.ts.
+import { noDictionaries } from '../pending.js'
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
@@ -55,6 +56,7 @@ export function createDjinniAdapter (deps: BoardDeps<DjinniSettings>): BoardImpl
   }
 
   return {
+    ...noDictionaries('djinni'),
     credentialsSchema: DjinniInstall,
     publicCredentialFields: ['keyName'],
     publicationFields: djinniFields,

@@ -10,6 +10,6 @@ export const djinni = defineBoard({
   auth: 'api_key',
   syncIntervalMinutes: 30,
   env: DjinniEnv,
-  capabilities: { recruiters: true, publicationQuota: false, outcomes: ['hired', 'rejected', 'invited'], resumeFiles: false },
+  capabilities: { recruiters: true, publicationQuota: false, outcomes: ['hired', 'rejected', 'invited'], resumeFiles: false, photoFiles: false, reopen: 'new_posting', extend: false },
   create: deps => createDjinniAdapter(deps)
 })

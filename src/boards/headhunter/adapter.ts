@@ -3,6 +3,7 @@
 // from docs/boards.md and hh's OpenAPI spec (vendor/headhunter/openapi.yaml); HTTP
 // specifics in client.ts, OAuth in oauth.ts, vacancies in publishing.ts, responses in responses.ts,
 // hiring outcomes (following a response's actions) in outcomes.ts.
+import { noDictionaries } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
@@ -152,6 +153,7 @@ export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, op
   const outcomes = createHeadHunterOutcomes({ client, apiUrl: deps.settings.HH_API_URL })
 
   return {
+    ...noDictionaries('headhunter'),
     credentialsSchema: HeadHunterInstall,
     // tokens only: nothing to show
     publicCredentialFields: [],

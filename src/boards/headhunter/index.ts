@@ -11,6 +11,6 @@ export const headhunter = defineBoard({
   auth: 'oauth2',
   syncIntervalMinutes: 60,
   env: HeadHunterEnv,
-  capabilities: { recruiters: true, publicationQuota: true, outcomes: ['hired', 'rejected', 'invited'], resumeFiles: false },
+  capabilities: { recruiters: true, publicationQuota: true, outcomes: ['hired', 'rejected', 'invited'], resumeFiles: false, photoFiles: false, reopen: 'new_posting', extend: false },
   create: deps => createHeadHunterAdapter(deps)
 })

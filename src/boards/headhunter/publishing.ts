@@ -2,6 +2,7 @@
 // moderation state. Board facts from docs/boards.md and hh's OpenAPI spec
 // (vendor/headhunter/openapi.yaml: publish-vacancy, edit-vacancy, get-vacancy,
 // add-vacancy-to-archive, get-available-vacancy-types).
+import { nothingFromJob } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
@@ -276,6 +277,8 @@ export function createHeadHunterPublishing ({ client, readMe }: { client: HeadHu
   }
 
   return {
+    fieldsFromJob: nothingFromJob,
+
     postingIdFrom,
 
     async availablePublications (session): Promise<PublicationQuota[]> {

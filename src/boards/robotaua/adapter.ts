@@ -3,6 +3,7 @@
 // the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts,
 // publishing (create, publish, edit, close, state) in publishing.ts, the applicants (candidate
 // sync) in responses.ts.
+import { noDictionaries } from '../pending.js'
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi, ResumeFile } from '../types.js'
@@ -34,6 +35,7 @@ BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<Robota
   const responses = createRobotauaResponses(client, deps.settings.ROBOTAUA_API_URL, options.responses)
 
   return {
+    ...noDictionaries('robotaua'),
     credentialsSchema: RobotauaInstall,
     publicCredentialFields: ['login'],
     publicationFields: robotauaFields,

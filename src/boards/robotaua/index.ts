@@ -10,6 +10,6 @@ export const robotaua = defineBoard({
   auth: 'login_password',
   syncIntervalMinutes: 60,
   env: RobotauaEnv,
-  capabilities: { recruiters: false, publicationQuota: false, outcomes: [], resumeFiles: true },
+  capabilities: { recruiters: false, publicationQuota: false, outcomes: [], resumeFiles: true, photoFiles: false, reopen: 'new_posting', extend: false },
   create: deps => createRobotauaAdapter(deps)
 })

@@ -1,6 +1,7 @@
 // The sandbox board: no credentials, no network, deterministic. It lets a host try every flow
 // (install, publish, sync, deliver) without a real board account, through the same service code
 // as the real boards. Everything it returns is derived from the account name.
+import { noDictionaries, nothingFromJob } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
 import { BoardError } from '../errors.js'
@@ -24,6 +25,8 @@ function postingIdOrThrow (externalId: string): string {
 
 export function createSandboxAdapter (): BoardImplementation<SandboxCredentials, SandboxInstall> {
   return {
+    ...noDictionaries('sandbox'),
+    fieldsFromJob: nothingFromJob,
     credentialsSchema: SandboxInstall,
     publicCredentialFields: ['accountName'],
     publicationFields: sandboxFields,

@@ -3,6 +3,7 @@
 // Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts,
 // publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
 // to a job, paged by id) in responses.ts.
+import { noDictionaries } from '../pending.js'
 import { Type } from 'typebox'
 import type { BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import type { WorkuaSettings } from './settings.js'
@@ -39,6 +40,7 @@ export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: W
   const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })
 
   return {
+    ...noDictionaries('workua'),
     credentialsSchema: WorkuaInstall,
     publicCredentialFields: ['login'],
     publicationFields: workuaFields,
@@ -72,6 +74,7 @@ export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: W
     archive: publishing.archive,
     getPosting: publishing.getPosting,
     postingIdFrom: publishing.postingIdFrom,
+    fieldsFromJob: publishing.fieldsFromJob,
 
     ...responses,
 

@@ -10,6 +10,6 @@ export const workua = defineBoard({
   auth: 'login_password',
   syncIntervalMinutes: 60,
   env: WorkuaEnv,
-  capabilities: { recruiters: false, publicationQuota: true, outcomes: [], resumeFiles: false },
+  capabilities: { recruiters: false, publicationQuota: true, outcomes: [], resumeFiles: false, photoFiles: false, reopen: 'new_posting', extend: false },
   create: deps => createWorkuaAdapter(deps)
 })

@@ -122,13 +122,13 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
   }
 
   /** the file the candidate attached, streamed from the board (boards that serve files); null when there is none to fetch */
-  async function boardFile (tenantId: string, application: { board: string, integration_id: string, external_id: string, resume_url: string | null, raw: unknown }): Promise<ResumeDownload | null> {
+  async function boardFile (tenantId: string, application: { board: string, integration_id: string, external_id: string, resume_url: string | null, photo_url: string | null, raw: unknown }): Promise<ResumeDownload | null> {
     if (application.resume_url === null || boardDefinition(application.board)?.capabilities.resumeFiles !== true) return null
     const opened = await integrations.openAccount(tenantId, application.integration_id)
     if (opened?.adapter.openResume === undefined) return null
     let file
     try {
-      file = await opened.adapter.openResume(opened.session, opened.account, { externalId: application.external_id, resumeUrl: application.resume_url, raw: application.raw })
+      file = await opened.adapter.openResume(opened.session, opened.account, { externalId: application.external_id, resumeUrl: application.resume_url, photoUrl: application.photo_url, raw: application.raw })
     } catch (error) {
       if (error instanceof BoardError && error.isCredentialProblem) await integrations.markFailed(tenantId, opened.integrationId, error)
       throw error

@@ -6,14 +6,11 @@ import type { Publication, PublicationErrorRecord } from '../../db/schema.js'
 import { notFound } from '../../errors.js'
 import type { BoardError } from '../../boards/errors.js'
 import { boardName } from '../../boards/registry.js'
-import type { PostingState } from '../../boards/types.js'
+import type { BoardPostingState, PostingState } from '../../boards/types.js'
 import type { ActionMarks } from './actions.js'
 import * as repo from './repo.js'
 import { canApply } from './status.js'
 import { errorRecord } from './views.js'
-
-/** where the board left the posting; 'removed' = the board no longer has it */
-export type BoardPostingState = PostingState | 'removed'
 
 function failure (board: string, state: BoardPostingState, reason: string | null): PublicationErrorRecord {
   const removed = state === 'removed'
@@ -36,7 +33,7 @@ export function createPostingStates (db: Db, marks: ActionMarks) {
     return await db.transaction().execute(async trx => {
       const row = await repo.lockPublication(trx, tenantId, id)
       if (row === undefined) throw notFound('publication', id)
-      const posting: PostingState = state === 'removed' ? 'archived' : state
+      const posting: PostingState = state === 'removed' || state === 'expired' ? 'archived' : state
       const changes = { posting_state: posting, posting_url: url ?? row.posting_url, posting_reason: reason }
       if ((state === 'rejected' || state === 'removed' || boardError !== null) && canApply('board_failed', row.status)) {
         const problem = boardError !== null ? errorRecord(boardError) : failure(row.board, state, reason)

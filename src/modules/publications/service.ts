@@ -200,26 +200,28 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
         throw invalidInput(`not a ${adapter.name} posting id or URL`, [{ in: 'body', pointer: '/posting', detail: `is not a ${adapter.name} posting id or URL` }])
       }
       let status
+      const noSuchPosting = (ended?: string) => new AppError({
+        code: 'JOBSYNC_ERR_POSTING_NOT_FOUND', status: 422, title: 'No such posting on this account',
+        detail: `${adapter.name} has no ${ended === undefined ? '' : `${ended} `}posting ${externalId} on account ${account.name !== '' ? account.name : account.externalId}`,
+        errors: [{ in: 'body', pointer: '/posting', detail: ended === undefined ? 'is not a posting of this account' : `is ${ended} on the board` }]
+      })
       try {
         status = await adapter.getPosting(session, account, externalId)
       } catch (error) {
-        if (error instanceof BoardError && error.kind === 'not_found') {
-          throw new AppError({
-            code: 'JOBSYNC_ERR_POSTING_NOT_FOUND', status: 422, title: 'No such posting on this account',
-            detail: `${adapter.name} has no posting ${externalId} on account ${account.name !== '' ? account.name : account.externalId}`,
-            errors: [{ in: 'body', pointer: '/posting', detail: 'is not a posting of this account' }]
-          })
-        }
+        if (error instanceof BoardError && error.kind === 'not_found') throw noSuchPosting()
         throw error
       }
+      // a posting that ended on the board has nothing left to sync
+      if (status.state === 'removed' || status.state === 'expired') throw noSuchPosting(status.state)
+      const state = status.state
       try {
         return toView(await db.transaction().execute(async trx => {
           const created = await repo.insertPublication(trx, {
             tenant_id: tenantId, job_id: job.id, integration_id: integrationId, board: adapter.id, status: transition('link', null),
-            posting_external_id: externalId, posting_url: status.url, posting_state: status.state, posting_reason: status.reason,
+            posting_external_id: externalId, posting_url: status.url, posting_state: state, posting_reason: status.reason,
             first_published_at: new Date(), ...syncAtOnce()
           })
-          await marks.recordTransition(trx, tenantId, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: status.state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })
+          await marks.recordTransition(trx, tenantId, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })
           onDue()
           return created
         }), job.host_job_id, adapter.syncIntervalMinutes)

@@ -2,7 +2,7 @@
 // yet. Every use is replaced by the board's own implementation, and this file is deleted, before
 // the issue is done.
 import { BoardError } from './errors.js'
-import type { BoardId, DictionariesApi, MappedFields } from './types.js'
+import type { BoardId, DictionariesApi, MappedFields, PostingInput } from './types.js'
 
 export function noDictionaries (board: BoardId): DictionariesApi<unknown> {
   return {
@@ -15,4 +15,9 @@ export function noDictionaries (board: BoardId): DictionariesApi<unknown> {
 
 export async function nothingFromJob (): Promise<MappedFields> {
   return { fields: {}, problems: [] }
+}
+
+/** no preview yet: the posting as given */
+export function postingAsGiven (posting: PostingInput): unknown {
+  return posting
 }

@@ -241,6 +241,11 @@ export interface PublishingApi<C> {
    */
   fieldsFromJob (job: JobForBoard, lookup: DictionaryLookup): Promise<MappedFields>
   /**
+   * The request `publish` would send the board for this posting (the JSON body, or the form as an
+   * object), built without any network call: what the host sees in the publish preview.
+   */
+  previewPayload (posting: PostingInput): unknown
+  /**
    * Puts a closed posting back up (Work.ua, Robota.ua re-activation), with the publication's
    * current content. Absent where the board cannot: a reopen then publishes a new posting.
    */

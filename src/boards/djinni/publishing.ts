@@ -2,7 +2,7 @@
 // publication type and reviews each job before showing it (docs/boards.md, Djinni: Publishing), so a new job is
 // `pending_review` and there is no quota to count. Djinni's employer API is private: the paths,
 // the job body and the statuses are the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts.
-import { nothingFromJob } from '../pending.js'
+import { nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, PostingInput, PostingRef, PostingState, PostingStatus, PublishingApi } from '../types.js'
@@ -78,6 +78,7 @@ export function createDjinniPublishing (client: DjinniClient): DjinniPublishing 
 
   return {
     fieldsFromJob: nothingFromJob,
+    previewPayload: postingAsGiven,
 
     /** Djinni has no paid publications (docs/boards.md): nothing to count, nothing to ask */
     async availablePublications () {

@@ -2,7 +2,7 @@
 // moderation state. Board facts from docs/boards.md and hh's OpenAPI spec
 // (vendor/headhunter/openapi.yaml: publish-vacancy, edit-vacancy, get-vacancy,
 // add-vacancy-to-archive, get-available-vacancy-types).
-import { nothingFromJob } from '../pending.js'
+import { nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
@@ -278,6 +278,7 @@ export function createHeadHunterPublishing ({ client, readMe }: { client: HeadHu
 
   return {
     fieldsFromJob: nothingFromJob,
+    previewPayload: postingAsGiven,
 
     postingIdFrom,
 

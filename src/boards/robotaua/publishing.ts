@@ -9,7 +9,7 @@
 // a never-published one with exactly what it is about to send, and publishes that one instead:
 // a retry after a failed state change, or after a create whose answer was lost, makes no second
 // vacancy. Anything that differs (another title, type, salary) creates a new one, as before.
-import { nothingFromJob } from '../pending.js'
+import { nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError } from '../errors.js'
@@ -162,6 +162,7 @@ export function createRobotauaPublishing (client: RobotauaClient): Omit<Publishi
 
   return {
     fieldsFromJob: nothingFromJob,
+    previewPayload: postingAsGiven,
 
     // docs/boards.md names no endpoint for the tickets left: publish answers 'quota' when none is
     async availablePublications (): Promise<PublicationQuota[]> {

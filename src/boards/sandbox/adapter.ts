@@ -1,7 +1,7 @@
 // The sandbox board: no credentials, no network, deterministic. It lets a host try every flow
 // (install, publish, sync, deliver) without a real board account, through the same service code
 // as the real boards. Everything it returns is derived from the account name.
-import { noDictionaries, nothingFromJob } from '../pending.js'
+import { noDictionaries, nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
 import { BoardError } from '../errors.js'
@@ -27,6 +27,7 @@ export function createSandboxAdapter (): BoardImplementation<SandboxCredentials,
   return {
     ...noDictionaries('sandbox'),
     fieldsFromJob: nothingFromJob,
+    previewPayload: postingAsGiven,
     credentialsSchema: SandboxInstall,
     publicCredentialFields: ['accountName'],
     publicationFields: sandboxFields,

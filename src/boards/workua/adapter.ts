@@ -75,6 +75,7 @@ export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: W
     getPosting: publishing.getPosting,
     postingIdFrom: publishing.postingIdFrom,
     fieldsFromJob: publishing.fieldsFromJob,
+    previewPayload: publishing.previewPayload,
 
     ...responses,
 

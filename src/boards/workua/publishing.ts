@@ -5,7 +5,7 @@
 //   create   POST /jobs (form-urlencoded, PHP-style keys) → 201 Location: /jobs/{id}
 //   edit     PUT /jobs/{id} → 204           close  PUT /jobs/{id}/close → 204
 //   state    GET /jobs/my?id={id}&all=1 (`active`, `blocked` = moderation); GET /jobs/{id} is 501
-import { nothingFromJob } from '../pending.js'
+import { nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, PostingInput, PostingRef, PostingState, PostingStatus, PublicationQuota, PublishingApi } from '../types.js'
@@ -101,6 +101,7 @@ export function createWorkuaPublishing (client: WorkuaClient): WorkuaPublishing 
 
   return {
     fieldsFromJob: nothingFromJob,
+    previewPayload: postingAsGiven,
 
     async availablePublications (session): Promise<PublicationQuota[]> {
       const res = await client.call(session, { method: 'GET', path: '/available-publications' })

@@ -4,8 +4,8 @@
 // candidate's events in order. 2xx delivers; 408, 429 (Retry-After), 5xx and network errors retry
 // with exponential backoff for 24 hours; other 4xx fail at once. An endpoint failing for 24 hours
 // is disabled, and the tenant's other endpoints hear of it (`integration.failed`). Each round also
-// sends the outcomes queued for the boards (outcomes.ts), with the same backoff.
-import cron, { type ScheduledTask } from 'node-cron'
+// sends the outcomes queued for the boards (outcomes.ts), with the same backoff. Rounds are the
+// ticks of a periodic job (src/periodic-job.ts): one at a time, on cron and on demand.
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import { Agent, request } from 'undici'
@@ -15,6 +15,7 @@ import { parseRetryAfter } from '../boards/http.js'
 import { sign } from './signature.js'
 import { backoffFor, GIVE_UP_MS } from './backoff.js'
 import { emit } from './events.js'
+import { createPeriodicJob } from '../periodic-job.js'
 import type { OutcomeSharer } from './outcomes.js'
 
 const LEASE_MS = 60_000
@@ -49,8 +50,6 @@ export interface DispatcherOptions {
 
 export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes }: DispatcherOptions) {
   const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
-  let task: ScheduledTask | undefined
-  let ticking: Promise<number> | undefined
 
   async function claim (): Promise<Claimed[]> {
     const { rows } = await sql<Claimed>`
@@ -140,22 +139,24 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error, outcome }, 'webhook delivery not accepted')
   }
 
+  /** one round: claims due deliveries and sends them, then the due outcomes; the number sent */
+  async function round (): Promise<number> {
+    const claimed = await claim()
+    await Promise.all(claimed.map(async d => { await deliver(d) }))
+    const shared = await outcomes?.tick() ?? 0
+    const sent = claimed.length + shared
+    // a backlog goes out in rounds back to back, not one round per cron fire (a round of batchSize
+    // every 5 s is 10 events/s: a sync's backlog would take hours); only a started dispatcher does
+    if (sent > 0) job.poke()
+    return sent
+  }
+
+  const job = createPeriodicJob({ name: 'webhook-dispatch', cron: cronExpression, onTick: round, log, errorMessage: 'webhook dispatch failed' })
+
   const dispatcher = {
-    /** one round: claims due deliveries and sends them; the number sent */
+    /** one round: claims due deliveries and sends them; the number sent (0 when it failed) */
     async tick (): Promise<number> {
-      if (ticking !== undefined) return await ticking
-      ticking = (async () => {
-        try {
-          const claimed = await claim()
-          await Promise.all(claimed.map(async d => { await deliver(d) }))
-          const shared = await outcomes?.tick() ?? 0
-          return claimed.length + shared
-        } catch (error) {
-          log.error({ err: error }, 'webhook dispatch failed')
-          return 0
-        }
-      })().finally(() => { ticking = undefined })
-      return await ticking
+      return await job.tick() ?? 0
     },
 
     /** rounds until nothing is due now (tests, shutdown) */
@@ -164,17 +165,11 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     },
 
     start (): void {
-      // a cron fire takes rounds while full ones come back (one round of batchSize per fire is 10
-      // events/s: a sync's backlog would take hours); stop() ends the rounds by clearing `task`
-      task ??= cron.schedule(cronExpression, async () => {
-        for (let round = 0; round < 100 && task !== undefined; round++) if (await dispatcher.tick() === 0) return
-      }, { name: 'webhook-dispatch', noOverlap: true })
+      job.start()
     },
 
     async stop (): Promise<void> {
-      await task?.stop()
-      task = undefined
-      await ticking
+      await job.stop()
       await agent.close()
     }
   }

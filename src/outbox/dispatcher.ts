@@ -7,7 +7,6 @@
 // sends the outcomes queued for the boards (outcomes.ts), with the same backoff. Rounds are the
 // ticks of a periodic job (src/periodic-job.ts): one at a time, on cron and on demand.
 import type { FastifyBaseLogger } from 'fastify'
-import { sql } from 'kysely'
 import { Agent, request } from 'undici'
 import type { Db } from '../db/index.js'
 import type { SecretBox } from '../crypto/secrets.js'
@@ -17,24 +16,13 @@ import { backoffFor, GIVE_UP_MS } from './backoff.js'
 import { emit } from './events.js'
 import { createPeriodicJob } from '../periodic-job.js'
 import type { OutcomeSharer } from './outcomes.js'
+import * as repo from './repo.js'
+import type { ClaimedDelivery } from './repo.js'
 
 const LEASE_MS = 60_000
 const TIMEOUT_MS = 10_000
-
-interface Claimed {
-  id: string
-  webhook_id: string
-  attempts: number
-  queued_at: Date
-  url: string
-  secret: Buffer
-  secret_key_id: string
-  event_id: string
-  type: string
-  tenant_id: string
-  payload: unknown
-  event_created_at: Date
-}
+// an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
+const DISABLE_AFTER_MS = 24 * 3600_000
 
 export interface DispatcherOptions {
   db: Db
@@ -51,28 +39,7 @@ export interface DispatcherOptions {
 export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes }: DispatcherOptions) {
   const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
 
-  async function claim (): Promise<Claimed[]> {
-    const { rows } = await sql<Claimed>`
-      with due as (
-        select d.id from webhook_deliveries d
-        join webhooks w on w.id = d.webhook_id and w.status = 'active'
-        where d.status = 'pending' and d.next_attempt_at <= now()
-          and not exists (
-            select 1 from webhook_deliveries earlier
-            where earlier.webhook_id = d.webhook_id and earlier.subject = d.subject
-              and earlier.status = 'pending' and earlier.event_seq < d.event_seq)
-        order by d.event_seq
-        limit ${batchSize}
-        for update of d skip locked
-      )
-      update webhook_deliveries d set next_attempt_at = now() + ${`${LEASE_MS} milliseconds`}::interval
-      from due, webhooks w, outbox_events e
-      where d.id = due.id and w.id = d.webhook_id and e.id = d.event_seq
-      returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
-    return rows
-  }
-
-  async function deliver (d: Claimed): Promise<void> {
+  async function deliver (d: ClaimedDelivery): Promise<void> {
     const body = JSON.stringify({ id: d.event_id, type: d.type, createdAt: d.event_created_at.toISOString(), tenantId: d.tenant_id, data: d.payload })
     const timestamp = Math.floor(Date.now() / 1000)
     const secret = secrets.open<string>({ keyId: d.secret_key_id, data: d.secret })
@@ -109,29 +76,26 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     const outcome = delivered ? 'delivered' : (retryable && !expired ? 'pending' : 'failed')
     const next = new Date(Date.now() + Math.max(retryAfterMs ?? 0, backoffFor(attempts, backoffMs)))
     await db.transaction().execute(async trx => {
-      await trx.insertInto('webhook_attempts').values({ delivery_id: d.id, status_code: status, error, duration_ms: durationMs }).execute()
-      await trx.updateTable('webhook_deliveries').set({
+      await repo.recordAttempt(trx, d.id, { statusCode: status, error, durationMs })
+      await repo.finishDelivery(trx, d.id, {
         status: outcome,
         attempts,
-        last_status_code: status,
-        last_error: error ?? (delivered ? null : `HTTP ${status ?? ''}`),
-        next_attempt_at: outcome === 'pending' ? next : new Date(),
-        ...(delivered ? { delivered_at: new Date() } : {})
-      }).where('id', '=', d.id).execute()
+        lastStatusCode: status,
+        lastError: error ?? (delivered ? null : `HTTP ${status ?? ''}`),
+        nextAttemptAt: outcome === 'pending' ? next : new Date(),
+        ...(delivered ? { deliveredAt: new Date() } : {})
+      })
       if (delivered) {
-        await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', d.webhook_id).where('failing_since', 'is not', null).execute()
+        await repo.clearFailingSince(trx, d.webhook_id)
       } else {
-        // an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
-        await sql`update webhooks set failing_since = coalesce(failing_since, now()) where id = ${d.webhook_id}`.execute(trx)
+        await repo.markFailing(trx, d.webhook_id)
         const reason = `failing for 24 hours (last: ${error ?? `HTTP ${status ?? ''}`})`
-        const { rows } = await sql<{ id: string, url: string }>`
-          update webhooks set status = 'disabled', disabled_reason = ${reason}, updated_at = now()
-          where id = ${d.webhook_id} and status = 'active' and failing_since < now() - interval '24 hours' returning id, url`.execute(trx)
-        if (rows.length > 0) {
+        const disabled = await repo.disableIfFailingFor(trx, d.webhook_id, DISABLE_AFTER_MS, reason)
+        if (disabled !== undefined) {
           log.warn({ webhook: d.webhook_id }, 'webhook disabled after failing for 24 hours')
           // the notice goes to the tenant's endpoints still active (this one is not, by now)
           await emit(trx, d.tenant_id, 'integration.failed', `webhook:${d.webhook_id}`, {
-            webhookId: d.webhook_id, url: rows[0]!.url, status: 'disabled', error: { code: 'JOBSYNC_ERR_WEBHOOK_DISABLED', title: 'Webhook disabled', detail: reason }
+            webhookId: d.webhook_id, url: disabled.url, status: 'disabled', error: { code: 'JOBSYNC_ERR_WEBHOOK_DISABLED', title: 'Webhook disabled', detail: reason }
           })
         }
       }
@@ -141,7 +105,7 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
 
   /** one round: claims due deliveries and sends them, then the due outcomes; the number sent */
   async function round (): Promise<number> {
-    const claimed = await claim()
+    const claimed = await repo.claimDeliveries(db, batchSize, LEASE_MS)
     await Promise.all(claimed.map(async d => { await deliver(d) }))
     const shared = await outcomes?.tick() ?? 0
     const sent = claimed.length + shared

@@ -1,6 +1,6 @@
 // The database handle: Kysely over a pg Pool when DATABASE_URL is set, otherwise an embedded
 // Postgres (PGlite) stored under DATA_DIR. Same migrations and SQL for both.
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -49,6 +49,11 @@ export async function createEmbeddedDb (dataDir: string | undefined): Promise<Db
   await pglite.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return { db, kind: 'embedded', close: async () => { await db.destroy() } }
+}
+
+/** the cheapest round trip to the database: resolves when it answers, rejects when it does not */
+export async function ping (db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
 }
 
 export async function createDb (options: { url: string | undefined, poolMax: number, dataDir: string }): Promise<DbHandle> {

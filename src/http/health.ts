@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'kysely'
 import { Type } from 'typebox'
-import type { Db } from '../db/index.js'
+import { ping, type Db } from '../db/index.js'
 import { serviceUnavailable } from '../errors.js'
 import { problemResponses } from './schemas.js'
 
@@ -20,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Db, isClosing: () => 
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([
-        sql`select 1`.execute(db),
+        ping(db),
         new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error('timeout')), READY_TIMEOUT_MS) })
       ])
     } catch {

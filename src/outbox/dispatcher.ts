@@ -4,10 +4,9 @@
 // candidate's events in order. 2xx delivers; 408, 429 (Retry-After), 5xx and network errors retry
 // with exponential backoff for 24 hours; other 4xx fail at once. An endpoint failing for 24 hours
 // is disabled, and the tenant's other endpoints hear of it (`integration.failed`). Each round also
-// sends the outcomes queued for the boards (outcomes.ts), with the same backoff.
-import cron, { type ScheduledTask } from 'node-cron'
+// sends the outcomes queued for the boards (outcomes.ts), with the same backoff. Rounds are the
+// ticks of a periodic job (src/periodic-job.ts): one at a time, on cron and on demand.
 import type { FastifyBaseLogger } from 'fastify'
-import { sql } from 'kysely'
 import { Agent, request } from 'undici'
 import type { Db } from '../db/index.js'
 import type { SecretBox } from '../crypto/secrets.js'
@@ -15,25 +14,15 @@ import { parseRetryAfter } from '../boards/http.js'
 import { sign } from './signature.js'
 import { backoffFor, GIVE_UP_MS } from './backoff.js'
 import { emit } from './events.js'
+import { createPeriodicJob } from '../periodic-job.js'
 import type { OutcomeSharer } from './outcomes.js'
+import * as repo from './repo.js'
+import type { ClaimedDelivery } from './repo.js'
 
 const LEASE_MS = 60_000
 const TIMEOUT_MS = 10_000
-
-interface Claimed {
-  id: string
-  webhook_id: string
-  attempts: number
-  queued_at: Date
-  url: string
-  secret: Buffer
-  secret_key_id: string
-  event_id: string
-  type: string
-  tenant_id: string
-  payload: unknown
-  event_created_at: Date
-}
+// an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
+const DISABLE_AFTER_MS = 24 * 3600_000
 
 export interface DispatcherOptions {
   db: Db
@@ -49,31 +38,8 @@ export interface DispatcherOptions {
 
 export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes }: DispatcherOptions) {
   const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
-  let task: ScheduledTask | undefined
-  let ticking: Promise<number> | undefined
 
-  async function claim (): Promise<Claimed[]> {
-    const { rows } = await sql<Claimed>`
-      with due as (
-        select d.id from webhook_deliveries d
-        join webhooks w on w.id = d.webhook_id and w.status = 'active'
-        where d.status = 'pending' and d.next_attempt_at <= now()
-          and not exists (
-            select 1 from webhook_deliveries earlier
-            where earlier.webhook_id = d.webhook_id and earlier.subject = d.subject
-              and earlier.status = 'pending' and earlier.event_seq < d.event_seq)
-        order by d.event_seq
-        limit ${batchSize}
-        for update of d skip locked
-      )
-      update webhook_deliveries d set next_attempt_at = now() + ${`${LEASE_MS} milliseconds`}::interval
-      from due, webhooks w, outbox_events e
-      where d.id = due.id and w.id = d.webhook_id and e.id = d.event_seq
-      returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
-    return rows
-  }
-
-  async function deliver (d: Claimed): Promise<void> {
+  async function deliver (d: ClaimedDelivery): Promise<void> {
     const body = JSON.stringify({ id: d.event_id, type: d.type, createdAt: d.event_created_at.toISOString(), tenantId: d.tenant_id, data: d.payload })
     const timestamp = Math.floor(Date.now() / 1000)
     const secret = secrets.open<string>({ keyId: d.secret_key_id, data: d.secret })
@@ -110,29 +76,26 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     const outcome = delivered ? 'delivered' : (retryable && !expired ? 'pending' : 'failed')
     const next = new Date(Date.now() + Math.max(retryAfterMs ?? 0, backoffFor(attempts, backoffMs)))
     await db.transaction().execute(async trx => {
-      await trx.insertInto('webhook_attempts').values({ delivery_id: d.id, status_code: status, error, duration_ms: durationMs }).execute()
-      await trx.updateTable('webhook_deliveries').set({
+      await repo.recordAttempt(trx, d.id, { statusCode: status, error, durationMs })
+      await repo.finishDelivery(trx, d.id, {
         status: outcome,
         attempts,
-        last_status_code: status,
-        last_error: error ?? (delivered ? null : `HTTP ${status ?? ''}`),
-        next_attempt_at: outcome === 'pending' ? next : new Date(),
-        ...(delivered ? { delivered_at: new Date() } : {})
-      }).where('id', '=', d.id).execute()
+        lastStatusCode: status,
+        lastError: error ?? (delivered ? null : `HTTP ${status ?? ''}`),
+        nextAttemptAt: outcome === 'pending' ? next : new Date(),
+        ...(delivered ? { deliveredAt: new Date() } : {})
+      })
       if (delivered) {
-        await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', d.webhook_id).where('failing_since', 'is not', null).execute()
+        await repo.clearFailingSince(trx, d.webhook_id)
       } else {
-        // an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
-        await sql`update webhooks set failing_since = coalesce(failing_since, now()) where id = ${d.webhook_id}`.execute(trx)
+        await repo.markFailing(trx, d.webhook_id)
         const reason = `failing for 24 hours (last: ${error ?? `HTTP ${status ?? ''}`})`
-        const { rows } = await sql<{ id: string, url: string }>`
-          update webhooks set status = 'disabled', disabled_reason = ${reason}, updated_at = now()
-          where id = ${d.webhook_id} and status = 'active' and failing_since < now() - interval '24 hours' returning id, url`.execute(trx)
-        if (rows.length > 0) {
+        const disabled = await repo.disableIfFailingFor(trx, d.webhook_id, DISABLE_AFTER_MS, reason)
+        if (disabled !== undefined) {
           log.warn({ webhook: d.webhook_id }, 'webhook disabled after failing for 24 hours')
           // the notice goes to the tenant's endpoints still active (this one is not, by now)
           await emit(trx, d.tenant_id, 'integration.failed', `webhook:${d.webhook_id}`, {
-            webhookId: d.webhook_id, url: rows[0]!.url, status: 'disabled', error: { code: 'JOBSYNC_ERR_WEBHOOK_DISABLED', title: 'Webhook disabled', detail: reason }
+            webhookId: d.webhook_id, url: disabled.url, status: 'disabled', error: { code: 'JOBSYNC_ERR_WEBHOOK_DISABLED', title: 'Webhook disabled', detail: reason }
           })
         }
       }
@@ -140,22 +103,24 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error, outcome }, 'webhook delivery not accepted')
   }
 
+  /** one round: claims due deliveries and sends them, then the due outcomes; the number sent */
+  async function round (): Promise<number> {
+    const claimed = await repo.claimDeliveries(db, batchSize, LEASE_MS)
+    await Promise.all(claimed.map(async d => { await deliver(d) }))
+    const shared = await outcomes?.tick() ?? 0
+    const sent = claimed.length + shared
+    // a backlog goes out in rounds back to back, not one round per cron fire (a round of batchSize
+    // every 5 s is 10 events/s: a sync's backlog would take hours); only a started dispatcher does
+    if (sent > 0) job.poke()
+    return sent
+  }
+
+  const job = createPeriodicJob({ name: 'webhook-dispatch', cron: cronExpression, onTick: round, log, errorMessage: 'webhook dispatch failed' })
+
   const dispatcher = {
-    /** one round: claims due deliveries and sends them; the number sent */
+    /** one round: claims due deliveries and sends them; the number sent (0 when it failed) */
     async tick (): Promise<number> {
-      if (ticking !== undefined) return await ticking
-      ticking = (async () => {
-        try {
-          const claimed = await claim()
-          await Promise.all(claimed.map(async d => { await deliver(d) }))
-          const shared = await outcomes?.tick() ?? 0
-          return claimed.length + shared
-        } catch (error) {
-          log.error({ err: error }, 'webhook dispatch failed')
-          return 0
-        }
-      })().finally(() => { ticking = undefined })
-      return await ticking
+      return await job.tick() ?? 0
     },
 
     /** rounds until nothing is due now (tests, shutdown) */
@@ -164,17 +129,11 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     },
 
     start (): void {
-      // a cron fire takes rounds while full ones come back (one round of batchSize per fire is 10
-      // events/s: a sync's backlog would take hours); stop() ends the rounds by clearing `task`
-      task ??= cron.schedule(cronExpression, async () => {
-        for (let round = 0; round < 100 && task !== undefined; round++) if (await dispatcher.tick() === 0) return
-      }, { name: 'webhook-dispatch', noOverlap: true })
+      job.start()
     },
 
     async stop (): Promise<void> {
-      await task?.stop()
-      task = undefined
-      await ticking
+      await job.stop()
       await agent.close()
     }
   }

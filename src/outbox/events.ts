@@ -1,9 +1,10 @@
 // Events for the host, written to the outbox in the transaction of the change they describe, and
 // fanned out at once to the tenant's webhooks that subscribe to them. Each type's `data` has a
 // schema: emit() is typed by it, and the OpenAPI `webhooks` section documents it.
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import { Type, type Static } from 'typebox'
 import type { Database } from '../db/schema.js'
+import { insertEvents } from './repo.js'
 
 const Id = (description?: string) => Type.String({ format: 'uuid', description })
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
@@ -77,16 +78,5 @@ export async function emit<T extends EventType> (trx: Transaction<Database>, ten
  */
 export async function emitMany (trx: Transaction<Database>, tenantId: string, events: ReadonlyArray<OutboxEvent>): Promise<void> {
   if (events.length === 0) return
-  const rows = JSON.stringify(events.map(e => ({ type: e.type, subject: e.subject, payload: e.data })))
-  await sql`
-    with event as (
-      insert into outbox_events (tenant_id, type, subject, payload)
-      select ${tenantId}, e.type, e.subject, e.payload
-      from rows from (jsonb_to_recordset(${rows}::jsonb) as (type text, subject text, payload jsonb)) with ordinality as e(type, subject, payload, n)
-      order by e.n
-      returning id, type, subject
-    )
-    insert into webhook_deliveries (webhook_id, event_seq, subject)
-    select w.id, event.id, event.subject
-    from event join webhooks w on w.tenant_id = ${tenantId} and w.status = 'active' and event.type = any(w.events)`.execute(trx)
+  await insertEvents(trx, tenantId, events)
 }

@@ -1,8 +1,7 @@
-// The scheduler: a named node-cron job that claims due publications (any number of replicas on one
-// Postgres share the work through leases and SKIP LOCKED) and runs them within this process's
-// limits: SYNC_CONCURRENCY runs at once, SYNC_CONCURRENCY_PER_ACCOUNT per board account. A tick
-// logs its error and goes on; stop() waits for the runs under way.
-import cron, { type ScheduledTask } from 'node-cron'
+// The scheduler: a periodic job (src/periodic-job.ts) that claims due publications (any number of
+// replicas on one Postgres share the work through leases and SKIP LOCKED) and runs them within this
+// process's limits: SYNC_CONCURRENCY runs at once, SYNC_CONCURRENCY_PER_ACCOUNT per board account.
+// A tick logs its error and goes on; stop() waits for the tick and the runs under way.
 import type { FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -10,6 +9,7 @@ import type { Db } from '../db/index.js'
 import type { Publication } from '../db/schema.js'
 import type { Config } from '../config.js'
 import { conflict, AppError } from '../errors.js'
+import { createPeriodicJob } from '../periodic-job.js'
 import type { SyncRunner } from './runner.js'
 import * as repo from './repo.js'
 
@@ -23,10 +23,6 @@ export interface SchedulerDeps {
 }
 
 export function createScheduler ({ db, runner, config, log, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: SchedulerDeps) {
-  let task: ScheduledTask | undefined
-  let stopped = false
-  let ticking: Promise<void> | undefined
-  let again = false
   const running = new Map<string, Promise<unknown>>()
   const perAccount = new Map<string, number>()
 
@@ -59,25 +55,14 @@ export function createScheduler ({ db, runner, config, log, owner = `${hostname(
     }
   }
 
+  const job = createPeriodicJob({ name: 'candidate-sync', cron: config.cron, onTick: claimAndLaunch, log, errorMessage: 'scheduler tick failed' })
+
   const scheduler = {
     owner,
 
-    /** one claim round; concurrent calls share the round under way */
+    /** one claim round; one asked for while a round runs is run once right after it */
     async tick (): Promise<void> {
-      if (stopped) return
-      if (ticking !== undefined) { again = true; return await ticking }
-      ticking = (async () => {
-        do {
-          again = false
-          try {
-            await claimAndLaunch()
-          } catch (error) {
-            // a failed tick (database down) must not stop the scheduler: the next tick tries again
-            log.error({ err: error }, 'scheduler tick failed')
-          }
-        } while (again && !stopped)
-      })().finally(() => { ticking = undefined })
-      return await ticking
+      await job.tick()
     },
 
     /**
@@ -85,7 +70,7 @@ export function createScheduler ({ db, runner, config, log, owner = `${hostname(
      * started scheduler does; a process that runs none leaves it to the replicas that do.
      */
     poke (): void {
-      if (task !== undefined && !stopped) setImmediate(() => { void scheduler.tick() })
+      job.poke()
     },
 
     /** "sync now" for one publication: claimed at once, run in the background */
@@ -102,21 +87,18 @@ export function createScheduler ({ db, runner, config, log, owner = `${hostname(
 
     /** runs under way in this process, for tests and shutdown */
     async idle (): Promise<void> {
-      while (running.size > 0 || ticking !== undefined) {
-        await Promise.allSettled([...running.values(), ticking])
+      while (running.size > 0 || job.busy) {
+        await Promise.allSettled([...running.values(), job.idle()])
       }
     },
 
     start (): void {
-      if (task !== undefined) return
-      task = cron.schedule(config.cron, () => { void scheduler.tick() }, { name: 'candidate-sync', noOverlap: true })
+      job.start()
       scheduler.poke()
     },
 
     async stop (): Promise<void> {
-      stopped = true
-      await task?.stop()
-      task = undefined
+      await job.stop()
       await scheduler.idle()
     }
   }

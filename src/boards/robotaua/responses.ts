@@ -44,6 +44,7 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError } from '../errors.js'
+import { kyivLocalToIso } from '../kyiv-time.js'
 import type { AccountSession, BoardAccount, BoardApplication, ResponsePage, ResponsesApi } from '../types.js'
 import { parsePayload, type RobotauaClient, type RobotauaCredentials } from './client.js'
 import { ROBOTA_SITE, vacancyIdOf } from './publishing.js'
@@ -135,48 +136,15 @@ function readCursor (text: string | null, session: Session): Cursor {
   return { v: 1, folders: {}, sweptAt: null, run: null }
 }
 
-// ---------- Kyiv local time ----------
-
-const KYIV = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Kyiv', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
-})
-
-/** Kyiv's offset from UTC at an instant, in ms */
-function kyivOffsetAt (ms: number): number {
-  const at = Math.floor(ms / 1000) * 1000
-  const part: Record<string, number> = {}
-  for (const p of KYIV.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value)
-  return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!) - at
-}
-
-// ASP.NET DateTime: `2025-03-01T14:05:09`, maybe with up to 7 fraction digits, maybe with a zone
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
+// ---------- dates ----------
 
 /**
- * A Robota.ua date-time (Kyiv wall-clock time without an offset, docs/boards.md/the fake) as ISO 8601
- * UTC, or null when it is none. One that carries a zone is taken as it says. A wall-clock time
- * the spring change skips (03:xx on the last Sunday of March) is read with the winter offset, one
- * the autumn change repeats (03:xx on the last Sunday of October) as the first, summer, one.
+ * A Robota.ua date-time (an ASP.NET DateTime: Kyiv wall-clock time without an offset, maybe with up
+ * to 7 fraction digits, per docs/boards.md and the fake) as ISO 8601 UTC, or null when it is none,
+ * .NET's default(DateTime) included. Kyiv's clock changes are read as kyiv-time.ts says.
  */
 export function kyivTimeToIso (text: string | null | undefined): string | null {
-  if (text === null || text === undefined) return null
-  const m = DATE_TIME.exec(text.trim())
-  if (m === null) return null
-  const [, y, mo, d, h, mi, s, frac, zone] = m
-  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)))
-  if (Number.isNaN(wall) || Number(mo) < 1 || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return null
-  // .NET's default(DateTime) stands for "no date"
-  if (Number(y) <= 1) return null
-  if (zone !== undefined) {
-    const offset = zone.toUpperCase() === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) * 60_000
-    return new Date(wall - offset).toISOString()
-  }
-  // the offsets in force a day either side; the instants they give that Kyiv really shows as `wall`
-  const before = kyivOffsetAt(wall - 86_400_000)
-  const after = kyivOffsetAt(wall + 86_400_000)
-  const valid = [wall - before, wall - after].filter(ms => kyivOffsetAt(ms) === wall - ms)
-  const ms = valid.length > 0 ? Math.min(...valid) : wall - before
-  return new Date(ms).toISOString()
+  return text === null || text === undefined ? null : kyivLocalToIso(text)
 }
 
 /** `1990-05-17T00:00:00` → `1990-05-17`: a birthday is a calendar date, not an instant */

@@ -20,6 +20,7 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError } from '../errors.js'
+import { kyivIsoWithOffset, kyivLocalToInstant } from '../kyiv-time.js'
 import type { AccountSession, BoardApplication, ResponsePage, ResponsesApi } from '../types.js'
 import { parsePayload, type WorkuaClient, type WorkuaCredentials } from './client.js'
 import { splitFio } from './names.js'
@@ -82,62 +83,10 @@ function readCursor (cursor: string | null, session: Session): number {
 
 const cursorOf = (lastId: number): string => JSON.stringify({ lastId })
 
-// ---------- Kyiv local time ----------
-function kyivFormat (): Intl.DateTimeFormat {
-  const options: Intl.DateTimeFormatOptions = { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }
-  try {
-    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'Europe/Kyiv' })
-  } catch {
-    // an ICU older than tzdata 2022b knows only the old spelling
-    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'Europe/Kiev' })
-  }
-}
-const KYIV = kyivFormat()
-const HOUR_MS = 3_600_000
-
-/** the Kyiv wall clock at an instant, written as if it were UTC (whole seconds) */
-function kyivWallClock (ms: number): number {
-  const parts: Record<string, number> = {}
-  for (const part of KYIV.formatToParts(new Date(ms))) parts[part.type] = Number(part.value)
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
-}
-const kyivOffsetAt = (ms: number): number => kyivWallClock(ms) - Math.floor(ms / 1000) * 1000
-
-/**
- * The instant a Kyiv wall-clock time names. Like Temporal's 'compatible': a time that happens twice
- * (the October hour when clocks go back) is the earlier one; a time that never happens (the March
- * hour skipped) moves forward by the gap.
- */
-function fromKyivWallClock (wall: number): number {
-  const before = kyivOffsetAt(wall - 24 * HOUR_MS)
-  const after = kyivOffsetAt(wall + 24 * HOUR_MS)
-  const fits = [...new Set([before, after])].map(offset => wall - offset).filter(ms => kyivOffsetAt(ms) === wall - ms)
-  return fits.length > 0 ? Math.min(...fits) : wall - before
-}
-
-/** `YYYY-MM-DDTHH:MM:SS+HH:MM`, in Kyiv time with its offset at that instant */
-function kyivIso (ms: number): string {
-  const wall = kyivWallClock(ms)
-  const offsetMinutes = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000)
-  const sign = offsetMinutes < 0 ? '-' : '+'
-  const abs = Math.abs(offsetMinutes)
-  return `${new Date(wall).toISOString().slice(0, 19)}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
-}
-
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/
-
-/** Work.ua's `date` as ISO 8601 with an offset; null when it names no real time */
+/** Work.ua's `date` (Kyiv local time) as ISO 8601 with Kyiv's offset of that moment; null when it names no real time */
 export function workuaTimeToIso (text: string): string | null {
-  const match = LOCAL_TIME.exec(text)
-  if (match === null) return null
-  const [year, month, day, hour, minute, second] = match.slice(1).map(part => Number(part ?? 0)) as [number, number, number, number, number, number]
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second)
-  const real = new Date(wall)
-  if (real.getUTCMonth() !== month - 1 || real.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null
-  const zone = /(Z|[+-]\d{2}:?\d{2})$/.exec(text.trim())?.[1]
-  if (zone === undefined) return kyivIso(fromKyivWallClock(wall))
-  const offsetMs = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) * 60_000
-  return kyivIso(wall - offsetMs)
+  const instant = kyivLocalToInstant(text)
+  return instant === null ? null : kyivIsoWithOffset(instant)
 }
 
 /** `YYYY-MM-DD` when the text starts with a real date (PHP's `0000-00-00` is none) */

@@ -1,0 +1,119 @@
+// The queries of the outbox and webhook delivery: events written with their deliveries (one per
+// subscribed active webhook), deliveries claimed with SKIP LOCKED under a lease (per webhook and
+// subject only the oldest pending one), and what a finished attempt writes back to the delivery and
+// to its webhook.
+import { sql, type Transaction } from 'kysely'
+import type { Db } from '../db/index.js'
+import type { Database, WebhookDelivery } from '../db/schema.js'
+
+export type DeliveryStatus = WebhookDelivery['status']
+
+/** an event to write: its type, its subject (whose deliveries go out in order) and its data */
+export interface EventRow {
+  type: string
+  subject: string
+  data: unknown
+}
+
+/** a claimed delivery with what sending it needs: its webhook and its event */
+export interface ClaimedDelivery {
+  id: string
+  webhook_id: string
+  attempts: number
+  queued_at: Date
+  url: string
+  secret: Buffer
+  secret_key_id: string
+  event_id: string
+  type: string
+  tenant_id: string
+  payload: unknown
+  event_created_at: Date
+}
+
+/**
+ * Writes events in one statement, whatever their number: the events in the order given (their
+ * sequence numbers follow it), and one delivery per event and subscribed active webhook of the tenant.
+ */
+export async function insertEvents (trx: Transaction<Database>, tenantId: string, events: ReadonlyArray<EventRow>): Promise<void> {
+  const rows = JSON.stringify(events.map(e => ({ type: e.type, subject: e.subject, payload: e.data })))
+  await sql`
+    with event as (
+      insert into outbox_events (tenant_id, type, subject, payload)
+      select ${tenantId}, e.type, e.subject, e.payload
+      from rows from (jsonb_to_recordset(${rows}::jsonb) as (type text, subject text, payload jsonb)) with ordinality as e(type, subject, payload, n)
+      order by e.n
+      returning id, type, subject
+    )
+    insert into webhook_deliveries (webhook_id, event_seq, subject)
+    select w.id, event.id, event.subject
+    from event join webhooks w on w.tenant_id = ${tenantId} and w.status = 'active' and event.type = any(w.events)`.execute(trx)
+}
+
+/** up to `limit` due deliveries to active webhooks, oldest event first and per webhook and subject only the oldest pending one, leased for `leaseMs` */
+export async function claimDeliveries (db: Db, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  const { rows } = await sql<ClaimedDelivery>`
+    with due as (
+      select d.id from webhook_deliveries d
+      join webhooks w on w.id = d.webhook_id and w.status = 'active'
+      where d.status = 'pending' and d.next_attempt_at <= now()
+        and not exists (
+          select 1 from webhook_deliveries earlier
+          where earlier.webhook_id = d.webhook_id and earlier.subject = d.subject
+            and earlier.status = 'pending' and earlier.event_seq < d.event_seq)
+      order by d.event_seq
+      limit ${limit}
+      for update of d skip locked
+    )
+    update webhook_deliveries d set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval
+    from due, webhooks w, outbox_events e
+    where d.id = due.id and w.id = d.webhook_id and e.id = d.event_seq
+    returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
+  return rows
+}
+
+/** one try at sending a delivery, for its attempt log */
+export async function recordAttempt (
+  trx: Transaction<Database>, deliveryId: string, attempt: { statusCode: number | null, error: string | null, durationMs: number }
+): Promise<void> {
+  await trx.insertInto('webhook_attempts').values({ delivery_id: deliveryId, status_code: attempt.statusCode, error: attempt.error, duration_ms: attempt.durationMs }).execute()
+}
+
+/** where a delivery stands after a try; `deliveredAt` is written only when given */
+export async function finishDelivery (
+  trx: Transaction<Database>, deliveryId: string,
+  result: { status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: Date, deliveredAt?: Date }
+): Promise<void> {
+  await trx.updateTable('webhook_deliveries').set({
+    status: result.status,
+    attempts: result.attempts,
+    last_status_code: result.lastStatusCode,
+    last_error: result.lastError,
+    next_attempt_at: result.nextAttemptAt,
+    ...(result.deliveredAt !== undefined ? { delivered_at: result.deliveredAt } : {})
+  }).where('id', '=', deliveryId).execute()
+}
+
+/** the webhook's failure streak, if it has one, is over */
+export async function clearFailingSince (trx: Transaction<Database>, webhookId: string): Promise<void> {
+  await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', webhookId).where('failing_since', 'is not', null).execute()
+}
+
+/** the webhook's failure streak starts now, unless it runs already */
+export async function markFailing (trx: Transaction<Database>, webhookId: string): Promise<void> {
+  await sql`update webhooks set failing_since = coalesce(failing_since, now()) where id = ${webhookId}`.execute(trx)
+}
+
+/**
+ * Disables the webhook if it is active and its failure streak is older than `failingForMs`; its id
+ * and url when this call disabled it, undefined otherwise.
+ */
+export async function disableIfFailingFor (
+  trx: Transaction<Database>, webhookId: string, failingForMs: number, reason: string
+): Promise<{ id: string, url: string } | undefined> {
+  const { rows } = await sql<{ id: string, url: string }>`
+    update webhooks set status = 'disabled', disabled_reason = ${reason}, updated_at = now()
+    where id = ${webhookId} and status = 'active' and failing_since < now() - ${`${failingForMs} milliseconds`}::interval
+    returning id, url`.execute(trx)
+  return rows[0]
+}

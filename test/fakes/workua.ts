@@ -36,7 +36,7 @@
 //   - Responses: default/max `limit` 50; ids are global (increasing, not contiguous per job); unknown job → 404 `not_found`.
 //     `date` is `YYYY-MM-DD HH:MM:SS` Kyiv local time; `birth_date` `YYYY-MM-DD` or null; the flags
 //     `blacklisted`, `archived`, `rejected` are always present booleans. `candidate_id` is null for `easy` responses.
-//   - Unknown paths → 404 and recorded in `unmatched`; a wrong method on a known path → 405.
+//   - Unknown paths → 404, a wrong method on a known path → 405; both recorded in `unmatched`.
 import { Buffer } from 'node:buffer'
 import { FIRST_F, FIRST_M, LAST, PATRONYMIC_F, PATRONYMIC_M, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeServer } from './fake-server.js'
@@ -187,7 +187,7 @@ const kyivTime = (ms: number): string => KYIV.format(new Date(ms))
 
 interface Problem { id: string, message: string }
 class Reply {
-  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>) {}
+  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>, readonly unrouted = false) {}
 }
 const fail = (status: number, ...errors: Problem[]): Reply => new Reply(status, { errors })
 const ok = (items: unknown[]): Reply => new Reply(200, { status: 'ok', items })
@@ -215,7 +215,6 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   const jobs = new Map<number, { accountId: number, deleted: boolean, job: WorkuaJob }>()
   const responses = new Map<number, WorkuaResponse>()
   const calls: WorkuaCall[] = []
-  const unmatched: string[] = []
 
   function addAccount (seed: { login?: string, password?: string, companyName?: string, blocked?: boolean, publications?: Partial<Record<WorkuaPublicationType, number>> } = {}): WorkuaAccount {
     const id = ++seq.account
@@ -479,8 +478,8 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     const known = ROUTES.find(r => r.re.test(req.path))
     const limited = rateLimited(req)
     if (limited !== null) return limited
-    if (known === undefined) { unmatched.push(`${req.method} ${req.path}`); return fail(404, { id: 'not_found', message: `Unknown endpoint ${req.method} ${req.path}` }) }
-    if (!known.methods.includes(req.method)) return fail(405, { id: 'method_not_allowed', message: `Method ${req.method} not allowed` })
+    if (known === undefined) return new Reply(404, { errors: [{ id: 'not_found', message: `Unknown endpoint ${req.method} ${req.path}` }] }, undefined, true)
+    if (!known.methods.includes(req.method)) return new Reply(405, { errors: [{ id: 'method_not_allowed', message: `Method ${req.method} not allowed` }] }, undefined, true)
     if (!(header(req, 'accept') ?? '').includes('application/json')) return fail(406, { id: 'not_acceptable', message: 'Send Accept: application/json' })
     const credentials = basicLogin(req)
     const account = credentials === null ? undefined : accounts.get(credentials.login)
@@ -502,7 +501,7 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
       contentType: header(req, 'content-type'),
       status: reply.status
     })
-    return { status: reply.status, body: reply.body, headers: reply.headers }
+    return { status: reply.status, body: reply.body, headers: reply.headers, unrouted: reply.unrouted }
   })
   const defaultAccount = addAccount({ login: options.login ?? 'employer@example.com', password: options.password ?? 'secret' })
 
@@ -515,7 +514,7 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     jobs,
     responses,
     calls,
-    unmatched,
+    unmatched: server.unmatched,
     rateLimit,
     close: async () => { await server.close() },
     now: () => new Date(now()),

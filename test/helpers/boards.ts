@@ -1,7 +1,7 @@
 // All four fake boards on 127.0.0.1, and the environment that points the app at them.
 import tap from 'tap'
 import { startDjinniFake, type DjinniFake } from '../fakes/djinni.js'
-import { startHeadHunterFake, type HeadHunterFake } from '../fakes/headhunter.js'
+import { startHeadHunterFake, type HeadHunterFake } from '../fakes/headhunter/index.js'
 import { startRobotaFake, type RobotaFake } from '../fakes/robotaua.js'
 import { startWorkuaFake, type WorkuaFake } from '../fakes/workua.js'
 

@@ -2,7 +2,7 @@
 // and a teardown that closes both and fails the test on any request hh's spec does not allow.
 import { loadConfig, type Config } from '../../src/config.js'
 import { AgentPool } from '../../src/boards/http.js'
-import { startHeadHunterFake, type HeadHunterFake, type HeadHunterFakeOptions } from '../fakes/headhunter.js'
+import { startHeadHunterFake, type HeadHunterFake, type HeadHunterFakeOptions } from '../fakes/headhunter/index.js'
 
 export const HH_TEST_REDIRECT_URI = 'https://host.example/oauth/hh'
 

@@ -31,8 +31,10 @@
 //     The candidate `id` is the application id used by `/applications/{id}/status`.
 //   - Outcome: `{status: hired|rejected|invited}` → 200 `{id, status}`; unknown/foreign id → 404 `{detail:"Not found."}`.
 //   - Times are ISO 8601 UTC (`toISOString()`); the fake's clock can be advanced.
+import { randomUUID } from 'node:crypto'
 import { FIRST_F, FIRST_M, LAST, capitalize, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeReply, type FakeServer } from './fake-server.js'
+import { defineFake } from './definition.js'
 
 export type DjinniJobStatus = 'draft' | 'pending_review' | 'active' | 'rejected' | 'archived'
 export type DjinniRemoteType = 'office' | 'remote' | 'hybrid' | 'candidate_choice'
@@ -504,3 +506,43 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
     outcomeOf (applicationId) { return outcomes.filter(o => o.applicationId === applicationId).at(-1)?.status }
   }
 }
+
+/** Djinni as the cross-board tests see it (test/fakes/definition.ts) */
+export const djinniFake = defineFake({
+  id: 'djinni',
+  start: startDjinniFake,
+  env: fake => ({ DJINNI_API_URL: fake.url }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  requests: {
+    check: /^GET \/api\/v2\/me\/$/,
+    publish: /^POST \/api\/v2\/jobs\/$/,
+    responsesPage: /^GET \/api\/v2\/jobs\/\d+\/candidates\/$/
+  },
+  outcomes: {
+    request: /^POST \/api\/v2\/applications\/\d+\/status$/,
+    shared: (fake, externalId) => fake.outcomeOf(Number(externalId)) !== undefined
+  },
+  scenario: {
+    newAccount: fake => {
+      const account = fake.addAccount({ key: `djk-${randomUUID()}` })
+      return {
+        credentials: () => ({ keyName: 'jobsync', apiKey: account.key }),
+        revoke: () => { fake.accounts.delete(account.key) },
+        restore: () => { fake.accounts.set(account.key, account) }
+      }
+    },
+    publishing: {
+      fields: { category: 'JavaScript', experienceYears: 3, location: 'Kyiv', remoteType: 'remote' },
+      publicationType: 'standard',
+      requiredField: 'category',
+      approve: (fake, externalId) => { fake.approveJob(Number(externalId)) },
+      fail: (fake, externalId) => { fake.rejectJob(Number(externalId), 'Salary range is missing'); return /Salary range is missing/ }
+    },
+    responses: {
+      severalPages: 150, // pages of 100
+      add: (fake, postingId, n, extra = {}) =>
+        fake.addCandidates(Number(postingId), Array.from({ length: n }, () => ({ ...extra }) as Partial<DjinniCandidate>)).map(c => String(c.id))
+    }
+  }
+})

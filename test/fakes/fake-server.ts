@@ -167,3 +167,20 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
     }
   }
 }
+
+/** the servers of one fake as one: a fault is queued on each (it matches by request), the logs are all of theirs */
+export interface FakeServerGroup {
+  readonly requests: FakeRequest[]
+  readonly unmatched: string[]
+  inject (fault: Fault): void
+  clearFaults (): void
+}
+
+export function serverGroup (servers: readonly FakeServer[]): FakeServerGroup {
+  return {
+    get requests () { return servers.flatMap(server => server.requests) },
+    get unmatched () { return servers.flatMap(server => server.unmatched) },
+    inject (fault) { for (const server of servers) server.inject(fault) },
+    clearFaults () { for (const server of servers) server.clearFaults() }
+  }
+}

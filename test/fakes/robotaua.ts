@@ -37,10 +37,11 @@
 //     e.g. `2025-03-01T14:05:09` (apply `addDate` with ms: `…T14:05:09.123`); order is `addDate` desc then `id` desc. A hidden phone is `null` (eMail stays).
 //     `filePath` is `{apiUrl}/apply/getfile/{id}` when a CV file is attached, else null; getfile → `application/pdf`,
 //     no file → 404 `{message}`. `resumeId` is null for file-only applies.
-import { createHmac } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { Buffer } from 'node:buffer'
 import { FIRST_F, FIRST_M, LAST, PATRONYMIC_F, PATRONYMIC_M, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeServer } from './fake-server.js'
+import { defineFake } from './definition.js'
 
 export type RobotaPublicationType = 'Business' | 'Optimum' | 'Professional' | 'Anonym'
 export type RobotaVacancyState = 'NotPublicated' | 'Publicated' | 'Closed' | 'Deleted'
@@ -531,3 +532,45 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     revealContacts (id) { applyRecord(id).contactsHidden = false }
   }
 }
+
+/** Robota.ua as the cross-board tests see it (test/fakes/definition.ts) */
+export const robotauaFake = defineFake({
+  id: 'robotaua',
+  start: startRobotaFake,
+  env: fake => ({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  requests: {
+    // every call starts with a login when the stored token is gone or old
+    check: /^POST \/auth\/Login$/,
+    publish: /^POST \/api\/vacancy\/add$/,
+    responsesPage: /^POST \/api\/apply\/list$/
+  },
+  // no documented call moves an apply into a folder: outcomes stay in jobsync
+  outcomes: null,
+  scenario: {
+    newAccount: fake => {
+      const password = `pw-${randomUUID()}`
+      const account = fake.addAccount({ username: `ro-${randomUUID().slice(0, 8)}@acme.ua`, password, kind: 'employer' })
+      fake.setTickets('Business', 20, account.username)
+      return {
+        credentials: () => ({ login: account.username, password }),
+        revoke: () => { account.password = `changed-${password}`; fake.revokeTokens(account.username) },
+        restore: () => { account.password = password },
+        expire: () => { fake.expireTokens(account.username) }
+      }
+    },
+    publishing: {
+      fields: { cityId: 1 },
+      publicationType: 'Business',
+      requiredField: 'cityId',
+      approve: (fake, externalId) => { fake.approveVacancy(Number(externalId)) },
+      fail: (fake, externalId) => { fake.rejectVacancy(Number(externalId), 'Вакансія порушує правила'); return /правила/ }
+    },
+    responses: {
+      severalPages: 30, // pages of 20 per folder, spread over the folders
+      add: (fake, postingId, n, extra = {}) =>
+        fake.addApplies(Number(postingId), Array.from({ length: n }, () => ({ ...extra }) as RobotaApplySeed)).map(a => String(a.id))
+    }
+  }
+})

@@ -38,8 +38,10 @@
 //     `blacklisted`, `archived`, `rejected` are always present booleans. `candidate_id` is null for `easy` responses.
 //   - Unknown paths → 404, a wrong method on a known path → 405; both recorded in `unmatched`.
 import { Buffer } from 'node:buffer'
+import { randomUUID } from 'node:crypto'
 import { FIRST_F, FIRST_M, LAST, PATRONYMIC_F, PATRONYMIC_M, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeServer } from './fake-server.js'
+import { defineFake } from './definition.js'
 
 export type WorkuaDictionary = 'town' | 'category' | 'jobtype' | 'experience' | 'education' | 'publication_type'
 export type WorkuaPublicationType = 'standart_job' | 'vip_job' | 'hot_job'
@@ -543,3 +545,44 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     }
   }
 }
+
+/** Work.ua as the cross-board tests see it (test/fakes/definition.ts) */
+export const workuaFake = defineFake({
+  id: 'workua',
+  start: startWorkuaFake,
+  env: fake => ({ WORKUA_API_URL: fake.url }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  requests: {
+    check: /^GET \/jobs\/my$/,
+    publish: /^POST \/jobs$/,
+    responsesPage: /^GET \/jobs\/\d+\/responses\/$/
+  },
+  // Work.ua has no outcome endpoint: outcomes stay in jobsync
+  outcomes: null,
+  scenario: {
+    newAccount: fake => {
+      const password = `wua-${randomUUID()}`
+      const account = fake.addAccount({ login: `wu-${randomUUID().slice(0, 8)}@acme.ua`, password, publications: { standart_job: 20 } })
+      return {
+        credentials: () => ({ login: account.login, password }),
+        revoke: () => { account.password = `changed-${password}` },
+        restore: () => { account.password = password }
+      }
+    },
+    publishing: {
+      fields: { regionId: 1, categoryIds: [1], jobtypeIds: [74] },
+      publicationType: 'standart_job',
+      requiredField: 'regionId',
+      approve: (fake, externalId) => { fake.approveJob(Number(externalId)) },
+      // Work.ua shows no rejection, only a job that is gone
+      fail: (fake, externalId) => { fake.deleteJob(Number(externalId)); return /removed/ }
+    },
+    responses: {
+      severalPages: 60, // pages of 50
+      // none blacklisted, archived or rejected: every one is transferred
+      add: (fake, postingId, n, extra = {}) =>
+        fake.addResponses(Number(postingId), Array.from({ length: n }, () => ({ blacklisted: false, archived: false, rejected: false, ...extra }) as Partial<WorkuaResponse>)).map(r => String(r.id))
+    }
+  }
+})

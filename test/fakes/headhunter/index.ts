@@ -12,6 +12,7 @@
 // negotiations.ts (responses and their actions), resumes.ts, spec.ts (the spec check); this file
 // starts the server and routes each request.
 import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '../fake-server.js'
+import { defineFake } from '../definition.js'
 import type { BillingType } from './dictionaries.js'
 import { addApplicantAccount, addEmployerAccount, blockEmployer, employerRoutes, setAvailable, setManagerQuota, unblockEmployer, type EmployerAccountSeed } from './employer.js'
 import { addResponses, negotiationRoutes, touchResponse, type ResponseSeed, type SeededResponse } from './negotiations.js'
@@ -198,3 +199,55 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     collectionOf: negotiationId => state.negotiations.get(negotiationId)?.collection
   }
 }
+
+/** the redirect URI jobsync's hh application is registered with in tests; the fake's token endpoint insists on it */
+export const HH_TEST_REDIRECT_URI = 'https://host.example/oauth/hh'
+
+/** HeadHunter as the cross-board tests see it (test/fakes/definition.ts) */
+export const headhunterFake = defineFake({
+  id: 'headhunter',
+  start: async (options: HeadHunterFakeOptions = {}) => await startHeadHunterFake({ redirectUri: HH_TEST_REDIRECT_URI, ...options }),
+  env: fake => ({
+    HH_API_URL: fake.apiUrl,
+    HH_OAUTH_URL: fake.oauthUrl,
+    HH_CLIENT_ID: fake.clientId,
+    HH_CLIENT_SECRET: fake.clientSecret,
+    HH_REDIRECT_URI: fake.redirectUri ?? HH_TEST_REDIRECT_URI
+  }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  assertAfterTest: fake => { fake.assertNoViolations() },
+  secrets: fake => [fake.clientSecret],
+  requests: {
+    check: /^GET \/me$/,
+    publish: /^POST \/vacancies$/,
+    // the collection the scenario's responses are in
+    responsesPage: /^GET \/negotiations\/response$/
+  },
+  outcomes: {
+    request: /^PUT \/negotiations\//,
+    shared: (fake, externalId) => fake.stateChanges.some(c => c.negotiationId === externalId)
+  },
+  scenario: {
+    newAccount: fake => {
+      const account = fake.addEmployerAccount()
+      return {
+        credentials: () => ({ code: fake.issueAuthCode(account.key) }),
+        revoke: () => { fake.revokeTokens(account.key) },
+        // a revoked grant stays dead: the employer grants access again (a new code)
+        expire: () => { fake.expireAccessTokens(account.key) }
+      }
+    },
+    publishing: {
+      fields: { areaId: '1', vacancyType: 'open', professionalRoleId: '96' },
+      publicationType: 'standard',
+      requiredField: 'areaId',
+      approve: (fake, externalId) => { fake.approveVacancy(externalId) },
+      fail: (fake, externalId) => { fake.removeVacancy(externalId); return /removed/ }
+    },
+    responses: {
+      severalPages: 60, // pages of 50
+      add: (fake, postingId, n, extra) => fake.addResponses(postingId, Array.from({ length: n }, () => ({ extra }))).map(r => r.negotiationId)
+    }
+  }
+})

@@ -479,7 +479,8 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   function handle (req: FakeRequest): Reply {
     const known = ROUTES.find(r => r.re.test(req.path))
     const limited = rateLimited(req)
-    if (limited !== null) return limited
+    // refused before routing, but a request to a path Work.ua does not have is recorded all the same
+    if (limited !== null) return known === undefined ? new Reply(limited.status, limited.body, limited.headers, true) : limited
     if (known === undefined) return new Reply(404, { errors: [{ id: 'not_found', message: `Unknown endpoint ${req.method} ${req.path}` }] }, undefined, true)
     if (!known.methods.includes(req.method)) return new Reply(405, { errors: [{ id: 'method_not_allowed', message: `Method ${req.method} not allowed` }] }, undefined, true)
     if (!(header(req, 'accept') ?? '').includes('application/json')) return fail(406, { id: 'not_acceptable', message: 'Send Accept: application/json' })

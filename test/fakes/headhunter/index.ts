@@ -97,7 +97,7 @@ function router (state: HeadHunterState): (req: FakeRequest) => Promise<Reply> {
   resumeRoutes(state, on)
   oauthRoutes(state, on)
 
-  return async function route (req: FakeRequest): Promise<Reply> {
+  async function answer (req: FakeRequest): Promise<Reply> {
     const isTokenRequest = req.method === 'POST' && (req.path === '/oauth/token' || req.path === '/token')
     if (!isTokenRequest) {
       // the spec's prose: User-Agent and HH-User-Agent are interchangeable, HH-User-Agent wins
@@ -116,9 +116,7 @@ function router (state: HeadHunterState): (req: FakeRequest) => Promise<Reply> {
     })
     if (found.length > 0) {
       state.violations.push(...found)
-      const refused = state.apiError(400, found.map(value => ({ type: 'spec_violation', value })))
-      // a path (or method) hh does not have at all: no route could take it
-      return 'error' in findOperation(req.method, req.path) ? unrouted(refused) : refused
+      return state.apiError(400, found.map(value => ({ type: 'spec_violation', value })))
     }
     if (isTokenRequest) return await tokenEndpoint(state, req)
     for (const r of routes) {
@@ -131,6 +129,12 @@ function router (state: HeadHunterState): (req: FakeRequest) => Promise<Reply> {
     }
     // allowed by the spec but not built into the fake: say so loudly rather than guess
     return unrouted(state.apiError(501, [{ type: 'fake_not_implemented', value: `${req.method} ${req.path}` }]))
+  }
+
+  return async function route (req: FakeRequest): Promise<Reply> {
+    const reply = await answer(req)
+    // a path (or method) hh does not have at all: no route could take it, whatever else is wrong
+    return 'error' in findOperation(req.method, req.path) ? unrouted(reply) : reply
   }
 }
 

@@ -25,7 +25,7 @@ export interface BoardFixture {
   fail: (externalId: string) => RegExp
   /** fields for a posting the test will fail (the sandbox decides its moderation at publish) */
   failFields?: Record<string, unknown>
-  /** `n` applicants on a posting (a no-op on the sandbox, whose applicants come with the posting's fields) */
+  /** `n` more applicants on a posting (none on the sandbox, whose applicants come with the posting's fields) */
   addResponses: (postingId: string, n: number) => void
   /** the board's fake servers and the request that creates a posting there, to inject faults into; null on the in-process sandbox */
   fake: { server: FakeServerGroup, createRequest: RegExp } | null
@@ -67,7 +67,10 @@ export function fixtures (boards: FakeBoards): BoardFixture[] {
       approve: externalId => { publishing.approve(fake, externalId) },
       fail: externalId => publishing.fail(fake, externalId),
       ...(publishing.failFields === undefined ? {} : { failFields: publishing.failFields }),
-      addResponses: (postingId, n) => { if (responses.fieldsFor === undefined) responses.add(fake, postingId, n) },
+      addResponses: (postingId, n) => {
+        // a board whose responses come with the posting's fields (the sandbox) takes none afterwards
+        if (responses.fieldsFor === undefined) responses.add(fake, postingId, n)
+      },
       fake: definition === undefined ? null : { server: serverGroup(definition.servers(fake)), createRequest: definition.requests.publish }
     }
   })

@@ -65,9 +65,7 @@ export interface AdapterHarness<B extends BoardId, A> {
   /** every line `log` wrote, as JSON */
   logs: string[]
   /** an account installed as the service installs it: a new one of the board's scenario, or from this install input */
-  install: (input?: InstallInput, log?: Logger) => Promise<Installed<CredentialsOf<A>>>
-  /** a session over credentials as they are stored, without a call to the board */
-  sessionOf: (credentials: CredentialsOf<A>, key?: string, log?: Logger) => AccountSession<CredentialsOf<A>> & { credentials: MemoryStore<CredentialsOf<A>> }
+  install: (input?: InstallInput) => Promise<Installed<CredentialsOf<A>>>
   /** the requests the fake got whose `METHOD /path` matches (faults injected included) */
   requestsTo: (pattern: RegExp) => FakeRequest[]
 }
@@ -87,11 +85,13 @@ export async function adapterHarness<B extends BoardId, A = BoardAdapter> (t: Te
     await agents.close()
     if (fakeBoard === undefined) return
     await fakeBoard.close(fake)
+    const problems: string[] = []
     const unmatched = servers.flatMap(server => server.unmatched)
     if (options.unmatchedRequests !== 'allowed' && unmatched.length > 0) {
-      throw new Error(`the ${board} adapter sent requests its fake has no route for:\n  - ${unmatched.join('\n  - ')}`)
+      problems.push(`the ${board} adapter sent requests its fake has no route for:\n  - ${unmatched.join('\n  - ')}`)
     }
-    fakeBoard.assertAfterTest?.(fake)
+    try { fakeBoard.assertAfterTest?.(fake) } catch (error) { problems.push((error as Error).message) }
+    if (problems.length > 0) throw new Error(problems.join('\n'))
   })
 
   const config = loadConfig({ ...(fakeBoard === undefined ? {} : fakeBoard.env(fake)), ...HARNESS_HTTP_ENV, ...options.env })
@@ -101,15 +101,12 @@ export async function adapterHarness<B extends BoardId, A = BoardAdapter> (t: Te
   const log = pino({ level: options.logLevel ?? 'debug' }, { write: (line: string) => { logs.push(line) } })
   const implementation = adapter as BoardImplementation<CredentialsOf<A>>
 
-  const sessionOf: AdapterHarness<B, A>['sessionOf'] = (credentials, key = `${board}:${++accounts}`, sessionLog = log) =>
-    ({ key, credentials: memoryStore(credentials), log: sessionLog })
-
-  async function install (input?: InstallInput, sessionLog = log): Promise<Installed<CredentialsOf<A>>> {
+  async function install (input?: InstallInput): Promise<Installed<CredentialsOf<A>>> {
     const onBoard = input === undefined ? scenarioOf(board).newAccount(fake) : undefined
     const given = input ?? onBoard!.credentials()
     const n = ++accounts
     const store = memoryStore(await implementation.connect(given, `install:${board}:${n}`))
-    const session: AccountSession<CredentialsOf<A>> = { key: `${board}:${n}`, credentials: store, log: sessionLog }
+    const session: AccountSession<CredentialsOf<A>> = { key: `${board}:${n}`, credentials: store, log }
     return { input: given, store, session, account: await implementation.checkAccount(session), onBoard }
   }
 
@@ -123,7 +120,6 @@ export async function adapterHarness<B extends BoardId, A = BoardAdapter> (t: Te
     log,
     logs,
     install,
-    sessionOf,
     requestsTo: pattern => serverGroup(servers).requests.filter(r => pattern.test(`${r.method} ${r.path}`))
   }
   if (options.install === undefined) return harness

@@ -3,15 +3,12 @@
 // silent while a job is created. Djinni's API is private: the fake is the assumed contract of docs/boards.md.
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from '../../src/boards/types.js'
 import { createDjinniAdapter, type DjinniCredentials, type DjinniFields } from '../../src/boards/djinni/adapter.js'
-import { startDjinniFake } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -26,15 +23,7 @@ const secretKey = (): string => { const key = `djk-SECRET-${++keys}-${Math.rando
 const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> => await boardFailure(t, promise, secrets)
 
 async function setup (t: Teardown) {
-  const fake = await startDjinniFake()
-  const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createDjinniAdapter(boardDeps(config, 'djinni', agents))
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Djinni fake does not know: ${fake.unmatched.join(', ')}`)
-  })
+  const { fake, adapter, requestsTo } = await adapterHarness(t, 'djinni', { env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' }, create: createDjinniAdapter })
 
   /** an employer's account on Djinni, installed with its key */
   async function install () {
@@ -44,7 +33,6 @@ async function setup (t: Teardown) {
     const account: BoardAccount = { externalId: String(djinniAccount.id), name: 'Карпати Лабс', email: djinniAccount.email }
     return { djinniAccount, session, account }
   }
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
 
   return { fake, adapter, install, requestsTo }
 }

@@ -5,14 +5,12 @@
 // assumed contract of docs/boards.md (ordered by updated_at then id, `updated_since` inclusive).
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, BoardApplication, ResponsePage } from '../../src/boards/types.js'
 import { createDjinniAdapter, DJINNI_LOOK_BACK_MS, type DjinniCredentials } from '../../src/boards/djinni/adapter.js'
-import { startDjinniFake, type DjinniCandidate, type DjinniFakeOptions } from '../fakes/djinni.js'
+import type { DjinniCandidate, DjinniFakeOptions } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -31,15 +29,11 @@ function checkNoSecret (t: Test, error: unknown): BoardError {
 }
 
 async function setup (t: Teardown, fakeOptions: DjinniFakeOptions = {}, env: Record<string, string> = {}) {
-  // a small max_limit: Djinni caps our `limit`, so a handful of candidates spans several pages
-  const fake = await startDjinniFake({ maxLimit: 4, ...fakeOptions })
-  const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500', ...env })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createDjinniAdapter(boardDeps(config, 'djinni', agents))
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Djinni fake does not know: ${fake.unmatched.join(', ')}`)
+  const { fake, adapter } = await adapterHarness(t, 'djinni', {
+    // a small max_limit: Djinni caps our `limit`, so a handful of candidates spans several pages
+    fake: { maxLimit: 4, ...fakeOptions },
+    env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500', ...env },
+    create: createDjinniAdapter
   })
 
   const djinniAccount = fake.addAccount({ key: secretKey(), companyName: 'Карпати Лабс' })

@@ -4,8 +4,6 @@
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
 import { Value } from 'typebox/value'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, CredentialStore } from '../../src/boards/types.js'
 import { createDjinniAdapter, DJINNI_BODY_KEYS, djinniFields, type DjinniCredentials, type DjinniFields } from '../../src/boards/djinni/adapter.js'
@@ -13,7 +11,7 @@ import { createDjinniClient } from '../../src/boards/djinni/client.js'
 import { startDjinniFake, type DjinniAccountSeed, type DjinniFakeOptions } from '../fakes/djinni.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 import { djinni } from '../../src/boards/djinni/index.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -29,16 +27,7 @@ const secretKey = (): string => { const key = `djk-SECRET-${++keys}-${Math.rando
 const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> => await boardFailure(t, promise, secrets)
 
 async function setup (t: Teardown, fakeOptions: DjinniFakeOptions = {}) {
-  const fake = await startDjinniFake(fakeOptions)
-  const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const deps = boardDeps(config, 'djinni', agents)
-  const adapter = createDjinniAdapter(deps)
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Djinni fake does not know: ${fake.unmatched.join(', ')}`)
-  })
+  const { fake, config, deps, adapter, requestsTo } = await adapterHarness(t, 'djinni', { fake: fakeOptions, env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' }, create: createDjinniAdapter })
 
   /** an employer creates a key in the Djinni profile; the host installs with it */
   async function install (seed: DjinniAccountSeed = {}, log = silent) {
@@ -49,7 +38,6 @@ async function setup (t: Teardown, fakeOptions: DjinniFakeOptions = {}) {
   }
   const sessionWithKey = (apiKey: string): AccountSession<DjinniCredentials> =>
     ({ key: `djinni:${apiKey}`, credentials: memoryStore({ keyName: 'jobsync', apiKey }), log: silent })
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
 
   return { fake, config, deps, adapter, install, sessionWithKey, requestsTo }
 }

@@ -2,22 +2,17 @@
 // our fields in hh's wire names, moderation states, edits, archive, and hh's refusals mapped to
 // BoardError kinds with our field names. Every request is checked against hh's OpenAPI spec.
 import t from 'tap'
-import { pino } from 'pino'
 import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from '../../src/boards/types.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/boards/headhunter/adapter.js'
-import { type EmployerAccountSeed } from '../fakes/headhunter.js'
+import { type EmployerAccountSeed } from '../fakes/headhunter/index.js'
 import { memoryStore } from '../helpers/credential-store.js'
-import { headHunterHarness } from '../helpers/headhunter-harness.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 
 async function setup (t: Teardown, env: Record<string, string> = {}) {
-  const { fake, config, agents } = await headHunterHarness(t, { env })
-  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents))
-  const logLines: string[] = []
-  const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
+  const { fake, adapter, log, logs: logLines, requestsTo } = await adapterHarness(t, 'headhunter', { env: { BOARD_MAX_RETRIES: '2', ...env }, create: createHeadHunterAdapter })
 
   /** an installed employer account, as the service holds it: a session and the checked BoardAccount */
   async function install (seed: EmployerAccountSeed = {}) {
@@ -28,7 +23,6 @@ async function setup (t: Teardown, env: Record<string, string> = {}) {
     return { hh, store, session, account }
   }
 
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
   return { fake, adapter, install, requestsTo, logLines }
 }
 

@@ -3,25 +3,23 @@
 // resuming a killed run and making the next run open only the resumes of what changed, the view
 // quota, hh's faults, and the token renewed mid-run. Every request is checked against hh's spec.
 import t from 'tap'
-import { pino } from 'pino'
 import { request } from 'undici'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, BoardApplication, ResponsePage } from '../../src/boards/types.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials, type HeadHunterResponsesOptions } from '../../src/boards/headhunter/adapter.js'
-import { type ResponseSeed, type SeededResponse } from '../fakes/headhunter.js'
+import { type ResponseSeed, type SeededResponse } from '../fakes/headhunter/index.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
-import { headHunterHarness } from '../helpers/headhunter-harness.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 const DAY = 86_400_000
 
 async function setup (t: Teardown, { env = {}, responses = { perPage: 5 } }: { env?: Record<string, string>, responses?: HeadHunterResponsesOptions } = {}) {
-  const { fake, config, agents } = await headHunterHarness(t, { env })
-  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents), { responses })
-  const logLines: string[] = []
-  const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
+  const { fake, config, adapter, log, logs: logLines, requestsTo } = await adapterHarness(t, 'headhunter', {
+    env: { BOARD_MAX_RETRIES: '2', ...env },
+    create: deps => createHeadHunterAdapter(deps, { responses })
+  })
 
   /** an installed employer account with one published vacancy */
   async function install () {
@@ -38,7 +36,6 @@ async function setup (t: Teardown, { env = {}, responses = { perPage: 5 } }: { e
     return { hh, store, session, account, vacancyId: posting.externalId }
   }
 
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
   /** a recruiter moves a response on hh.ru (the fake's PUT of a state action) */
   async function moveResponse (store: MemoryStore<HeadHunterCredentials>, negotiationId: string, to: string): Promise<void> {
     const res = await request(`${fake.apiUrl}/negotiations/${to}/${negotiationId}`, {

@@ -2,16 +2,14 @@
 // code, account checks, recruiters, the single-use refresh token, and hh's error shapes.
 // Every request the adapter makes is checked against hh's OpenAPI spec by the fake.
 import t from 'tap'
-import { pino } from 'pino'
 import { type BoardResponse } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, CredentialStore } from '../../src/boards/types.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/boards/headhunter/adapter.js'
 import { boardErrorOf } from '../../src/boards/headhunter/client.js'
-import { type EmployerAccountSeed, type HeadHunterFakeOptions } from '../fakes/headhunter.js'
+import { type EmployerAccountSeed, type HeadHunterFakeOptions } from '../fakes/headhunter/index.js'
 import { memoryStore } from '../helpers/credential-store.js'
-import { headHunterHarness } from '../helpers/headhunter-harness.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 import { headhunter } from '../../src/boards/headhunter/index.js'
 
 const REDIRECT_URI = 'https://host.example/oauth/hh'
@@ -20,10 +18,11 @@ interface Teardown { teardown: (fn: () => unknown) => void }
 
 
 async function setup (t: Teardown, { env = {}, fake: fakeOptions = {} }: { env?: Record<string, string | undefined>, fake?: HeadHunterFakeOptions } = {}) {
-  const { fake, config, agents } = await headHunterHarness(t, { env, fake: { redirectUri: REDIRECT_URI, ...fakeOptions } })
-  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents))
-  const logLines: string[] = []
-  const log = pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line) } })
+  const { fake, config, adapter, agents, log, logs: logLines, requestsTo } = await adapterHarness(t, 'headhunter', {
+    fake: { redirectUri: REDIRECT_URI, ...fakeOptions },
+    env: { BOARD_MAX_RETRIES: '2', ...env },
+    create: createHeadHunterAdapter
+  })
 
   const sessionOf = (key: string, credentials: CredentialStore<HeadHunterCredentials>): AccountSession<HeadHunterCredentials> =>
     ({ key, credentials, log })
@@ -36,7 +35,6 @@ async function setup (t: Teardown, { env = {}, fake: fakeOptions = {} }: { env?:
     return { account, store, session: sessionOf(account.key, store) }
   }
 
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
   return { fake, config, adapter, agents, logLines, sessionOf, install, requestsTo }
 }
 

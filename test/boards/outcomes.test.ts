@@ -6,21 +6,15 @@
 import t from 'tap'
 import { pino } from 'pino'
 import { randomUUID } from 'node:crypto'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import type { AccountSession, BoardAccount, BoardApplication, Outcome, ResponsePage } from '../../src/boards/types.js'
 import { createDjinniAdapter, type DjinniCredentials } from '../../src/boards/djinni/adapter.js'
 import { createHeadHunterAdapter, type HeadHunterCredentials } from '../../src/boards/headhunter/adapter.js'
 import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { createWorkuaAdapter, type WorkuaCredentials } from '../../src/boards/workua/adapter.js'
-import { startDjinniFake } from '../fakes/djinni.js'
-import { startRobotaFake } from '../fakes/robotaua.js'
-import { startWorkuaFake } from '../fakes/workua.js'
 import { startFakeServer } from '../fakes/fake-server.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
-import { headHunterHarness } from '../helpers/headhunter-harness.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -39,15 +33,7 @@ const stored = (app: BoardApplication): { externalId: string, raw: unknown } =>
 // ---------------------------------------------------------------- Djinni
 
 async function djinniSetup (t: Teardown) {
-  const fake = await startDjinniFake()
-  const config = loadConfig({ DJINNI_API_URL: fake.url, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createDjinniAdapter(boardDeps(config, 'djinni', agents))
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Djinni fake does not know: ${fake.unmatched.join(', ')}`)
-  })
+  const { fake, adapter } = await adapterHarness(t, 'djinni', { env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' }, create: createDjinniAdapter })
   const apiKey = `djk-SECRET-${randomUUID()}`
   const owner = fake.addAccount({ key: apiKey, companyName: 'Карпати Лабс' })
   const session: AccountSession<DjinniCredentials> = { key: `djinni:${owner.id}`, credentials: memoryStore({ keyName: 'jobsync', apiKey }), log: silent }
@@ -117,8 +103,7 @@ t.test('Djinni: a revoked key is invalid_credentials without the key in the erro
 // ---------------------------------------------------------------- HeadHunter
 
 async function hhSetup (t: Teardown) {
-  const { fake, config, agents } = await headHunterHarness(t, { env: { BOARD_TIMEOUT_MS: '1000' } })
-  const adapter = createHeadHunterAdapter(boardDeps(config, 'headhunter', agents))
+  const { fake, adapter } = await adapterHarness(t, 'headhunter', { env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '1000' }, create: createHeadHunterAdapter })
   const hh = fake.addEmployerAccount()
   const store: MemoryStore<HeadHunterCredentials> = memoryStore(await adapter.connect({ code: fake.issueAuthCode(hh.key) }, `install:${hh.key}`))
   const session: AccountSession<HeadHunterCredentials> = { key: hh.key, credentials: store, log: silent }
@@ -287,11 +272,7 @@ t.test('HeadHunter: hh\'s refusals: moved since the sync, gone, token expired on
 // ---------------------------------------------------------------- Work.ua and Robota.ua
 
 t.test('Work.ua: no documented outcome endpoint: not_supported, nothing sent', async t => {
-  const fake = await startWorkuaFake({ password: `wua-${randomUUID()}` })
-  const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createWorkuaAdapter(boardDeps(config, 'workua', agents))
-  t.teardown(async () => { await agents.close(); await fake.close() })
+  const { fake, adapter } = await adapterHarness(t, 'workua', { fake: { password: `wua-${randomUUID()}` }, env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' }, create: createWorkuaAdapter })
   const session: AccountSession<WorkuaCredentials> = { key: 'workua:outcomes', credentials: memoryStore({ login: fake.defaultLogin, password: fake.defaultPassword }), log: silent }
   const account: BoardAccount = { externalId: fake.defaultLogin, name: fake.defaultLogin, email: fake.defaultLogin }
   const job = fake.addJob()
@@ -304,11 +285,7 @@ t.test('Work.ua: no documented outcome endpoint: not_supported, nothing sent', a
 })
 
 t.test('Robota.ua: no documented endpoint to move an apply: not_supported, nothing sent', async t => {
-  const fake = await startRobotaFake({ password: `pw-${randomUUID()}` })
-  const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents))
-  t.teardown(async () => { await agents.close(); await fake.close() })
+  const { fake, adapter } = await adapterHarness(t, 'robotaua', { fake: { password: `pw-${randomUUID()}` }, env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' }, create: createRobotauaAdapter })
   const store = memoryStore(await adapter.connect({ login: fake.defaultUsername, password: fake.defaultPassword }, 'install'))
   const session: AccountSession<RobotauaCredentials> = { key: `robotaua:${randomUUID()}`, credentials: store, log: silent }
   const account = await adapter.checkAccount(session)

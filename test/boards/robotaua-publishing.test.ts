@@ -2,16 +2,13 @@
 // publish, the moderation the board applies, edits, closing, what the board refuses, and what a
 // failure between the create and the publish leaves behind (one vacancy, reused by the retry).
 import t, { type Test } from 'tap'
-import { pino, type Logger } from 'pino'
 import { randomUUID } from 'node:crypto'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, CredentialStore, PostingInput } from '../../src/boards/types.js'
 import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
-import { startRobotaFake, type RobotaFakeOptions } from '../fakes/robotaua.js'
+import type { RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore } from '../helpers/credential-store.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 
 const ADD = /^POST \/api\/vacancy\/add$/
@@ -20,17 +17,13 @@ const GET = /^GET \/api\/vacancy\/get\/\d+$/
 const API = /^\w+ \/api\//
 
 async function setup (t: Test, options: RobotaFakeOptions = {}) {
-  const lines: string[] = []
-  const log: Logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(line) } })
-  const fake = await startRobotaFake({ password: `pw-${randomUUID()}`, ...options })
-  const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents))
-  const errors: unknown[] = []
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
+  const { fake, adapter, log, logs: lines, requestsTo } = await adapterHarness(t, 'robotaua', {
+    fake: { password: `pw-${randomUUID()}`, ...options },
+    env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' },
+    create: createRobotauaAdapter,
+    logLevel: 'info'
   })
+  const errors: unknown[] = []
 
   const store = memoryStore(await adapter.connect({ login: fake.defaultUsername, password: fake.defaultPassword }, 'install'))
   const session: AccountSession<RobotauaCredentials> = { key: 'robotaua:publishing', credentials: store, log }
@@ -46,7 +39,6 @@ async function setup (t: Test, options: RobotaFakeOptions = {}) {
     return error as BoardError
   }
 
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
   const vacancyOf = (externalId: string) => fake.getVacancy(Number(externalId))
 
   /** no request to an unknown path; no password or token in any error or log line */

@@ -3,17 +3,14 @@
 // incremental runs that stop at each folder's watermark, applies moved between folders, hidden
 // phones, and what the board's failures do to a run.
 import t, { type Test } from 'tap'
-import { pino, type Logger } from 'pino'
 import { randomUUID } from 'node:crypto'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardApplication, ResponsePage } from '../../src/boards/types.js'
 import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { birthDateOf, kyivTimeToIso } from '../../src/boards/robotaua/responses.js'
-import { ROBOTA_FOLDERS, startRobotaFake, type RobotaApply, type RobotaFakeOptions } from '../fakes/robotaua.js'
+import { ROBOTA_FOLDERS, type RobotaApply, type RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore } from '../helpers/credential-store.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 const LIST = /^POST \/api\/apply\/list$/
 const HOUR = 60 * 60_000
@@ -35,19 +32,15 @@ interface Run {
 }
 
 async function setup (t: Test, options: RobotaFakeOptions = {}) {
-  const lines: string[] = []
-  const log: Logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line) } })
-  const fake = await startRobotaFake({ password: `pw-${randomUUID()}`, ...options })
-  const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
   // our clock, for the daily full sweep
   const clock = { ms: Date.now() }
-  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents), { responses: { now: () => clock.ms } })
-  const errors: unknown[] = []
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
+  const { fake, adapter, log, logs: lines } = await adapterHarness(t, 'robotaua', {
+    fake: { password: `pw-${randomUUID()}`, ...options },
+    env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' },
+    create: deps => createRobotauaAdapter(deps, { responses: { now: () => clock.ms } }),
+    logLevel: 'debug'
   })
+  const errors: unknown[] = []
 
   const store = memoryStore(await adapter.connect({ login: fake.defaultUsername, password: fake.defaultPassword }, 'install'))
   const session: AccountSession<RobotauaCredentials> = { key: `robotaua:responses:${randomUUID()}`, credentials: store, log }

@@ -5,15 +5,13 @@ import t, { type Test } from 'tap'
 import { pino, type Logger } from 'pino'
 import { randomUUID } from 'node:crypto'
 import { Value } from 'typebox/value'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, CredentialStore } from '../../src/boards/types.js'
 import { createRobotauaAdapter, robotauaFields, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { ASSUMED_TOKEN_LIFETIME_MS, decodeClaims, tokenExpiryOf, usableToken } from '../../src/boards/robotaua/client.js'
-import { startRobotaFake, type RobotaAccount, type RobotaFakeOptions } from '../fakes/robotaua.js'
+import type { RobotaAccount, RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 import { robotaua } from '../../src/boards/robotaua/index.js'
 
 
@@ -22,16 +20,13 @@ const LOGIN = /^POST \/auth\/Login$/
 const strongPassword = () => `pw-${randomUUID()}`
 
 async function setup (t: Test, options: RobotaFakeOptions = {}, log: Logger = pino({ level: 'silent' })) {
-  const fake = await startRobotaFake({ password: strongPassword(), ...options })
-  const config = loadConfig({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createRobotauaAdapter(boardDeps(config, 'robotaua', agents))
+  const { fake, adapter, requestsTo } = await adapterHarness(t, 'robotaua', {
+    fake: { password: strongPassword(), ...options },
+    env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' },
+    create: createRobotauaAdapter
+  })
   const stores: MemoryStore<RobotauaCredentials>[] = []
   const errors: unknown[] = []
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-  })
 
   const sessionOf = (key: string, store: MemoryStore<RobotauaCredentials>): AccountSession<RobotauaCredentials> => ({ key, credentials: store, log })
 
@@ -52,8 +47,6 @@ async function setup (t: Test, options: RobotaFakeOptions = {}, log: Logger = pi
     t.match(error, expected, message ?? 'the expected BoardError')
     return error as BoardError
   }
-
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
 
   /** every password and token that ever existed in this test */
   function secrets (): string[] {

@@ -3,15 +3,13 @@
 // field names, and a board that fails in the middle of a create without a second job being made.
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, CredentialStore, PostingInput } from '../../src/boards/types.js'
 import { createWorkuaAdapter, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
-import { startWorkuaFake, type WorkuaFakeOptions } from '../fakes/workua.js'
+import type { WorkuaFakeOptions } from '../fakes/workua.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -35,21 +33,16 @@ const posting = (overrides: Partial<PostingInput> = {}): PostingInput => ({
 })
 
 async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
-  const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
-  const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createWorkuaAdapter(boardDeps(config, 'workua', agents))
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Work.ua fake does not know: ${fake.unmatched.join(', ')}`)
+  const { fake, adapter, requestsTo } = await adapterHarness(t, 'workua', {
+    fake: { password: secretPassword(), ...fakeOptions },
+    env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' },
+    create: createWorkuaAdapter
   })
 
   const sessionOf = (login: string, password: string): AccountSession<WorkuaCredentials> =>
     ({ key: `workua:${login}`, credentials: memoryStore({ login, password }), log: silent })
   const session = sessionOf(fake.defaultLogin, fake.defaultPassword)
   const account: BoardAccount = { externalId: fake.defaultLogin, name: fake.defaultLogin, email: fake.defaultLogin }
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
   /** the form pairs a request carried, in order, as Work.ua's PHP reads them */
   const pairsOf = (raw: string): Array<[string, string]> => [...new URLSearchParams(raw)]
 

@@ -5,14 +5,12 @@
 // rate-limits or changes its password in the middle of a run.
 import t, { type Test } from 'tap'
 import { pino } from 'pino'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, BoardApplication, ResponsePage } from '../../src/boards/types.js'
 import { createWorkuaAdapter, type WorkuaAdapterOptions, type WorkuaCredentials } from '../../src/boards/workua/adapter.js'
-import { startWorkuaFake, type WorkuaFakeOptions, type WorkuaResponse } from '../fakes/workua.js'
+import type { WorkuaFakeOptions, WorkuaResponse } from '../fakes/workua.js'
 import { memoryStore, type MemoryStore } from '../helpers/credential-store.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -71,14 +69,10 @@ function expectedOf (r: WorkuaResponse): Omit<BoardApplication, 'appliedAt' | 'u
 }
 
 async function setup (t: Teardown, options: WorkuaAdapterOptions = { responsesPageSize: 10 }, fakeOptions: WorkuaFakeOptions = {}) {
-  const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
-  const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const adapter = createWorkuaAdapter(boardDeps(config, 'workua', agents), options)
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Work.ua fake does not know: ${fake.unmatched.join(', ')}`)
+  const { fake, adapter } = await adapterHarness(t, 'workua', {
+    fake: { password: secretPassword(), ...fakeOptions },
+    env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' },
+    create: deps => createWorkuaAdapter(deps, options)
   })
 
   const store: MemoryStore<WorkuaCredentials> = memoryStore({ login: fake.defaultLogin, password: fake.defaultPassword })

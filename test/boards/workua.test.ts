@@ -5,16 +5,14 @@ import t, { type Test } from 'tap'
 import { Buffer } from 'node:buffer'
 import { pino } from 'pino'
 import { Value } from 'typebox/value'
-import { loadConfig } from '../../src/config.js'
-import { AgentPool } from '../../src/boards/http.js'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, CredentialStore } from '../../src/boards/types.js'
 import { createWorkuaAdapter, WORKUA_FORM_KEYS, workuaFields, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
 import { createWorkuaClient } from '../../src/boards/workua/client.js'
-import { startWorkuaFake, WORKUA_DICTIONARIES, type WorkuaFakeOptions } from '../fakes/workua.js'
+import { WORKUA_DICTIONARIES, type WorkuaFakeOptions } from '../fakes/workua.js'
 import { memoryStore } from '../helpers/credential-store.js'
 import { boardFailure } from '../helpers/board-errors.js'
-import { boardDeps } from '../helpers/board-deps.js'
+import { adapterHarness } from '../helpers/adapter-harness.js'
 import { workua } from '../../src/boards/workua/index.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -32,15 +30,10 @@ const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> 
 const someAccount: BoardAccount = { externalId: 'x', name: 'x', email: null }
 
 async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
-  const fake = await startWorkuaFake({ password: secretPassword(), ...fakeOptions })
-  const config = loadConfig({ WORKUA_API_URL: fake.url, BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' })
-  const agents = new AgentPool({ connectionsPerAccount: 4, maxAccounts: 100 })
-  const deps = boardDeps(config, 'workua', agents)
-  const adapter = createWorkuaAdapter(deps)
-  t.teardown(async () => {
-    await agents.close()
-    await fake.close()
-    if (fake.unmatched.length > 0) throw new Error(`the adapter called paths the Work.ua fake does not know: ${fake.unmatched.join(', ')}`)
+  const { fake, deps, adapter, requestsTo } = await adapterHarness(t, 'workua', {
+    fake: { password: secretPassword(), ...fakeOptions },
+    env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' },
+    create: createWorkuaAdapter
   })
 
   const sessionOf = (credentials: WorkuaCredentials, log = silent): AccountSession<WorkuaCredentials> =>
@@ -51,7 +44,6 @@ async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
     return { credentials, session: sessionOf(credentials, log) }
   }
   const basic = (login: string, password: string): string => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
-  const requestsTo = (pattern: RegExp) => fake.server.requests.filter(r => pattern.test(`${r.method} ${r.path}`))
 
   return { fake, deps, adapter, install, sessionOf, basic, requestsTo }
 }

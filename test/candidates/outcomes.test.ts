@@ -2,13 +2,14 @@
 // Work.ua records them here only. A failing board is reported and the outcome is kept.
 import t from 'tap'
 import { build, problemOf, type TestApp } from '../helpers/app.js'
+import type { FakeBoardId } from '../fakes/index.js'
 import { startFakeBoards } from '../helpers/boards.js'
 import { fixtures, LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
 
 const boards = await startFakeBoards()
 const fx = Object.fromEntries(fixtures(boards).map(f => [f.board, f]))
 
-async function applicationOn (app: TestApp, call: Call, board: 'djinni' | 'workua' | 'headhunter', seed: (posting: string) => void) {
+async function applicationOn (app: TestApp, call: Call, board: FakeBoardId, seed: (posting: string) => void) {
   const f = fx[board]!
   const integrationId = await f.install(call)
   const hostJobId = `outcome-${board}-${Math.random().toString(36).slice(2, 8)}`
@@ -34,11 +35,11 @@ t.test('Djinni takes hired; the application shows it', async t => {
 t.test('HeadHunter moves the response through its actions', async t => {
   const app = await build(t, { env: boards.env })
   const call = await tenantCaller(app)
-  const application = await applicationOn(app, call, 'headhunter', posting => { boards.hh.addResponses(posting, 1) })
-  const before = boards.hh.stateChanges.length
+  const application = await applicationOn(app, call, 'headhunter', posting => { boards.headhunter.addResponses(posting, 1) })
+  const before = boards.headhunter.stateChanges.length
   const res = await call('POST', `/v1/applications/${application.id}/outcome`, { outcome: 'invited' })
   t.match(res.json(), { shared: 'shared' })
-  t.equal(boards.hh.stateChanges.length, before + 1)
+  t.equal(boards.headhunter.stateChanges.length, before + 1)
 })
 
 t.test('Work.ua has no outcome endpoint: recorded here, and the response says so', async t => {

@@ -3,6 +3,7 @@
 // board failures as problems.
 import t from 'tap'
 import { build, problemOf, type TestApp } from '../helpers/app.js'
+import type { FakeBoardId } from '../fakes/index.js'
 import { startFakeBoards } from '../helpers/boards.js'
 import { fixtures, LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
 
@@ -12,7 +13,7 @@ const fx = Object.fromEntries(fixtures(boards).map(f => [f.board, f]))
 interface AppView { id: string, externalId: string, resumeUrl: string | null, resumeText: string | null }
 
 /** publishes on `board`, lets the fake seed responses to the posting, syncs; the applications */
-async function applicationsOn (app: TestApp, call: Call, board: 'robotaua' | 'workua', seed: (posting: number) => void): Promise<AppView[]> {
+async function applicationsOn (app: TestApp, call: Call, board: FakeBoardId, seed: (posting: number) => void): Promise<AppView[]> {
   const f = fx[board]!
   const integrationId = await f.install(call)
   const hostJobId = `resume-${board}-${Math.random().toString(36).slice(2, 8)}`

@@ -15,7 +15,7 @@
 //   - `GET /me/` → `{id, name, email, company_name, is_admin}`; `GET /recruiters/` (DRF page of
 //     `{id, name, email}`, the company's other recruiters) is admin-only: 403 `{detail:"Only admin accounts can list recruiters."}`.
 //   - Paths are matched exactly as written above (DRF trailing slashes, none on `/applications/{id}/status`);
-//     anything else is 404 `{detail:"Not found."}` and recorded in `unmatched`. Wrong method on a known path: 405.
+//     anything else is 404 `{detail:"Not found."}`; a wrong method on a known path is 405. Both are recorded in `unmatched`.
 //   - Bodies are JSON only: another content type → 415, broken JSON → 400 `{detail}`.
 //   - Page size: default `limit` 20, max 100 (DRF LimitOffsetPagination; bad values fall back to defaults).
 //   - Jobs: required `title, description, category` (free string), `experience_years` (int ≥ 0),
@@ -31,8 +31,10 @@
 //     The candidate `id` is the application id used by `/applications/{id}/status`.
 //   - Outcome: `{status: hired|rejected|invited}` → 200 `{id, status}`; unknown/foreign id → 404 `{detail:"Not found."}`.
 //   - Times are ISO 8601 UTC (`toISOString()`); the fake's clock can be advanced.
+import { randomUUID } from 'node:crypto'
 import { FIRST_F, FIRST_M, LAST, capitalize, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeReply, type FakeServer } from './fake-server.js'
+import { defineFake } from './definition.js'
 
 export type DjinniJobStatus = 'draft' | 'pending_review' | 'active' | 'rejected' | 'archived'
 export type DjinniRemoteType = 'office' | 'remote' | 'hybrid' | 'candidate_choice'
@@ -167,10 +169,12 @@ const PATHS = [
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 
 class Reply {
-  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>) {}
+  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>, readonly unrouted = false) {}
 }
 const detail = (status: number, text: string): Reply => new Reply(status, { detail: text })
 const notFound = (): Reply => detail(404, 'Not found.')
+/** a path Djinni does not have: the same 404, recorded in `unmatched` */
+const noRoute = (): Reply => new Reply(404, { detail: 'Not found.' }, undefined, true)
 
 export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise<DjinniFake> {
   const pageSize = options.pageSize ?? 20
@@ -187,7 +191,6 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
   const jobs = new Map<number, { accountId: number, removed: boolean, job: DjinniJob }>()
   const candidates = new Map<number, DjinniCandidate>()
   const outcomes: DjinniOutcome[] = []
-  const unmatched: string[] = []
   let base = ''
 
   function addAccount (seed: DjinniAccountSeed = {}): DjinniAccount {
@@ -369,12 +372,12 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
   }
 
   async function handle (req: FakeRequest): Promise<Reply> {
-    if (!req.path.startsWith('/api/v2/')) { unmatched.push(`${req.method} ${req.path}`); return notFound() }
+    if (!req.path.startsWith('/api/v2/')) return noRoute()
     const path = req.path.slice('/api/v2'.length)
     const known = PATHS.find(re => re.test(path))
-    if (known === undefined) { unmatched.push(`${req.method} ${req.path}`); return notFound() }
+    if (known === undefined) return noRoute()
     const id = Number(known.exec(path)?.[1] ?? NaN)
-    const notAllowed = (): Reply => detail(405, `Method "${req.method}" not allowed.`)
+    const notAllowed = (): Reply => new Reply(405, { detail: `Method "${req.method}" not allowed.` }, undefined, true)
 
     const auth = authenticate(req)
     if (auth instanceof Reply) return auth
@@ -458,7 +461,7 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
 
   const server = await startFakeServer(async req => {
     const reply = await handle(req)
-    return { status: reply.status, body: reply.body, headers: reply.headers } satisfies FakeReply
+    return { status: reply.status, body: reply.body, headers: reply.headers, unrouted: reply.unrouted } satisfies FakeReply
   })
   base = `${server.url}/api/v2`
   const defaultAccount = addAccount({ key: options.defaultKey ?? 'djinni-test-key', isAdmin: true })
@@ -471,7 +474,7 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
     jobs,
     candidates,
     outcomes,
-    unmatched,
+    unmatched: server.unmatched,
     close: async () => { await server.close() },
     now: () => new Date(now()),
     advanceClock (seconds) { clockOffsetMs += seconds * 1000 },
@@ -503,3 +506,43 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
     outcomeOf (applicationId) { return outcomes.filter(o => o.applicationId === applicationId).at(-1)?.status }
   }
 }
+
+/** Djinni as the cross-board tests see it (test/fakes/definition.ts) */
+export const djinniFake = defineFake({
+  id: 'djinni',
+  start: startDjinniFake,
+  env: fake => ({ DJINNI_API_URL: fake.url }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  requests: {
+    check: /^GET \/api\/v2\/me\/$/,
+    publish: /^POST \/api\/v2\/jobs\/$/,
+    responsesPage: /^GET \/api\/v2\/jobs\/\d+\/candidates\/$/
+  },
+  outcomes: {
+    request: /^POST \/api\/v2\/applications\/\d+\/status$/,
+    shared: (fake, externalId) => fake.outcomeOf(Number(externalId)) !== undefined
+  },
+  scenario: {
+    newAccount: fake => {
+      const account = fake.addAccount({ key: `djk-${randomUUID()}` })
+      return {
+        credentials: () => ({ keyName: 'jobsync', apiKey: account.key }),
+        revoke: () => { fake.accounts.delete(account.key) },
+        restore: () => { fake.accounts.set(account.key, account) }
+      }
+    },
+    publishing: {
+      fields: { category: 'JavaScript', experienceYears: 3, location: 'Kyiv', remoteType: 'remote' },
+      publicationType: 'standard',
+      requiredField: 'category',
+      approve: (fake, externalId) => { fake.approveJob(Number(externalId)) },
+      fail: (fake, externalId) => { fake.rejectJob(Number(externalId), 'Salary range is missing'); return /Salary range is missing/ }
+    },
+    responses: {
+      severalPages: 150, // pages of 100
+      add: (fake, postingId, n, extra = {}) =>
+        fake.addCandidates(Number(postingId), Array.from({ length: n }, () => ({ ...extra }) as Partial<DjinniCandidate>)).map(c => String(c.id))
+    }
+  }
+})

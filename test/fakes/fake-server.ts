@@ -1,5 +1,6 @@
 // A small HTTP server base for fake job boards: real sockets on 127.0.0.1, port 0,
-// a request log, and switches that inject the faults real boards produce.
+// a request log, a log of the requests no route of the fake took, and switches that inject the
+// faults real boards produce.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -20,6 +21,8 @@ export interface FakeReply {
   headers?: Record<string, string>
   /** objects are sent as JSON; strings as they are */
   body?: unknown
+  /** no route of the fake took the request (it is answered as the board answers an unknown path): recorded in `unmatched` */
+  unrouted?: boolean
 }
 
 export type FaultMode =
@@ -48,6 +51,11 @@ export interface Fault {
 export interface FakeServer {
   url: string
   requests: FakeRequest[]
+  /**
+   * `METHOD /path` of every request no route of the fake took, and of any the fake failed on:
+   * what the adapter sent that the board does not have (the adapter harness fails a test on it)
+   */
+  unmatched: string[]
   /** queue a fault for the next matching request(s) */
   inject (fault: Fault): void
   clearFaults (): void
@@ -75,6 +83,7 @@ function parseBody (raw: string, contentType: string | undefined): unknown {
 
 export async function startFakeServer (handler: FakeHandler): Promise<FakeServer> {
   const requests: FakeRequest[] = []
+  const unmatched: string[] = []
   const faults: Array<Fault & { left: number, passing: number }> = []
   const sockets = new Set<Socket>()
 
@@ -126,10 +135,14 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
 
       Promise.resolve()
         .then(() => handler(request))
-        .then(reply => send(res, reply))
+        .then(reply => {
+          if (reply.unrouted === true) unmatched.push(`${request.method} ${request.path}`)
+          send(res, reply)
+        })
         .catch((err: unknown) => {
-          // a bug in the fake itself: make it loud in the test output
+          // a bug in the fake itself: make it loud in the test output, and fail the test that ran into it
           console.error('fake board handler failed', err)
+          unmatched.push(`${request.method} ${request.path} (the fake failed: ${String(err)})`)
           if (!res.headersSent) send(res, { status: 599, body: { fakeError: String(err) } })
         })
     })
@@ -145,11 +158,29 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    unmatched,
     inject (fault) { faults.push({ ...fault, left: fault.times ?? 1, passing: fault.after ?? 0 }) },
     clearFaults () { faults.length = 0 },
     async close () {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>(resolve => server.close(() => resolve()))
     }
+  }
+}
+
+/** the servers of one fake as one: a fault is queued on each (it matches by request), the logs are all of theirs */
+export interface FakeServerGroup {
+  readonly requests: FakeRequest[]
+  readonly unmatched: string[]
+  inject (fault: Fault): void
+  clearFaults (): void
+}
+
+export function serverGroup (servers: readonly FakeServer[]): FakeServerGroup {
+  return {
+    get requests () { return servers.flatMap(server => server.requests) },
+    get unmatched () { return servers.flatMap(server => server.unmatched) },
+    inject (fault) { for (const server of servers) server.inject(fault) },
+    clearFaults () { for (const server of servers) server.clearFaults() }
   }
 }

@@ -19,8 +19,8 @@
 //     (ASP.NET JwtBearer style). Job seeker → 403 `{message:"Employer account required"}`; blocked employer →
 //     403 `{message:"Employer account is blocked"}`. `GET /values/...` needs no token.
 //   - Bodies are JSON (another content type → 415, broken JSON → 400 `{message}`); errors are `{message}`,
-//     validation errors `{message, field}` naming the camelCase field. Unknown path → 404 (empty, recorded in
-//     `unmatched`); a vacancy/apply of another employer, or Deleted, → 404 `{message}`.
+//     validation errors `{message, field}` naming the camelCase field. Unknown path → 404, wrong method → 405
+//     (empty, both recorded in `unmatched`); a vacancy/apply of another employer, or Deleted, → 404 `{message}`.
 //   - `POST /vacancy/add` body: `{id|ID, name, description, cityId (int > 0), publicationType (an id of
 //     /values/vacancy/publicationtype), salary? (number|null)}`; all but salary required, also on update (id > 0;
 //     it replaces the fields). Answer 200 `{id}`. New vacancies are `NotPublicated`.
@@ -37,10 +37,11 @@
 //     e.g. `2025-03-01T14:05:09` (apply `addDate` with ms: `…T14:05:09.123`); order is `addDate` desc then `id` desc. A hidden phone is `null` (eMail stays).
 //     `filePath` is `{apiUrl}/apply/getfile/{id}` when a CV file is attached, else null; getfile → `application/pdf`,
 //     no file → 404 `{message}`. `resumeId` is null for file-only applies.
-import { createHmac } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { Buffer } from 'node:buffer'
 import { FIRST_F, FIRST_M, LAST, PATRONYMIC_F, PATRONYMIC_M, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeServer } from './fake-server.js'
+import { defineFake } from './definition.js'
 
 export type RobotaPublicationType = 'Business' | 'Optimum' | 'Professional' | 'Anonym'
 export type RobotaVacancyState = 'NotPublicated' | 'Publicated' | 'Closed' | 'Deleted'
@@ -169,7 +170,7 @@ const kyivTime = (ms: number, withMs = false): string =>
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
 class Reply {
-  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>) {}
+  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>, readonly unrouted = false) {}
 }
 const message = (status: number, text: string, extra: Record<string, unknown> = {}): Reply => new Reply(status, { message: text, ...extra })
 
@@ -204,7 +205,6 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
   const vacancies = new Map<number, { employerId: number, vacancy: RobotaVacancy }>()
   const applies = new Map<number, { apply: RobotaApply, contactsHidden: boolean, fileText: string | null }>()
   const logins: RobotaLogin[] = []
-  const unmatched: string[] = []
   let apiUrl = ''
 
   function addAccount (seed: Partial<Omit<RobotaAccount, 'id'>> = {}): RobotaAccount {
@@ -462,8 +462,8 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
 
   function handle (req: FakeRequest): Reply {
     const known = ROUTES.find(r => r.re.test(req.path))
-    if (known === undefined) { unmatched.push(`${req.method} ${req.path}`); return new Reply(404) }
-    if (known.method !== req.method) return new Reply(405)
+    if (known === undefined) return new Reply(404, undefined, undefined, true)
+    if (known.method !== req.method) return new Reply(405, undefined, undefined, true)
     if (req.path === '/auth/Login') return login(req)
     const path = req.path.slice('/api'.length)
     if (path === '/values/vacancy/publicationtype') return new Reply(200, ROBOTA_PUBLICATION_TYPES.map(t => ({ ...t })))
@@ -474,7 +474,7 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
 
   const server = await startFakeServer(req => {
     const reply = handle(req)
-    return { status: reply.status, body: reply.body, headers: reply.headers }
+    return { status: reply.status, body: reply.body, headers: reply.headers, unrouted: reply.unrouted }
   })
   apiUrl = `${server.url}/api`
   const defaultAccount = addAccount({ username: options.username ?? 'employer@example.com', password: options.password ?? 'secret' })
@@ -502,7 +502,7 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     applies,
     logins,
     get loginCount () { return logins.filter(l => l.ok).length },
-    unmatched,
+    unmatched: server.unmatched,
     close: async () => { await server.close() },
     now: () => new Date(now()),
     advanceClock (seconds) { clockOffsetMs += seconds * 1000 },
@@ -532,3 +532,45 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     revealContacts (id) { applyRecord(id).contactsHidden = false }
   }
 }
+
+/** Robota.ua as the cross-board tests see it (test/fakes/definition.ts) */
+export const robotauaFake = defineFake({
+  id: 'robotaua',
+  start: startRobotaFake,
+  env: fake => ({ ROBOTAUA_API_URL: fake.apiUrl, ROBOTAUA_AUTH_URL: fake.authUrl }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  requests: {
+    // every call starts with a login when the stored token is gone or old
+    check: /^POST \/auth\/Login$/,
+    publish: /^POST \/api\/vacancy\/add$/,
+    responsesPage: /^POST \/api\/apply\/list$/
+  },
+  // no documented call moves an apply into a folder: outcomes stay in jobsync
+  outcomes: null,
+  scenario: {
+    newAccount: fake => {
+      const password = `pw-${randomUUID()}`
+      const account = fake.addAccount({ username: `ro-${randomUUID().slice(0, 8)}@acme.ua`, password, kind: 'employer' })
+      fake.setTickets('Business', 20, account.username)
+      return {
+        credentials: () => ({ login: account.username, password }),
+        revoke: () => { account.password = `changed-${password}`; fake.revokeTokens(account.username) },
+        restore: () => { account.password = password },
+        expire: () => { fake.expireTokens(account.username) }
+      }
+    },
+    publishing: {
+      fields: { cityId: 1 },
+      publicationType: 'Business',
+      requiredField: 'cityId',
+      approve: (fake, externalId) => { fake.approveVacancy(Number(externalId)) },
+      fail: (fake, externalId) => { fake.rejectVacancy(Number(externalId), 'Вакансія порушує правила'); return /правила/ }
+    },
+    responses: {
+      severalPages: 30, // pages of 20 per folder, spread over the folders
+      add: (fake, postingId, n, extra = {}) =>
+        fake.addApplies(Number(postingId), Array.from({ length: n }, () => ({ ...extra }) as RobotaApplySeed)).map(a => String(a.id))
+    }
+  }
+})

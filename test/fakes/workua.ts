@@ -36,10 +36,12 @@
 //   - Responses: default/max `limit` 50; ids are global (increasing, not contiguous per job); unknown job → 404 `not_found`.
 //     `date` is `YYYY-MM-DD HH:MM:SS` Kyiv local time; `birth_date` `YYYY-MM-DD` or null; the flags
 //     `blacklisted`, `archived`, `rejected` are always present booleans. `candidate_id` is null for `easy` responses.
-//   - Unknown paths → 404 and recorded in `unmatched`; a wrong method on a known path → 405.
+//   - Unknown paths → 404, a wrong method on a known path → 405; both recorded in `unmatched`.
 import { Buffer } from 'node:buffer'
+import { randomUUID } from 'node:crypto'
 import { FIRST_F, FIRST_M, LAST, PATRONYMIC_F, PATRONYMIC_M, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeServer } from './fake-server.js'
+import { defineFake } from './definition.js'
 
 export type WorkuaDictionary = 'town' | 'category' | 'jobtype' | 'experience' | 'education' | 'publication_type'
 export type WorkuaPublicationType = 'standart_job' | 'vip_job' | 'hot_job'
@@ -187,7 +189,7 @@ const kyivTime = (ms: number): string => KYIV.format(new Date(ms))
 
 interface Problem { id: string, message: string }
 class Reply {
-  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>) {}
+  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>, readonly unrouted = false) {}
 }
 const fail = (status: number, ...errors: Problem[]): Reply => new Reply(status, { errors })
 const ok = (items: unknown[]): Reply => new Reply(200, { status: 'ok', items })
@@ -215,7 +217,6 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   const jobs = new Map<number, { accountId: number, deleted: boolean, job: WorkuaJob }>()
   const responses = new Map<number, WorkuaResponse>()
   const calls: WorkuaCall[] = []
-  const unmatched: string[] = []
 
   function addAccount (seed: { login?: string, password?: string, companyName?: string, blocked?: boolean, publications?: Partial<Record<WorkuaPublicationType, number>> } = {}): WorkuaAccount {
     const id = ++seq.account
@@ -478,9 +479,10 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   function handle (req: FakeRequest): Reply {
     const known = ROUTES.find(r => r.re.test(req.path))
     const limited = rateLimited(req)
-    if (limited !== null) return limited
-    if (known === undefined) { unmatched.push(`${req.method} ${req.path}`); return fail(404, { id: 'not_found', message: `Unknown endpoint ${req.method} ${req.path}` }) }
-    if (!known.methods.includes(req.method)) return fail(405, { id: 'method_not_allowed', message: `Method ${req.method} not allowed` })
+    // refused before routing, but a request to a path Work.ua does not have is recorded all the same
+    if (limited !== null) return known === undefined ? new Reply(limited.status, limited.body, limited.headers, true) : limited
+    if (known === undefined) return new Reply(404, { errors: [{ id: 'not_found', message: `Unknown endpoint ${req.method} ${req.path}` }] }, undefined, true)
+    if (!known.methods.includes(req.method)) return new Reply(405, { errors: [{ id: 'method_not_allowed', message: `Method ${req.method} not allowed` }] }, undefined, true)
     if (!(header(req, 'accept') ?? '').includes('application/json')) return fail(406, { id: 'not_acceptable', message: 'Send Accept: application/json' })
     const credentials = basicLogin(req)
     const account = credentials === null ? undefined : accounts.get(credentials.login)
@@ -502,7 +504,7 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
       contentType: header(req, 'content-type'),
       status: reply.status
     })
-    return { status: reply.status, body: reply.body, headers: reply.headers }
+    return { status: reply.status, body: reply.body, headers: reply.headers, unrouted: reply.unrouted }
   })
   const defaultAccount = addAccount({ login: options.login ?? 'employer@example.com', password: options.password ?? 'secret' })
 
@@ -515,7 +517,7 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     jobs,
     responses,
     calls,
-    unmatched,
+    unmatched: server.unmatched,
     rateLimit,
     close: async () => { await server.close() },
     now: () => new Date(now()),
@@ -544,3 +546,44 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     }
   }
 }
+
+/** Work.ua as the cross-board tests see it (test/fakes/definition.ts) */
+export const workuaFake = defineFake({
+  id: 'workua',
+  start: startWorkuaFake,
+  env: fake => ({ WORKUA_API_URL: fake.url }),
+  servers: fake => [fake.server],
+  close: async fake => { await fake.close() },
+  requests: {
+    check: /^GET \/jobs\/my$/,
+    publish: /^POST \/jobs$/,
+    responsesPage: /^GET \/jobs\/\d+\/responses\/$/
+  },
+  // Work.ua has no outcome endpoint: outcomes stay in jobsync
+  outcomes: null,
+  scenario: {
+    newAccount: fake => {
+      const password = `wua-${randomUUID()}`
+      const account = fake.addAccount({ login: `wu-${randomUUID().slice(0, 8)}@acme.ua`, password, publications: { standart_job: 20 } })
+      return {
+        credentials: () => ({ login: account.login, password }),
+        revoke: () => { account.password = `changed-${password}` },
+        restore: () => { account.password = password }
+      }
+    },
+    publishing: {
+      fields: { regionId: 1, categoryIds: [1], jobtypeIds: [74] },
+      publicationType: 'standart_job',
+      requiredField: 'regionId',
+      approve: (fake, externalId) => { fake.approveJob(Number(externalId)) },
+      // Work.ua shows no rejection, only a job that is gone
+      fail: (fake, externalId) => { fake.deleteJob(Number(externalId)); return /removed/ }
+    },
+    responses: {
+      severalPages: 60, // pages of 50
+      // none blacklisted, archived or rejected: every one is transferred
+      add: (fake, postingId, n, extra = {}) =>
+        fake.addResponses(Number(postingId), Array.from({ length: n }, () => ({ blacklisted: false, archived: false, rejected: false, ...extra }) as Partial<WorkuaResponse>)).map(r => String(r.id))
+    }
+  }
+})

@@ -1,44 +1,35 @@
-// All four fake boards on 127.0.0.1, and the environment that points the app at them.
+// Every fake board on 127.0.0.1 (test/fakes/index.ts), keyed by board id, and the environment that
+// points the app at them.
 import tap from 'tap'
-import { startDjinniFake, type DjinniFake } from '../fakes/djinni.js'
-import { startHeadHunterFake, type HeadHunterFake } from '../fakes/headhunter.js'
-import { startRobotaFake, type RobotaFake } from '../fakes/robotaua.js'
-import { startWorkuaFake, type WorkuaFake } from '../fakes/workua.js'
+import { FAKE_BOARD_IDS, fakeDefinition, type FakeBoardId, type FakeOf } from '../fakes/index.js'
 
-export interface FakeBoards {
-  djinni: DjinniFake
-  workua: WorkuaFake
-  robotaua: RobotaFake
-  hh: HeadHunterFake
-  env: Record<string, string>
-}
+/** what every test run against the fakes sets for board HTTP: one retry, a second's patience */
+export const TEST_BOARD_HTTP_ENV = { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '1000' } as const
 
-/** started once per test file, closed when it ends; hh's spec violations fail the file */
+export type FakeBoards = { readonly [B in FakeBoardId]: FakeOf<B> } & { env: Record<string, string> }
+
+/**
+ * Started once per test file and closed when it ends. The file fails on any request a fake had no
+ * route for, and on whatever else a fake checks after a test (hh: no request broke its spec).
+ */
 export async function startFakeBoards (): Promise<FakeBoards> {
-  const [djinni, workua, robotaua, hh] = await Promise.all([
-    startDjinniFake(), startWorkuaFake(), startRobotaFake(), startHeadHunterFake({ redirectUri: 'https://host.example/hh/callback' })
-  ])
+  const started = await Promise.all(FAKE_BOARD_IDS.map(async id => {
+    const definition = fakeDefinition(id)
+    return { id, definition, fake: await definition.start() }
+  }))
   tap.teardown(async () => {
-    await Promise.all([djinni.close(), workua.close(), robotaua.close(), hh.close()])
+    await Promise.all(started.map(async ({ definition, fake }) => { await definition.close(fake) }))
   })
-  tap.teardown(() => { hh.assertNoViolations() })
+  tap.teardown(() => {
+    const unmatched = started.flatMap(({ id, definition, fake }) => definition.servers(fake).flatMap(server => server.unmatched).map(request => `${id}: ${request}`))
+    if (unmatched.length > 0) throw new Error(`requests no fake board has a route for:\n  - ${unmatched.join('\n  - ')}`)
+    for (const { definition, fake } of started) definition.assertAfterTest?.(fake)
+  })
   return {
-    djinni,
-    workua,
-    robotaua,
-    hh,
+    ...Object.fromEntries(started.map(({ id, fake }) => [id, fake])) as { [B in FakeBoardId]: FakeOf<B> },
     env: {
-      DJINNI_API_URL: djinni.url,
-      WORKUA_API_URL: workua.url,
-      ROBOTAUA_API_URL: robotaua.apiUrl,
-      ROBOTAUA_AUTH_URL: robotaua.authUrl,
-      HH_API_URL: hh.apiUrl,
-      HH_OAUTH_URL: hh.oauthUrl,
-      HH_CLIENT_ID: hh.clientId,
-      HH_CLIENT_SECRET: hh.clientSecret,
-      HH_REDIRECT_URI: 'https://host.example/hh/callback',
-      BOARD_MAX_RETRIES: '1',
-      BOARD_TIMEOUT_MS: '1000'
+      ...Object.assign({}, ...started.map(({ definition, fake }) => definition.env(fake))) as Record<string, string>,
+      ...TEST_BOARD_HTTP_ENV
     }
   }
 }

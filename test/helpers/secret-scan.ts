@@ -1,27 +1,38 @@
 // Secret scans: the secrets that crossed the wire to the fake boards, and a check that none of a
 // list of secrets appears in plain text in any of the places given (responses, logs, database).
 import type { Db } from '../../src/db/index.js'
+import type { FakeServer } from '../fakes/fake-server.js'
+import { FAKE_BOARD_IDS, fakeDefinition } from '../fakes/index.js'
 import type { FakeBoards } from './boards.js'
 import { databaseContents } from './db-contents.js'
 
 const SECRET_FIELDS = ['refresh_token', 'access_token', 'client_secret', 'code', 'password', 'apiKey', 'api_key', 'token']
 
-/** every token, password and code the app sent to a fake board (tokens the boards issued come back in later requests) */
-export function secretsSentToBoards (boards: FakeBoards): Set<string> {
-  const secrets = new Set<string>([boards.hh.clientSecret])
-  const servers = [boards.djinni.server, boards.workua.server, boards.robotaua.server, boards.hh.server]
-  for (const request of servers.flatMap(s => s.requests)) {
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value !== 'string') continue
-      if (name === 'authorization') secrets.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''))
-      else if (/key|token|secret/i.test(name)) secrets.add(value)
-    }
-    const body = request.body as Record<string, unknown> | undefined
-    for (const field of SECRET_FIELDS) {
-      if (typeof body?.[field] === 'string') secrets.add(body[field] as string)
+/** every token, password and code sent to the fakes' servers (tokens the boards issued come back in later requests) */
+export function secretsSentTo (servers: Iterable<FakeServer>): Set<string> {
+  const secrets = new Set<string>()
+  for (const server of servers) {
+    for (const request of server.requests) {
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value !== 'string') continue
+        if (name === 'authorization') secrets.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''))
+        else if (/key|token|secret/i.test(name)) secrets.add(value)
+      }
+      const body = request.body as Record<string, unknown> | undefined
+      for (const field of SECRET_FIELDS) {
+        if (typeof body?.[field] === 'string') secrets.add(body[field] as string)
+      }
     }
   }
   secrets.delete('')
+  return secrets
+}
+
+/** every token, password and code the app sent to a fake board, and the secrets the fakes gave it otherwise */
+export function secretsSentToBoards (boards: FakeBoards): Set<string> {
+  const fakes = FAKE_BOARD_IDS.map(id => ({ definition: fakeDefinition(id), fake: boards[id] }))
+  const secrets = secretsSentTo(fakes.flatMap(({ definition, fake }) => definition.servers(fake)))
+  for (const { definition, fake } of fakes) for (const secret of definition.secrets?.(fake) ?? []) secrets.add(secret)
   return secrets
 }
 

@@ -1,6 +1,7 @@
 // Installing, checking, rotating and deleting accounts of every board through the API, against
 // the fake boards: the happy paths and every way a board can refuse.
 import t from 'tap'
+import { BOARDS, BOARD_IDS } from '../../src/boards/registry.js'
 import { bearer, build, problemOf } from '../helpers/app.js'
 import { startFakeBoards } from '../helpers/boards.js'
 
@@ -22,18 +23,15 @@ async function hhGrant (call: Awaited<ReturnType<typeof setup>>['call'], account
   const res = await call('GET', '/v1/boards/headhunter/authorize-url')
   if (res.statusCode !== 200) throw new Error(res.body)
   const { url, state } = res.json()
-  return { url: url as string, state: state as string, code: boards.hh.issueAuthCode(accountKey) }
+  return { url: url as string, state: state as string, code: boards.headhunter.issueAuthCode(accountKey) }
 }
 
-t.test('GET /v1/boards lists all five boards with their forms', async t => {
+t.test('GET /v1/boards lists every board of the registry with its form', async t => {
   const { call } = await setup(t)
   const { items } = (await call('GET', '/v1/boards')).json()
-  t.same(items.map((b: { id: string }) => b.id).sort(), ['djinni', 'headhunter', 'robotaua', 'sandbox', 'workua'])
+  t.same(items.map((b: { id: string }) => b.id).sort(), [...BOARD_IDS].sort())
   const byId = Object.fromEntries(items.map((b: { id: string }) => [b.id, b]))
-  t.match(byId.djinni, { auth: 'api_key', syncIntervalMinutes: 30 })
-  t.match(byId.workua, { auth: 'login_password', syncIntervalMinutes: 60 })
-  t.match(byId.robotaua, { auth: 'login_password', syncIntervalMinutes: 60 })
-  t.match(byId.headhunter, { auth: 'oauth2', syncIntervalMinutes: 60 })
+  for (const board of BOARDS) t.match(byId[board.id], { name: board.name, auth: board.auth, syncIntervalMinutes: board.syncIntervalMinutes }, board.id)
   t.ok(byId.headhunter.credentialsSchema.required.includes('state'), 'hh install needs the signed state')
   for (const board of items) {
     t.equal(board.publicationFields.type, 'object', `${board.id} publication fields are a JSON Schema`)
@@ -108,7 +106,7 @@ t.test('Robota.ua: JWT login, job-seeker accounts refused', async t => {
 
 t.test('HeadHunter: OAuth code with a signed state, managers as recruiters', async t => {
   const { call } = await setup(t)
-  const account = boards.hh.addEmployerAccount({ employerName: 'Acme HH', hasAdminRights: true, managers: [{ name: 'Мария Менеджер' }] })
+  const account = boards.headhunter.addEmployerAccount({ employerName: 'Acme HH', hasAdminRights: true, managers: [{ name: 'Мария Менеджер' }] })
   const grant = await hhGrant(call, account.key)
   t.match(grant.url, /\/oauth\/authorize\?/)
   t.match(grant.url, /response_type=code/)
@@ -125,7 +123,7 @@ t.test('HeadHunter: OAuth code with a signed state, managers as recruiters', asy
   const reused = await install(call, 'headhunter', { code: grant.code, state: grant.state })
   t.equal(problemOf(reused).code, 'JOBSYNC_ERR_BOARD_INVALID_CREDENTIALS', 'a code works once')
 
-  const seeker = boards.hh.addApplicantAccount()
+  const seeker = boards.headhunter.addApplicantAccount()
   const seekerGrant = await hhGrant(call, seeker.key)
   const refused = await install(call, 'headhunter', { code: seekerGrant.code, state: seekerGrant.state })
   t.match(problemOf(refused), { code: 'JOBSYNC_ERR_BOARD_NOT_EMPLOYER', detail: /employer account required/i })
@@ -134,9 +132,9 @@ t.test('HeadHunter: OAuth code with a signed state, managers as recruiters', asy
 t.test('HeadHunter: a state that is forged, missing, or from another tenant is refused before the board is asked', async t => {
   const first = await setup(t)
   const second = await setup(t)
-  const account = boards.hh.addEmployerAccount()
+  const account = boards.headhunter.addEmployerAccount()
   const grant = await hhGrant(first.call, account.key)
-  const tokenCalls = () => boards.hh.server.requests.filter(r => r.path.endsWith('/token')).length
+  const tokenCalls = () => boards.headhunter.server.requests.filter(r => r.path.endsWith('/token')).length
   const before = tokenCalls()
 
   const otherTenant = await install(second.call, 'headhunter', { code: grant.code, state: grant.state })
@@ -191,21 +189,21 @@ t.test('check: a board that is down marks the integration error, not invalid cre
 
 t.test('HeadHunter: an expired access token is refreshed once, the new tokens stored', async t => {
   const { call, db } = await setup(t)
-  const account = boards.hh.addEmployerAccount()
+  const account = boards.headhunter.addEmployerAccount()
   const grant = await hhGrant(call, account.key)
   const integration = (await install(call, 'headhunter', { code: grant.code, state: grant.state })).json()
   const sealedBefore = await db.selectFrom('integrations').select('credentials').where('id', '=', integration.id).executeTakeFirstOrThrow()
 
-  boards.hh.expireAccessTokens(account.key)
-  const refreshesBefore = boards.hh.refreshCount
+  boards.headhunter.expireAccessTokens(account.key)
+  const refreshesBefore = boards.headhunter.refreshCount
   const checks = await Promise.all([1, 2, 3].map(() => call('POST', `/v1/integrations/${integration.id}/check`)))
   t.same(checks.map(c => c.json().status), ['active', 'active', 'active'])
-  t.equal(boards.hh.refreshCount - refreshesBefore, 1, 'three concurrent checks, one refresh')
-  t.ok(boards.hh.maxConcurrentRefreshes <= 1, 'never two refreshes at once')
+  t.equal(boards.headhunter.refreshCount - refreshesBefore, 1, 'three concurrent checks, one refresh')
+  t.ok(boards.headhunter.maxConcurrentRefreshes <= 1, 'never two refreshes at once')
   const sealedAfter = await db.selectFrom('integrations').select('credentials').where('id', '=', integration.id).executeTakeFirstOrThrow()
   t.not(sealedAfter.credentials.toString('hex'), sealedBefore.credentials.toString('hex'), 'the new tokens were stored')
 
-  boards.hh.revokeTokens(account.key)
+  boards.headhunter.revokeTokens(account.key)
   t.match((await call('POST', `/v1/integrations/${integration.id}/check`)).json(), { status: 'invalid_credentials' })
 })
 

@@ -20,7 +20,7 @@ t.test('no secret in responses, logs or the database', async t => {
   const djinni = boards.djinni.addAccount({ key: 'dj-SECRET-apikey-7f3a9c', isAdmin: true, recruiters: [{ name: 'R' }] })
   const workua = boards.workua.addAccount({ login: 'secret-scan@acme.ua', password: 'wu-SECRET-password-51e2' })
   const robota = boards.robotaua.addAccount({ username: 'secret-scan@robota.ua', password: 'ro-SECRET-password-0b7d', kind: 'employer' })
-  const hh = boards.hh.addEmployerAccount()
+  const hh = boards.headhunter.addEmployerAccount()
 
   const installed: string[] = []
   const install = async (board: string, credentials: object) => {
@@ -32,7 +32,7 @@ t.test('no secret in responses, logs or the database', async t => {
   t.equal((await install('workua', { login: workua.login, password: workua.password })).statusCode, 201)
   t.equal((await install('robotaua', { login: robota.username, password: robota.password })).statusCode, 201)
   const { state } = (await call('GET', '/v1/boards/headhunter/authorize-url')).json()
-  const code = boards.hh.issueAuthCode(hh.key)
+  const code = boards.headhunter.issueAuthCode(hh.key)
   t.equal((await install('headhunter', { code, state })).statusCode, 201)
 
   // failure paths carry the secrets too
@@ -43,7 +43,7 @@ t.test('no secret in responses, logs or the database', async t => {
   boards.robotaua.server.clearFaults()
 
   // checks, a refresh, a rotation
-  boards.hh.expireAccessTokens(hh.key)
+  boards.headhunter.expireAccessTokens(hh.key)
   boards.robotaua.expireTokens(robota.username)
   for (const id of installed) await call('POST', `/v1/integrations/${id}/check`)
   await call('PATCH', `/v1/integrations/${installed[1]}`, { credentials: { login: workua.login, password: workua.password } })

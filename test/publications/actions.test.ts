@@ -61,7 +61,7 @@ t.test('a board that does not answer: timeout, error, nothing half-written', asy
   const call = await tenantCaller(app)
   const integrationId = await djinni.install(call)
   const created = (await call('POST', `/v1/jobs/${await job(call)}/publications`, { integrationId, fields: djinni.fields, publicationType: 'standard' })).json()
-  boards.djinni.server.inject({ match: djinni.createRequest, mode: 'timeout' })
+  boards.djinni.server.inject({ match: djinni.fake!.createRequest, mode: 'timeout' })
   const res = await call('POST', `/v1/publications/${created.id}/publish`)
   t.equal(res.statusCode, 504)
   t.match(problemOf(res), { code: 'JOBSYNC_ERR_BOARD_TIMEOUT', publicationStatus: 'error' })
@@ -73,7 +73,7 @@ t.test('concurrent publish calls: one publishes, the other is refused; the board
   const call = await tenantCaller(app)
   const integrationId = await djinni.install(call)
   const created = (await call('POST', `/v1/jobs/${await job(call)}/publications`, { integrationId, fields: djinni.fields, publicationType: 'standard' })).json()
-  const creates = () => boards.djinni.server.requests.filter(r => djinni.createRequest.test(`${r.method} ${r.path}`)).length
+  const creates = () => boards.djinni.server.requests.filter(r => djinni.fake!.createRequest.test(`${r.method} ${r.path}`)).length
   const before = creates()
   const results = await Promise.all([1, 2, 3].map(() => call('POST', `/v1/publications/${created.id}/publish`)))
   const codes = results.map(r => r.statusCode).sort()

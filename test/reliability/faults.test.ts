@@ -8,16 +8,17 @@
 import t, { type Test } from 'tap'
 import { sql } from 'kysely'
 import type { LightMyRequestResponse } from 'fastify'
-import type { FakeServer, Fault } from '../fakes/fake-server.js'
+import { boardDefinition } from '../../src/boards/registry.js'
+import { serverGroup, type FakeServerGroup, type Fault } from '../fakes/fake-server.js'
+import { FAKE_BOARD_IDS, fakeDefinition, type FakeBoardId } from '../fakes/index.js'
 import { build, type TestApp } from '../helpers/app.js'
 import { startFakeBoards } from '../helpers/boards.js'
-import { LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
+import { installAccount, installCredentials, LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
 
 // ~170 cases: longer than the suite's default file timeout
 t.setTimeout(300_000)
 const boards = await startFakeBoards()
 
-type BoardId = 'djinni' | 'workua' | 'robotaua' | 'headhunter'
 type Step = 'check' | 'publish' | 'page 1' | 'page 2' | 'outcome'
 type Kind = '429' | '500' | '502' | '503' | 'timeout' | 'reset' | 'malformed' | 'truncated' | 'revoked' | 'expired'
 const STEPS: Step[] = ['check', 'publish', 'page 1', 'page 2', 'outcome']
@@ -46,16 +47,20 @@ interface Account {
 }
 
 interface BoardCase {
-  board: BoardId
-  server: FakeServer
+  board: FakeBoardId
+  server: FakeServerGroup
   /** the requests of each step; null: the board has no such call */
   steps: Record<Step, RegExp | null>
   account: () => Account
+  /** the board's accounts hold tokens that expire (Robota.ua's JWT, hh's access token; not a Djinni key or a Work.ua password) */
+  tokensExpire: boolean
+  /** an install carries a fresh OAuth grant: there is nothing to revoke before it */
+  oauth: boolean
   fields: Record<string, unknown>
   publicationType: string
   /** seeds `n` transferable applications on the posting */
   seed: (posting: string, n: number) => void
-  /** enough applications for 3 pages */
+  /** enough applications for several pages */
   applications: number
   /** the board has the outcome of this application */
   outcomeShared?: (externalId: string) => boolean
@@ -64,111 +69,47 @@ interface BoardCase {
 let seq = 0
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`
 
-const cases: BoardCase[] = [
-  {
-    board: 'djinni',
-    server: boards.djinni.server,
-    steps: {
-      check: /^GET \/api\/v2\/me\/$/,
-      publish: /^POST \/api\/v2\/jobs\/$/,
-      'page 1': /^GET \/api\/v2\/jobs\/\d+\/candidates\/$/,
-      'page 2': /^GET \/api\/v2\/jobs\/\d+\/candidates\/$/,
-      outcome: /^POST \/api\/v2\/applications\/\d+\/status$/
-    },
-    account: () => {
-      const account = boards.djinni.addAccount({ key: unique('dj') })
-      return {
-        install: async call => await call('POST', '/v1/integrations', { board: 'djinni', name: unique('dj'), credentials: { keyName: 'k', apiKey: account.key } }),
-        revoke: () => { boards.djinni.accounts.delete(account.key) },
-        restore: async () => { boards.djinni.accounts.set(account.key, account) }
-      }
-    },
-    fields: { category: 'JavaScript', experienceYears: 3, location: 'Kyiv', remoteType: 'remote' },
-    publicationType: 'standard',
-    seed: (posting, n) => { boards.djinni.addCandidates(Number(posting), n) },
-    applications: 150, // pages of 100
-    outcomeShared: id => boards.djinni.outcomeOf(Number(id)) === 'hired'
-  },
-  {
-    board: 'workua',
-    server: boards.workua.server,
-    steps: {
-      check: /^GET \/jobs\/my$/,
-      publish: /^POST \/jobs$/,
-      'page 1': /^GET \/jobs\/\d+\/responses\/$/,
-      'page 2': /^GET \/jobs\/\d+\/responses\/$/,
-      outcome: null // Work.ua has no outcome endpoint: recorded here only
-    },
-    account: () => {
-      const account = boards.workua.addAccount({ login: `${unique('wu')}@acme.ua`, password: unique('pw'), publications: { standart_job: 20 } })
-      const password = account.password
-      return {
-        install: async call => await call('POST', '/v1/integrations', { board: 'workua', name: unique('wu'), credentials: { login: account.login, password } }),
-        revoke: () => { account.password = `changed-${password}` },
-        restore: async () => { account.password = password }
-      }
-    },
-    fields: { regionId: 1, categoryIds: [1], jobtypeIds: [74] },
-    publicationType: 'standart_job',
-    seed: (posting, n) => { boards.workua.addResponses(Number(posting), Array.from({ length: n }, () => ({ blacklisted: false, archived: false, rejected: false }))) },
-    applications: 60 // pages of 50
-  },
-  {
-    board: 'robotaua',
-    server: boards.robotaua.server,
-    steps: {
-      check: /^POST \/auth\/Login$/,
-      publish: /^POST \/api\/vacancy\/add$/,
-      'page 1': /^POST \/api\/apply\/list$/,
-      'page 2': /^POST \/api\/apply\/list$/,
-      outcome: null // Robota.ua: not shared (no outcome API)
-    },
-    account: () => {
-      const account = boards.robotaua.addAccount({ username: `${unique('ro')}@acme.ua`, password: unique('pw'), kind: 'employer' })
-      boards.robotaua.setTickets('Business', 20, account.username)
-      const password = account.password
-      return {
-        install: async call => await call('POST', '/v1/integrations', { board: 'robotaua', name: unique('ro'), credentials: { login: account.username, password } }),
-        revoke: () => { account.password = `changed-${password}`; boards.robotaua.revokeTokens(account.username) },
-        restore: async () => { account.password = password },
-        expire: () => { boards.robotaua.expireTokens(account.username) }
-      }
-    },
-    fields: { cityId: 1 },
-    publicationType: 'Business',
-    seed: (posting, n) => { boards.robotaua.addApplies(Number(posting), n, 1) },
-    applications: 30 // pages of 20
-  },
-  {
-    board: 'headhunter',
-    server: boards.hh.server,
-    steps: {
-      check: /^GET \/me$/,
-      publish: /^POST \/vacancies$/,
-      'page 1': /^GET \/negotiations\/response$/,
-      'page 2': /^GET \/negotiations\/response$/,
-      outcome: /^PUT \/negotiations\//
-    },
-    account: () => {
-      const account = boards.hh.addEmployerAccount()
-      const grant = async (call: Call) => ({ code: boards.hh.issueAuthCode(account.key), state: (await call('GET', '/v1/boards/headhunter/authorize-url')).json().state })
-      return {
-        install: async call => await call('POST', '/v1/integrations', { board: 'headhunter', name: unique('hh'), credentials: await grant(call) }),
-        revoke: () => { boards.hh.revokeTokens(account.key) },
-        restore: async (call, integrationId) => {
-          const res = await call('PATCH', `/v1/integrations/${integrationId}`, { credentials: await grant(call) })
-          if (res.statusCode !== 200) throw new Error(`hh re-authorisation failed: ${res.body}`)
-        },
-        expire: () => { boards.hh.expireAccessTokens(account.key) }
-      }
-    },
-    fields: { areaId: '1', vacancyType: 'open', professionalRoleId: '96' },
-    publicationType: 'standard',
-    seed: (posting, n) => { boards.hh.addResponses(posting, n) },
-    applications: 60, // pages of 50
-    outcomeShared: id => boards.hh.stateChanges.some(c => c.negotiationId === id)
+// one case per fake board, from its definition (test/fakes/index.ts)
+const cases: BoardCase[] = FAKE_BOARD_IDS.map((board): BoardCase => {
+  const definition = fakeDefinition(board)
+  const fake = boards[board]
+  const { scenario, requests, outcomes } = definition
+  const account = (): Account => {
+    const opened = scenario.newAccount(fake)
+    return {
+      install: async call => await installAccount(call, board, opened),
+      revoke: () => { opened.revoke() },
+      restore: async (call, integrationId) => {
+        if (opened.restore !== undefined) { opened.restore(); return }
+        // a revoked grant stays dead: the employer grants access again and the host sends the new one
+        const res = await call('PATCH', `/v1/integrations/${integrationId}`, { credentials: await installCredentials(call, board, opened) })
+        if (res.statusCode !== 200) throw new Error(`${board} re-authorisation failed: ${res.body}`)
+      },
+      ...(opened.expire === undefined ? {} : { expire: opened.expire })
+    }
   }
-]
+  return {
+    board,
+    server: serverGroup(definition.servers(fake)),
+    steps: {
+      check: requests.check,
+      publish: requests.publish,
+      'page 1': requests.responsesPage,
+      'page 2': requests.responsesPage,
+      // a board without an outcome endpoint: recorded here only
+      outcome: outcomes?.request ?? null
+    },
+    account,
+    // an account opened only to see what the board can do to one
+    tokensExpire: scenario.newAccount(fake).expire !== undefined,
+    oauth: boardDefinition(board)?.auth === 'oauth2',
+    fields: scenario.publishing.fields,
+    publicationType: scenario.publishing.publicationType,
+    seed: (posting, n) => { scenario.responses.add(fake, posting, n) },
+    applications: scenario.responses.severalPages,
+    ...(outcomes === null ? {} : { outcomeShared: (externalId: string) => outcomes.shared(fake, externalId) })
+  }
+})
 
 interface Totals { cases: number, stepFailures: number }
 const totals: Totals = { cases: 0, stepFailures: 0 }
@@ -279,7 +220,7 @@ async function runCase (t: Test, app: TestApp, bc: BoardCase, step: Step, kind: 
     } else {
       totals.stepFailures++
       t.match(runs[0], { status: 'failed', error: { code: /^JOBSYNC_ERR_BOARD_/ } }, `the run failed: ${runs[0]?.error?.code as string}`)
-      if (step === 'page 2' && bc.board !== 'robotaua') t.ok(runs[0].pages >= 1, `the pages before the fault were stored (${runs[0].pages as number})`)
+      if (step === 'page 2') t.ok(runs[0].pages >= 1, `the pages before the fault were stored (${runs[0].pages as number})`)
       if (dead) {
         await integrationNotActiveWhileDead('sync')
         t.match((await call('GET', `/v1/publications/${publicationId}`)).json(), { status: 'error' }, 'the publication leaves the schedule')
@@ -369,10 +310,8 @@ for (const bc of cases.filter(c => process.env.FAULTS_BOARD === undefined || pro
     for (const step of STEPS) {
       if (bc.steps[step] === null) continue
       for (const kind of KINDS) {
-        // tokens to expire: Robota.ua's JWT and hh's access token (Djinni keys and Work.ua passwords do not expire)
-        if (kind === 'expired' && (step === 'check' || !(bc.board === 'robotaua' || bc.board === 'headhunter'))) continue
-        // an hh install carries a fresh OAuth grant: there is nothing to revoke before it
-        if (kind === 'revoked' && step === 'check' && bc.board === 'headhunter') continue
+        if (kind === 'expired' && (step === 'check' || !bc.tokensExpire)) continue
+        if (kind === 'revoked' && step === 'check' && bc.oauth) continue
         await t.test(`${kind} at ${step}`, async t => {
           try { await runCase(t, app, bc, step, kind) } finally { bc.server.clearFaults() }
         })

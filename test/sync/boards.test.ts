@@ -2,13 +2,14 @@
 // mapping, one candidate across boards, and dead credentials taking a publication off the schedule.
 import t from 'tap'
 import { build, type TestApp } from '../helpers/app.js'
+import type { FakeBoardId } from '../fakes/index.js'
 import { startFakeBoards } from '../helpers/boards.js'
 import { fixtures, LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
 
 const boards = await startFakeBoards()
 const fx = Object.fromEntries(fixtures(boards).map(f => [f.board, f]))
 
-async function published (call: Call, board: 'djinni' | 'workua' | 'robotaua' | 'headhunter', hostJobId: string, integrationId?: string) {
+async function published (call: Call, board: FakeBoardId, hostJobId: string, integrationId?: string) {
   const f = fx[board]!
   const integration = integrationId ?? await f.install(call)
   await call('PUT', `/v1/jobs/${hostJobId}`, { title: `Engineer ${hostJobId}`, description: LONG_DESCRIPTION })
@@ -76,8 +77,8 @@ t.test('HeadHunter: every collection, full resumes with skills, cover letters', 
   const app = await build(t, { env: boards.env })
   const call = await tenantCaller(app)
   const pub = await published(call, 'headhunter', 'hh-sync')
-  boards.hh.addResponses(pub.posting, 30)
-  boards.hh.addResponses(pub.posting, [{ firstName: 'Злата', lastName: 'Ковальова', skills: ['TypeScript', 'PostgreSQL'], coverLetter: 'Хочу у вашу команду' }], 'consider')
+  boards.headhunter.addResponses(pub.posting, 30)
+  boards.headhunter.addResponses(pub.posting, [{ firstName: 'Злата', lastName: 'Ковальова', skills: ['TypeScript', 'PostgreSQL'], coverLetter: 'Хочу у вашу команду' }], 'consider')
   await sync(app)
   const rows = await applicationsOf(app, pub.id)
   t.equal(rows.length, 31)
@@ -122,12 +123,12 @@ t.test('a board failing mid-run: the stored pages stay, the run fails, the next 
   const app = await build(t, { env: boards.env })
   const call = await tenantCaller(app)
   const pub = await published(call, 'headhunter', 'hh-flaky')
-  boards.hh.addResponses(pub.posting, 60)
-  boards.hh.addResponses(pub.posting, 10, 'consider')
+  boards.headhunter.addResponses(pub.posting, 60)
+  boards.headhunter.addResponses(pub.posting, 10, 'consider')
   // the first collection comes through, the second fails for longer than the client retries
-  boards.hh.server.inject({ match: /^GET \/negotiations\/consider$/, status: 503, times: 5 })
+  boards.headhunter.server.inject({ match: /^GET \/negotiations\/consider$/, status: 503, times: 5 })
   await sync(app)
-  boards.hh.server.clearFaults()
+  boards.headhunter.server.clearFaults()
   const failed = (await call('GET', `/v1/publications/${pub.id}/sync-runs`)).json().items
   t.match(failed, [{ status: 'failed', created: 60, error: { code: 'JOBSYNC_ERR_BOARD_UNAVAILABLE' } }])
   t.equal((await applicationsOf(app, pub.id)).length, 60, 'what was stored stays')

@@ -16,7 +16,7 @@ const addFormats = addFormatsModule.default
 type AjvInstance = InstanceType<typeof Ajv>
 
 /** hh's spec, vendored in the repository (see vendor/headhunter/SOURCE.md) */
-export const HEADHUNTER_SPEC_PATH = fileURLToPath(new URL('../../vendor/headhunter/openapi.yaml', import.meta.url))
+export const HEADHUNTER_SPEC_PATH = fileURLToPath(new URL('../../../vendor/headhunter/openapi.yaml', import.meta.url))
 
 export interface SpecRequest {
   method: string

@@ -1,0 +1,202 @@
+// Who is behind a token on hh: `GET /me` (an employer's manager, a job seeker or the application
+// itself), the employer's managers (our recruiters) and the publications each may still spend
+// (`available_types`), with the accounts, managers and quotas a test sets up.
+import { BILLING_TYPES, VACANCY_TYPES, type BillingType } from './dictionaries.js'
+import { employerAuth, type Auth } from './oauth.js'
+import { pageParams, paged, query, type On } from './routing.js'
+import { formatPhone, Reply, translit, type Employer, type HeadHunterState, type Manager } from './state.js'
+
+export interface EmployerAccountSeed {
+  key?: string
+  employerName?: string
+  /** "Имя Фамилия" of the manager who authorises */
+  managerName?: string
+  email?: string
+  hasAdminRights?: boolean
+  /** join an existing employer instead of creating one */
+  employerId?: string
+  /** other managers (recruiters) of the same employer */
+  managers?: Array<{ name: string, email?: string, position?: string, hasAdminRights?: boolean }>
+}
+
+function meBody (state: HeadHunterState, auth: Auth): Record<string, unknown> {
+  const { apiUrl } = state
+  const flags = (type: string): Record<string, unknown> => ({
+    auth_type: type,
+    is_admin: false,
+    is_applicant: type === 'applicant',
+    is_application: type === 'application',
+    is_employer: type === 'employer',
+    is_employer_integration: false
+  })
+  if ('app' in auth) return flags('application')
+  const a = auth.account
+  const person = { id: a.userId, first_name: a.firstName, last_name: a.lastName, middle_name: a.middleName, email: a.email, phone: null }
+  if (a.kind === 'applicant') {
+    return {
+      ...flags('applicant'),
+      ...person,
+      counters: { new_resume_views: 0, resumes_count: 1, unread_negotiations: 0 },
+      resumes_url: `${apiUrl}/resumes/mine`,
+      negotiations_url: `${apiUrl}/negotiations`,
+      is_in_search: true,
+      employer: null,
+      manager: null,
+      personal_manager: null
+    }
+  }
+  const employer = state.employerOf(a)
+  const manager = state.managerOf(employer, a.managerId!)!
+  return {
+    ...flags('employer'),
+    ...person,
+    employer: { id: employer.id, name: employer.name, manager_id: manager.id },
+    manager: {
+      id: manager.id,
+      has_admin_rights: manager.hasAdminRights,
+      has_multiple_manager_accounts: false,
+      is_main_contact_person: manager.isMainContact,
+      manager_settings_url: `${apiUrl}/employers/${employer.id}/managers/${manager.id}/settings`
+    },
+    is_in_search: null,
+    negotiations_url: null,
+    resumes_url: null
+  }
+}
+
+function managerItem (state: HeadHunterState, employer: Employer, m: Manager): Record<string, unknown> {
+  const fullName = [m.lastName, m.firstName, m.middleName].filter(Boolean).join(' ')
+  return {
+    id: m.id,
+    email: m.email,
+    first_name: m.firstName,
+    last_name: m.lastName,
+    middle_name: m.middleName,
+    full_name: fullName,
+    name: fullName,
+    position: m.position,
+    area: state.areaRef('1'),
+    is_main_contact_person: m.isMainContact,
+    phone: { ...m.phone, formatted: formatPhone(m.phone), comment: null },
+    additional_phone: null,
+    special_note_1: null,
+    special_note_2: null,
+    vacancies_count: [...state.vacancies.values()].filter(v => v.employerId === employer.id && v.managerId === m.id && !v.archived && !v.removed).length
+  }
+}
+
+export function employerRoutes (state: HeadHunterState, on: On): void {
+  on('GET', '/me', (_req, _p, auth) => new Reply(200, meBody(state, auth)))
+
+  on('GET', '/employers/{eid}/managers', (req, [eid], auth) => {
+    const e = employerAuth(state, auth, eid)
+    if (e instanceof Reply) return e
+    if (!state.managerOf(e.employer, e.account.managerId!)!.hasAdminRights) return state.forbidden()
+    const p = pageParams(state, req, 200, 200)
+    if (p instanceof Reply) return p
+    const search = query(req, 'search_text')?.toLowerCase()
+    const list = e.employer.managers.filter(m => search === undefined || `${m.lastName} ${m.firstName} ${m.middleName ?? ''}`.toLowerCase().includes(search))
+    return new Reply(200, paged(list.map(m => managerItem(state, e.employer, m)), p.page, p.perPage))
+  })
+
+  on('GET', '/employers/{eid}/managers/{mid}/vacancies/available_types', (_req, [eid, mid], auth) => {
+    const e = employerAuth(state, auth, eid)
+    if (e instanceof Reply) return e
+    if (state.managerOf(e.employer, mid!) === undefined) return state.notFound()
+    if (mid !== e.account.managerId && !state.managerOf(e.employer, e.account.managerId!)!.hasAdminRights) return state.forbidden()
+    const items = [...e.employer.available.entries()].map(([billing, count]) => ({
+      name: BILLING_TYPES[billing],
+      description: `Публикация «${BILLING_TYPES[billing]}» на 30 дней`,
+      available_publications_count: count,
+      vacancy_billing_type: { id: billing, name: BILLING_TYPES[billing] },
+      vacancy_types: Object.keys(VACANCY_TYPES).map(id => ({ id, name: VACANCY_TYPES[id] })),
+      publications: [{ name: 'Вся Россия', count, areas_url: `${state.apiUrl}/areas/113` }]
+    }))
+    return new Reply(200, { items })
+  })
+}
+
+// ---------- what a test sets up on the board ----------
+
+function newManager (state: HeadHunterState, employer: Employer, name: string, email: string | undefined, position: string, admin: boolean): Manager {
+  const n = ++state.seq.manager
+  const [firstName = 'Ирина', lastName = 'Сидорова', middleName] = name.trim().split(/\s+/)
+  const m: Manager = {
+    id: String(4_000_000 + n),
+    userId: String(20_000_000 + ++state.seq.user),
+    firstName,
+    lastName,
+    middleName: middleName ?? null,
+    email: email ?? `${translit(firstName)}.${translit(lastName)}@${translit(employer.name) || 'company'}.example`,
+    position,
+    hasAdminRights: admin,
+    isMainContact: employer.managers.length === 0,
+    phone: { country: '7', city: '495', number: String(1_000_000 + (n * 7919) % 9_000_000) }
+  }
+  employer.managers.push(m)
+  return m
+}
+
+export function addEmployerAccount (state: HeadHunterState, seed: EmployerAccountSeed = {}): { key: string, employerId: string, managerId: string, userId: string, managerIds: string[] } {
+  const { seq, employers, accounts } = state
+  let employer = seed.employerId !== undefined ? employers.get(seed.employerId) : undefined
+  if (seed.employerId !== undefined && employer === undefined) throw new Error(`HeadHunter fake: no employer ${seed.employerId}`)
+  if (employer === undefined) {
+    const id = String(1_000_000 + ++seq.employer)
+    employer = { id, name: seed.employerName ?? `ООО «Компания ${seq.employer}»`, blocked: null, managers: [], available: new Map() }
+    for (const [billing, count] of Object.entries(state.defaultAvailable)) employer.available.set(billing as BillingType, count)
+    employers.set(id, employer)
+  }
+  const manager = newManager(state, employer, seed.managerName ?? 'Ирина Сидорова', seed.email, 'HR-менеджер', seed.hasAdminRights ?? true)
+  for (const other of seed.managers ?? []) newManager(state, employer, other.name, other.email, other.position ?? 'Рекрутер', other.hasAdminRights ?? false)
+  const key = seed.key ?? `employer-${++seq.account}`
+  if (accounts.has(key)) throw new Error(`HeadHunter fake: account "${key}" exists`)
+  accounts.set(key, {
+    key,
+    kind: 'employer',
+    userId: manager.userId,
+    firstName: manager.firstName,
+    lastName: manager.lastName,
+    middleName: manager.middleName,
+    email: manager.email,
+    employerId: employer.id,
+    managerId: manager.id,
+    managerQuota: new Map(),
+    resumeViewQuota: null,
+    viewedResumes: new Set(),
+    paidResumeAccess: true
+  })
+  return { key, employerId: employer.id, managerId: manager.id, userId: manager.userId, managerIds: employer.managers.map(m => m.id) }
+}
+
+export function addApplicantAccount (state: HeadHunterState, seed: { key?: string, name?: string, email?: string } = {}): { key: string, userId: string } {
+  const key = seed.key ?? `applicant-${++state.seq.account}`
+  const [firstName = 'Пётр', lastName = 'Соискателев'] = (seed.name ?? 'Пётр Соискателев').split(/\s+/)
+  const userId = String(20_000_000 + ++state.seq.user)
+  state.accounts.set(key, {
+    key, kind: 'applicant', userId, firstName, lastName, middleName: null,
+    email: seed.email ?? `${translit(firstName)}.${translit(lastName)}@example.com`,
+    managerQuota: new Map(), resumeViewQuota: null, viewedResumes: new Set(), paidResumeAccess: false
+  })
+  return { key, userId }
+}
+
+export function blockEmployer (state: HeadHunterState, employerId: string, how: 'additional_check' | 'manager_account' = 'additional_check'): void {
+  const e = state.employers.get(employerId)
+  if (e === undefined) throw new Error(`HeadHunter fake: no employer ${employerId}`)
+  e.blocked = how
+}
+
+export function unblockEmployer (state: HeadHunterState, employerId: string): void { state.employers.get(employerId)!.blocked = null }
+
+export function setAvailable (state: HeadHunterState, accountKey: string, billingType: BillingType, count: number | null): void {
+  const e = state.employerOf(state.accountOf(accountKey))
+  if (count === null) e.available.delete(billingType)
+  else e.available.set(billingType, count)
+}
+
+export function setManagerQuota (state: HeadHunterState, accountKey: string, billingType: BillingType, count: number | null): void {
+  const a = state.accountOf(accountKey)
+  if (count === null) a.managerQuota.delete(billingType)
+  else a.managerQuota.set(billingType, count)
+}

@@ -235,6 +235,88 @@ t.test('archive closes the vacancy on the board; getPosting says archived', asyn
   finish()
 })
 
+t.test('reactivate puts a closed vacancy back up in place, with the publication\'s content, spending a ticket', async t => {
+  const { fake, adapter, session, account, requestsTo, vacancyOf, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting({ publicationType: 'Optimum' }))
+  fake.approveVacancy(Number(ref.externalId))
+  await adapter.archive(session, account, ref.externalId)
+  const endBefore = vacancyOf(ref.externalId)!.endDate
+  const tickets = fake.tickets.get(Number(account.externalId))!.Optimum
+  fake.server.requests.length = 0
+  // a minute on the board's clock, so the new term is seen to start later
+  fake.advanceClock(60)
+
+  const now = posting({ fields: { cityId: 4, salary: 61000, workTypes: ['Hybrid'] }, publicationType: 'Optimum' })
+  const back = await adapter.reactivate(session, account, ref.externalId, now)
+  t.same(back, { externalId: ref.externalId, url: ref.url, state: 'pending_review' }, 'the same vacancy, back under review')
+  t.same(fake.server.requests.map(r => `${r.method} ${r.path.replace(/\d+$/, '{id}')}`),
+    ['POST /api/vacancy/add', 'POST /api/vacancy/state/{id}', 'GET /api/vacancy/get/{id}'], 'the content first, then the state, then what the board made of it')
+  t.match(requestsTo(ADD)[0]!.body, { id: Number(ref.externalId), name: now.title, cityId: 4, salary: 61000, workTypes: ['Hybrid'], publicationType: 'Optimum' })
+  t.equal(requestsTo(STATE)[0]!.query.get('state'), 'Publicated')
+  t.match(vacancyOf(ref.externalId), { state: 'Publicated', moderationStatus: 'Pending', name: now.title, cityId: 4 })
+  t.equal(fake.tickets.get(Number(account.externalId))!.Optimum, tickets - 1, 'a re-activation spends a ticket (the fake\'s rule)')
+  t.ok(vacancyOf(ref.externalId)!.endDate! > endBefore!, 'a new term')
+  t.equal(fake.vacancies.size, 1, 'no new vacancy')
+
+  // a vacancy whose term ran out comes back the same way
+  fake.approveVacancy(Number(ref.externalId))
+  fake.expireVacancy(Number(ref.externalId))
+  fake.setTickets('Optimum', 1)
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'expired')
+  t.equal((await adapter.reactivate(session, account, ref.externalId, now)).state, 'pending_review')
+  t.equal(vacancyOf(ref.externalId)?.state, 'Publicated')
+  finish()
+})
+
+t.test('reactivate without a ticket is quota: the vacancy stays closed (with the new content) and a retry with a ticket works', async t => {
+  const { fake, adapter, session, account, failure, vacancyOf, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting({ publicationType: 'Professional' }))
+  await adapter.archive(session, account, ref.externalId)
+  t.equal(fake.tickets.get(Number(account.externalId))!.Professional, 0, 'the one Professional ticket went on the first publication')
+  const now = posting({ publicationType: 'Professional' })
+  await failure(adapter.reactivate(session, account, ref.externalId, now), { kind: 'quota', boardStatus: 403 })
+  t.match(vacancyOf(ref.externalId), { state: 'Closed', name: now.title })
+  fake.setTickets('Professional', 1)
+  t.equal((await adapter.reactivate(session, account, ref.externalId, now)).externalId, ref.externalId)
+  t.equal(vacancyOf(ref.externalId)?.state, 'Publicated')
+  finish()
+})
+
+t.test('reactivate of a vacancy deleted on the board or not this employer\'s is not_found, and changes nothing', async t => {
+  const { fake, adapter, session, account, failure, requestsTo, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  fake.deleteVacancy(Number(ref.externalId))
+  const tickets = { ...fake.tickets.get(Number(account.externalId))! }
+  await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'not_found', boardStatus: 404 })
+  const stranger = fake.addAccount({ password: `pw-${randomUUID()}` })
+  const theirs = fake.addVacancy({ state: 'Closed' }, stranger.username)
+  await failure(adapter.reactivate(session, account, String(theirs.id), posting()), { kind: 'not_found', boardStatus: 404 })
+  await failure(adapter.reactivate(session, account, 'robota-42', posting()), { kind: 'not_found' })
+  t.equal(requestsTo(STATE).length, 1, 'no state change but the first publication\'s')
+  t.same(fake.tickets.get(Number(account.externalId)), tickets)
+  t.equal(fake.getVacancy(theirs.id)?.state, 'Closed')
+  finish()
+})
+
+t.test('reactivate when the board fails: a 5xx on the state change is resent once, then unavailable; a refused token logs in again', async t => {
+  const { fake, adapter, session, account, failure, requestsTo, vacancyOf, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  await adapter.archive(session, account, ref.externalId)
+  fake.server.inject({ match: STATE, status: 502, times: 2 })
+  await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'unavailable', boardStatus: 502 })
+  t.equal(vacancyOf(ref.externalId)?.state, 'Closed')
+  const logins = fake.loginCount
+  fake.revokeTokens()
+  fake.server.inject({ match: STATE, status: 500 })
+  t.equal((await adapter.reactivate(session, account, ref.externalId, posting())).externalId, ref.externalId)
+  t.equal(fake.loginCount, logins + 1, 'one login for the refused token')
+  t.ok(requestsTo(STATE).length >= 5)
+  fake.server.inject({ match: GET, status: 200, body: { state: 'Shelved' } })
+  await adapter.archive(session, account, ref.externalId)
+  await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'bad_response', message: /vacancy \(GET/ })
+  finish()
+})
+
 t.test('no ticket left: quota; the vacancy stays unpublished and the retry publishes that one', async t => {
   const { fake, adapter, session, account, lines, failure, requestsTo, vacancyOf, finish } = await setup(t)
   t.same(await adapter.availablePublications(session, account), [], 'Robota.ua shows no count of tickets left')
@@ -278,6 +360,14 @@ t.test('the retry reuses only a never-published vacancy with exactly the same co
   t.equal(requestsTo(ADD).length, 2)
   t.equal(fake.vacancies.size, 4)
   t.not(other.externalId, again.externalId)
+
+  // the lists count too, in any order: other work types are another vacancy, the same rubrics reordered are a twin
+  const listed = posting({ fields: { cityId: 1, rubricIds: [1, 6], workTypes: ['Remote'] } })
+  const twin = fake.addVacancy({ name: listed.title, description: listed.description, cityId: 1, publicationType: 'Business', rubricIds: [6, 1], workTypes: ['Remote'] })
+  // newer, so looked at first
+  fake.addVacancy({ name: listed.title, description: listed.description, cityId: 1, publicationType: 'Business', rubricIds: [1, 6], workTypes: ['Office'] })
+  t.equal((await adapter.publish(session, account, listed)).externalId, String(twin.id))
+  t.equal(requestsTo(ADD).length, 2, 'still nothing created')
   finish()
 })
 

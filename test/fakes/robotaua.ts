@@ -44,7 +44,7 @@
 //   - `Deleted` is a soft delete: `GET /vacancy/get/{id}` still answers the employer's own with `state: "Deleted"`;
 //     every other call (edit, state, its applies) answers 404, and the list leaves it out.
 //   - `POST /vacancy/list` body `{page?}` (0-based, 20 per page) → `{vacancies, total}`, newest id first, no Deleted.
-//   - Applies: an apply sits in one status folder (seeded across 1, 2, 3, 6, 7, 10); `folderId` 0 lists them all,
+//   - Applies: an apply sits in one status folder (seeded across 1, 2, 3, 6, 7, 10; a new one is unviewed); `folderId` 0 lists them all,
 //     another listed id filters exactly, an id not in the list → 400. `total` counts the list. `coverLetter` is the
 //     letter the applicant wrote (null when none). `addDate` / `birthDate` are ASP.NET DateTimes without offset
 //     (Kyiv local time), e.g. `2025-03-01T14:05:09` (apply `addDate` with ms: `…T14:05:09.123`); order is `addDate`
@@ -214,7 +214,7 @@ export interface RobotaFake {
   /** the employer (or the board) deletes the vacancy on the site */
   deleteVacancy (id: number): void
 
-  /** n generated applies across the status folders (or all in `folderId`), or one per partial */
+  /** n generated applies across the status folders (or all in `folderId`; 0 puts them in unviewed), or one per partial */
   addApplies (vacancyId: number, seeds: number | RobotaApplySeed[], folderId?: number): RobotaApply[]
   moveApply (id: number, folderId: number): void
   /** contacts opened: the phone shows */
@@ -372,7 +372,9 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     }
     apply.id = id
     apply.vacancyId = vacancyId
-    if (!FOLDER_IDS.includes(apply.folderId) || apply.folderId === ROBOTA_FOLDERS.all) throw new Error(`Robota fake: an apply sits in a status folder, not ${apply.folderId}`)
+    // folder 0 lists them all: an apply seeded "into" it is a new one, unviewed
+    if (apply.folderId === ROBOTA_FOLDERS.all) apply.folderId = ROBOTA_FOLDERS.unviewed
+    if (!FOLDER_IDS.includes(apply.folderId)) throw new Error(`Robota fake: no folder ${apply.folderId}`)
     if (applies.has(id)) throw new Error(`Robota fake: apply ${id} exists`)
     const hidden = contactsHidden ?? (seed.phone === undefined && index % 4 === 2)
     const latin = `${translit(apply.surname)} ${translit(apply.name)}`
@@ -632,7 +634,7 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     getVacancy (id) { const r = vacancies.get(id); if (r === undefined) return undefined; endTerm(r.vacancy); return copyOf(r.vacancy) },
     approveVacancy (id) { const v = vacancyRecord(id).vacancy; v.moderationStatus = 'Approved'; v.moderationComment = null },
     rejectVacancy (id, comment = 'Вакансія не пройшла модерацію.') { const v = vacancyRecord(id).vacancy; v.moderationStatus = 'Rejected'; v.moderationComment = comment },
-    expireVacancy (id) { const v = vacancyRecord(id).vacancy; v.endDate = kyivTime(now() - 1000); v.state = 'Closed' },
+    expireVacancy (id) { const v = vacancyRecord(id).vacancy; v.endDate = kyivTime(now() - 3600_000); v.state = 'Closed' },
     deleteVacancy (id) { vacancyRecord(id).vacancy.state = 'Deleted' },
 
     addApplies (vacancyId, seeds, folderId) {

@@ -31,7 +31,7 @@ const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.
 
 /** `options.responses` tunes the candidate sync (folders, full-sweep interval, clock); the defaults are the board's */
 export function createRobotauaAdapter (deps: BoardDeps<RobotauaSettings>, options: { responses?: RobotauaResponsesOptions } = {}):
-BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
+BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & Required<Pick<PublishingApi<RobotauaCredentials>, 'reactivate'>> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
   const client = createRobotauaClient(deps)
   const publishing = createRobotauaPublishing(client)
   const responses = createRobotauaResponses(client, deps.settings.ROBOTAUA_API_URL, options.responses)

@@ -306,7 +306,7 @@ export function createRobotauaPublishing (client: RobotauaClient): RobotauaPubli
       await setState(session, id, 'Publicated')
       const status = postingStatusOf(await readVacancy(session, id), account, id)
       session.log.info({ board, vacancyId: id, state: status.state }, 'Robota.ua vacancy re-activated')
-      // a vacancy that was live before the call stays live; otherwise the board reviews it again
+      // live where the board kept it live; otherwise the board reviews it again
       return { externalId: String(id), url: postingUrl(account, id), state: status.state === 'live' ? 'live' : 'pending_review' }
     },
 

@@ -469,6 +469,31 @@ t.test('the daily full sweep brings every change: phones shown after contacts we
   finish()
 })
 
+t.test('folder 0: the daily full sweep walks it to its end again, with every change (a phone shown, a letter edited, a new folder)', async t => {
+  const { fake, vacancy, run, listCalls, resetCalls, clock, folderOrder, finish } = await setup(t)
+  const seeded = fake.addApplies(vacancy.id, Array.from({ length: 45 }, (_, i) => ({ contactsHidden: i === 0, coverLetter: i === 0 ? 'Перший лист' : null })), ROBOTA_FOLDERS.unviewed)
+  const oldest = seeded[0]!
+  const first = await run(null)
+  t.match(first.items.find(i => i.externalId === String(oldest.id)), { phones: [], coverLetter: 'Перший лист' })
+  t.equal(folderOrder(0).indexOf(oldest.id), 44, 'the oldest apply, on the last page')
+
+  fake.revealContacts(oldest.id)
+  fake.applies.get(oldest.id)!.apply.coverLetter = 'Виправлений лист'
+  fake.moveApply(oldest.id, ROBOTA_FOLDERS.invited)
+  clock.ms += 23 * HOUR
+  resetCalls()
+  const incremental = await run(first.cursor)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0]], 'within the day: the first page only')
+  t.notOk(incremental.ids.includes(String(oldest.id)))
+
+  clock.ms += 2 * HOUR
+  resetCalls()
+  const sweep = await run(incremental.cursor)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [0, 1], [0, 2]], 'a day after the last sweep: every page again')
+  t.match(sweep.items.find(i => i.externalId === String(oldest.id)), { phones: [fake.applies.get(oldest.id)!.apply.phone], coverLetter: 'Виправлений лист', raw: { folderId: ROBOTA_FOLDERS.invited } })
+  finish()
+})
+
 for (const [walk, folders] of [['folder 0', ROBOTAUA_FOLDERS], ['status folders', STATUS_FOLDERS]] as const) {
   t.test(`${walk}: an empty vacancy yields a page per folder and a cursor`, async t => {
     const { run, listCalls, finish } = await setup(t, {}, folders)

@@ -71,6 +71,7 @@ const SWEEP_EVERY_MS = 24 * 60 * 60_000
 const MAX_PAGES_PER_FOLDER = 1000
 
 export interface RobotauaResponsesOptions {
+  /** the folders walked, in order; ROBOTAUA_FOLDERS (folder 0, every apply) unless given */
   folders?: readonly number[]
   pageSize?: number
   /** how old the last full sweep may get before a run walks every folder to its end again */

@@ -118,7 +118,7 @@ t.test('the job\'s end on Djinni: taken down by its moderators is removed with t
     t.match(await adapter.getPosting(session, account, ended.externalId), { state: 'live', expiresAt: null }, `an end Djinni does not give readably: none (${JSON.stringify(body.expires_at)})`)
   }
   fake.server.inject({ match: /^POST \/api\/v2\/jobs\/$/, status: 201, body: { id: 99, status: 'removed' } })
-  t.match(await failure(t, adapter.publish(session, account, posting())), { kind: 'bad_response', message: /create.*removed/ }, 'a create answered with a job that is down is no answer')
+  t.same(await adapter.publish(session, account, posting()), { externalId: '99', url: null, state: 'rejected' }, 'a job created already down keeps its id: refused')
 })
 
 t.test('Djinni rejects the job: rejected with Djinni\'s words; an edit sends it back to review', async t => {

@@ -42,11 +42,14 @@ const stateOf: Record<DjinniJobStatus, BoardPostingState> = {
   removed: 'removed'
 }
 
-/** a job just written (created, edited) is one Djinni shows or reviews: an end on the board is no answer to a write */
-function writtenStateOf (job: DjinniJob, what: string): PostingState {
+/**
+ * The state of a job Djinni just created, where a PostingRef has no room for an end on the board:
+ * one already taken down reads as refused, one already past its term as closed. Its id is kept
+ * either way (it exists on Djinni), and getPosting tells the whole story.
+ */
+function createdStateOf (job: DjinniJob): PostingState {
   const state = stateOf[job.status]
-  if (state === 'expired' || state === 'removed') throw new BoardError({ board: 'djinni', kind: 'bad_response', detail: `Djinni answered ${what} with a job ${job.status}` })
-  return state
+  return state === 'removed' ? 'rejected' : state === 'expired' ? 'archived' : state
 }
 
 /** an ISO time Djinni wrote, or null when it is none we can read */
@@ -121,7 +124,7 @@ export function createDjinniPublishing (client: DjinniClient): DjinniPublishing 
     async publish (session: Session, _account, posting): Promise<PostingRef> {
       const res = await client.call(session, { method: 'POST', path: '/jobs/', json: djinniPreviewPayload(posting) })
       const job = parsePayload(DjinniJob, res.body, 'job (POST /jobs/)')
-      return { externalId: String(job.id), url: textOrNull(job.url), state: writtenStateOf(job, 'the create (POST /jobs/)') }
+      return { externalId: String(job.id), url: textOrNull(job.url), state: createdStateOf(job) }
     },
 
     /**

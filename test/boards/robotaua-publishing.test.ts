@@ -311,6 +311,10 @@ t.test('reactivate when the board fails: a 5xx on the state change is resent onc
   t.equal((await adapter.reactivate(session, account, ref.externalId, posting())).externalId, ref.externalId)
   t.equal(fake.loginCount, logins + 1, 'one login for the refused token')
   t.ok(requestsTo(STATE).length >= 5)
+  // a 429 is waited out and the state sent again
+  fake.server.inject({ match: STATE, status: 429, headers: { 'retry-after': '0' } })
+  await adapter.archive(session, account, ref.externalId)
+  t.equal((await adapter.reactivate(session, account, ref.externalId, posting())).externalId, ref.externalId, 'through a 429')
   fake.server.inject({ match: GET, status: 200, body: { state: 'Shelved' } })
   await adapter.archive(session, account, ref.externalId)
   await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'bad_response', message: /vacancy \(GET/ })

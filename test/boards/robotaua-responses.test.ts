@@ -213,6 +213,35 @@ t.test('over a list of status folders: each folder from page 0 to its short last
   finish()
 })
 
+t.test('an attached CV is opened through getfile with resumeType 1 and the account\'s token; the fake wants both', async t => {
+  const { fake, adapter, session, account, vacancy, run, finish } = await setup(t)
+  const [withFile, without] = fake.addApplies(vacancy.id, [{ id: 41_900_001, filePath: `${fake.apiUrl}/apply/getfile/41900001` }, { id: 41_900_002, filePath: null }])
+  fake.applies.get(withFile!.id)!.fileText = 'CV of the applicant'
+  const { items } = await run(null)
+  const stored = (id: number) => {
+    const item = items.find(i => i.externalId === String(id))!
+    return { externalId: item.externalId, resumeUrl: item.resumeUrl, photoUrl: item.photoUrl, raw: item.raw }
+  }
+  const file = await adapter.openResume!(session, account, stored(withFile!.id))
+  t.ok(file)
+  const chunks: Buffer[] = []
+  for await (const chunk of file!.stream) chunks.push(chunk as Buffer)
+  t.match(Buffer.concat(chunks).toString('utf8'), /CV of the applicant/)
+  t.match(file, { contentType: 'application/pdf', fileName: `cv-${withFile!.id}.pdf` })
+  const [asked] = fake.server.requests.filter(r => r.path.includes('/getfile/'))
+  t.equal(asked?.query.get('resumeType'), '1')
+  t.match(asked?.headers.authorization, /^Bearer /)
+  t.equal(await adapter.openResume!(session, account, stored(without!.id)), null, 'no file, no request')
+  t.equal(fake.server.requests.filter(r => r.path.includes('/getfile/')).length, 1)
+
+  fake.server.inject({ match: /getfile/, status: 404, body: { message: 'File not found' } })
+  t.match(await adapter.openResume!(session, account, stored(withFile!.id)).then(() => null, (e: unknown) => e), { kind: 'not_found' })
+  const bare = await fetch(`${fake.apiUrl}/apply/getfile/${withFile!.id}`, { headers: { authorization: `Bearer ${session.credentials.current().token!}` } })
+  t.equal(bare.status, 400, 'the fake refuses a getfile without resumeType, as Robota.ua\'s note says it must')
+  await bare.body?.cancel()
+  finish()
+})
+
 t.test('explicit applies: summer and winter times, hidden phone, file-only, blanks', async t => {
   const { fake, vacancy, run, finish } = await setup(t)
   const [summer, winter, fileOnly] = fake.addApplies(vacancy.id, [

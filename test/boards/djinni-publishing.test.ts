@@ -87,9 +87,38 @@ t.test('Djinni approves the job: pending_review, then live', async t => {
   const { session, account } = await install()
   const ref = await adapter.publish(session, account, posting())
 
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null })
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null, expiresAt: null })
   fake.approveJob(Number(ref.externalId))
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'live', url: ref.url, reason: null })
+  const live = await adapter.getPosting(session, account, ref.externalId)
+  t.same(live, { state: 'live', url: ref.url, reason: null, expiresAt: fake.getJob(Number(ref.externalId))!.expires_at })
+  const days = (Date.parse(live.expiresAt!) - Date.now()) / 86_400_000
+  t.ok(days > 29.9 && days <= 30, `the end of the term Djinni gives (${days.toFixed(3)} days)`)
+})
+
+t.test('the job\'s end on Djinni: taken down by its moderators is removed with their words, closed at its term is expired', async t => {
+  const { adapter, install, fake } = await setup(t)
+  const { session, account } = await install()
+  const down = await adapter.publish(session, account, posting())
+  fake.approveJob(Number(down.externalId))
+  fake.takeDownJob(Number(down.externalId), 'Вакансія дублює іншу.')
+  t.same(await adapter.getPosting(session, account, down.externalId), { state: 'removed', url: null, reason: 'Вакансія дублює іншу.', expiresAt: null })
+  t.match(await failure(t, adapter.update(session, account, down.externalId, posting())), { kind: 'rejected', boardStatus: 400, message: /closed and cannot be changed/ })
+  await adapter.archive(session, account, down.externalId)
+  t.equal(fake.getJob(Number(down.externalId))?.status, 'removed', 'archiving a job that is down changes nothing')
+
+  const ended = await adapter.publish(session, account, posting())
+  fake.approveJob(Number(ended.externalId))
+  fake.expireJob(Number(ended.externalId))
+  const status = await adapter.getPosting(session, account, ended.externalId)
+  t.match(status, { state: 'expired', url: ended.url, reason: null })
+  t.ok(Date.parse(status.expiresAt!) < Date.now(), 'when its term ended')
+
+  for (const body of [{ id: 5, status: 'active', expires_at: 'soon' }, { id: 5, status: 'active', expires_at: null }]) {
+    fake.server.inject({ match: /^GET \/api\/v2\/jobs\/\d+\/$/, status: 200, body })
+    t.match(await adapter.getPosting(session, account, ended.externalId), { state: 'live', expiresAt: null }, `an end Djinni does not give readably: none (${JSON.stringify(body.expires_at)})`)
+  }
+  fake.server.inject({ match: /^POST \/api\/v2\/jobs\/$/, status: 201, body: { id: 99, status: 'removed' } })
+  t.same(await adapter.publish(session, account, posting()), { externalId: '99', url: null, state: 'rejected' }, 'a job created already down keeps its id: refused')
 })
 
 t.test('Djinni rejects the job: rejected with Djinni\'s words; an edit sends it back to review', async t => {
@@ -99,11 +128,11 @@ t.test('Djinni rejects the job: rejected with Djinni\'s words; an edit sends it 
 
   fake.rejectJob(Number(ref.externalId), 'Вкажіть назву компанії та зарплатну вилку в описі.')
   t.same(await adapter.getPosting(session, account, ref.externalId), {
-    state: 'rejected', url: ref.url, reason: 'Вкажіть назву компанії та зарплатну вилку в описі.'
+    state: 'rejected', url: ref.url, reason: 'Вкажіть назву компанії та зарплатну вилку в описі.', expiresAt: null
   })
 
   await adapter.update(session, account, ref.externalId, posting({ description: '<p>Карпати Лабс, $3000–4500.</p>' }))
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null })
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null, expiresAt: null })
 })
 
 t.test('a job saved as a draft on Djinni (never sent to review) is posting state none', async t => {
@@ -181,7 +210,7 @@ t.test('archive closes the job on Djinni; twice is fine; an archived job cannot 
   const patches = requestsTo(/^PATCH \/api\/v2\/jobs\/\d+\/$/)
   t.same(patches.map(p => p.body), [{ status: 'archived' }])
   t.equal(fake.getJob(Number(ref.externalId))?.status, 'archived')
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: ref.url, reason: null })
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: ref.url, reason: null, expiresAt: null })
 
   await adapter.archive(session, account, ref.externalId)
   t.equal(fake.getJob(Number(ref.externalId))?.status, 'archived')

@@ -290,11 +290,11 @@ t.test('Robota.ua: no documented endpoint to move an apply: not_supported, nothi
   const session: AccountSession<RobotauaCredentials> = { key: `robotaua:${randomUUID()}`, credentials: store, log: silent }
   const account = await adapter.checkAccount(session)
   const vacancy = fake.addVacancy({ state: 'Publicated', moderationStatus: 'Approved' })
-  fake.addApplies(vacancy.id, 2, 0)
+  fake.addApplies(vacancy.id, 2, 1)
   const [app] = await applicationsOf(adapter.pageThroughResponses(session, account, String(vacancy.id), null))
   t.ok(app, 'a synced application')
   const sent = fake.server.requests.length
   for (const outcome of OUTCOMES) t.equal(await adapter.shareOutcome(session, account, stored(app!), outcome), 'not_supported', outcome)
   t.equal(fake.server.requests.length, sent, 'no request, no login')
-  t.equal(fake.applies.get(Number(app!.externalId))?.apply.folderId, 0, 'still in the inbox')
+  t.equal(fake.applies.get(Number(app!.externalId))?.apply.folderId, 1, 'still unviewed (folder 1)')
 })

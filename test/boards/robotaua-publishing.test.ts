@@ -11,6 +11,12 @@ import { memoryStore } from '../helpers/credential-store.js'
 import { adapterHarness } from '../helpers/adapter-harness.js'
 
 
+const KYIV = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Kyiv', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
+})
+/** the instant as Kyiv wall-clock time, the way the board writes it (whole seconds) */
+const asKyivWallClock = (iso: string): string => KYIV.format(new Date(iso)).replace(' ', 'T')
+
 const ADD = /^POST \/api\/vacancy\/add$/
 const STATE = /^POST \/api\/vacancy\/state\/\d+$/
 const GET = /^GET \/api\/vacancy\/get\/\d+$/
@@ -72,7 +78,7 @@ function posting (overrides: Partial<PostingInput> = {}): PostingInput {
 
 t.test('publish creates the vacancy with our fields under the board\'s names, then publishes it', async t => {
   const { fake, adapter, session, account, requestsTo, vacancyOf, finish } = await setup(t)
-  const input = posting({ fields: { cityId: 21, salary: 45000 }, publicationType: 'Optimum' })
+  const input = posting({ fields: { cityId: 21, salary: 45000, rubricIds: [2, 5], employmentTypes: ['FullTime', 'Shift'], workTypes: ['Office'] }, publicationType: 'Optimum' })
   const ref = await adapter.publish(session, account, input)
 
   t.match(ref.externalId, /^[1-9]\d*$/)
@@ -89,8 +95,11 @@ t.test('publish creates the vacancy with our fields under the board\'s names, th
     description: input.description,
     cityId: 21,
     publicationType: 'Optimum',
-    salary: 45000
-  }, 'title → name, description as HTML, cityId, salary, the publication type; id 0 creates')
+    salary: 45000,
+    rubricIds: [2, 5],
+    employmentTypes: ['FullTime', 'Shift'],
+    workTypes: ['Office']
+  }, 'title → name, description as HTML, cityId, salary, the lists, the publication type; id 0 creates')
   const states = requestsTo(STATE)
   t.equal(states.length, 1)
   t.equal(states[0]!.path, `/api/vacancy/state/${ref.externalId}`)
@@ -99,13 +108,14 @@ t.test('publish creates the vacancy with our fields under the board\'s names, th
     ['POST /api/vacancy/list', 'POST /api/vacancy/add', 'POST /api/vacancy/state/{id}'], 'look for a twin, create, publish')
 
   t.match(vacancyOf(ref.externalId), {
-    name: input.title, description: input.description, cityId: 21, salary: 45000, publicationType: 'Optimum', state: 'Publicated', moderationStatus: 'Pending'
+    name: input.title, description: input.description, cityId: 21, salary: 45000, publicationType: 'Optimum', state: 'Publicated', moderationStatus: 'Pending', rubricIds: [2, 5], workTypes: ['Office']
   })
+  t.same(adapter.previewPayload(input), creates[0]!.body, 'the preview is exactly the create publish sent')
   t.equal(fake.tickets.get(Number(account.externalId))!.Optimum, 1, 'one Optimum ticket of two spent')
 
-  // salary left out is sent as null (no salary shown)
+  // salary left out is sent as null (no salary shown), the lists as empty ones
   const bare = await adapter.publish(session, account, posting({ fields: { cityId: 3 } }))
-  t.match(requestsTo(ADD)[1]!.body, { id: 0, cityId: 3, publicationType: 'Business', salary: null })
+  t.match(requestsTo(ADD)[1]!.body, { id: 0, cityId: 3, publicationType: 'Business', salary: null, rubricIds: [], employmentTypes: [], workTypes: [] })
   t.equal(vacancyOf(bare.externalId)?.salary, null)
   t.not(bare.externalId, ref.externalId)
   finish()
@@ -114,29 +124,65 @@ t.test('publish creates the vacancy with our fields under the board\'s names, th
 t.test('moderation: pending right after publishing, then live once approved, or rejected with the comment', async t => {
   const { fake, adapter, session, account, finish } = await setup(t)
   const ref = await adapter.publish(session, account, posting())
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null })
+  const pending = await adapter.getPosting(session, account, ref.externalId)
+  t.match(pending, { state: 'pending_review', url: ref.url, reason: null })
+  t.equal(asKyivWallClock(pending.expiresAt!), fake.getVacancy(Number(ref.externalId))!.endDate, 'expiresAt is the board\'s endDate (Kyiv wall-clock time) as an instant')
+  const days = (Date.parse(pending.expiresAt!) - Date.now()) / 86_400_000
+  t.ok(days > 29.9 && days <= 30, `the term the board gives: 30 days (${days.toFixed(3)})`)
 
   fake.approveVacancy(Number(ref.externalId))
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'live', url: ref.url, reason: null })
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'live', url: ref.url, reason: null, expiresAt: pending.expiresAt })
 
   const other = await adapter.publish(session, account, posting())
   fake.rejectVacancy(Number(other.externalId), 'Опис вакансії містить контактні дані.')
   t.same(await adapter.getPosting(session, account, other.externalId),
-    { state: 'rejected', url: other.url, reason: 'Опис вакансії містить контактні дані.' })
+    { state: 'rejected', url: other.url, reason: 'Опис вакансії містить контактні дані.', expiresAt: null })
 
   // a vacancy created on the board and never published
   const draft = fake.addVacancy({ name: 'Чернетка' })
-  t.same(await adapter.getPosting(session, account, String(draft.id)), { state: 'none', url: null, reason: null })
+  t.same(await adapter.getPosting(session, account, String(draft.id)), { state: 'none', url: null, reason: null, expiresAt: null })
   finish()
 })
 
-t.test('a vacancy deleted on the board, another employer\'s, or no vacancy id at all is not_found', async t => {
+t.test('the posting\'s end: deleted on the site is removed, closed by the term is expired, closed otherwise is archived', async t => {
   const { fake, adapter, session, account, failure, requestsTo, finish } = await setup(t)
   const ref = await adapter.publish(session, account, posting())
-  fake.vacancies.get(Number(ref.externalId))!.vacancy.state = 'Deleted'
+  fake.approveVacancy(Number(ref.externalId))
+  fake.deleteVacancy(Number(ref.externalId))
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'removed', url: null, reason: null, expiresAt: null }, 'the board still shows it, as Deleted')
+  const gone = await adapter.publish(session, account, posting())
+  fake.rejectVacancy(Number(gone.externalId), 'Порушення правил розміщення.')
+  fake.deleteVacancy(Number(gone.externalId))
+  t.same(await adapter.getPosting(session, account, gone.externalId), { state: 'removed', url: null, reason: 'Порушення правил розміщення.', expiresAt: null }, 'with the moderator\'s words')
+  await failure(adapter.update(session, account, ref.externalId, posting()), { kind: 'not_found' }, 'a deleted vacancy takes no edit')
+  await failure(adapter.archive(session, account, ref.externalId), { kind: 'not_found' }, 'nor a state change')
+
+  const expired = await adapter.publish(session, account, posting())
+  fake.approveVacancy(Number(expired.externalId))
+  fake.expireVacancy(Number(expired.externalId))
+  const status = await adapter.getPosting(session, account, expired.externalId)
+  t.match(status, { state: 'expired', url: expired.url, reason: null })
+  t.ok(Date.parse(status.expiresAt!) <= Date.now(), 'when its term ended')
+
+  // the term runs out while the vacancy is up: the board closes it at its end
+  const ran = await adapter.publish(session, account, posting())
+  fake.approveVacancy(Number(ran.externalId))
+  fake.vacancies.get(Number(ran.externalId))!.vacancy.endDate = asKyivWallClock(new Date(Date.now() - 60_000).toISOString())
+  t.match(await adapter.getPosting(session, account, ran.externalId), { state: 'expired' }, 'past its end date')
+
+  const closed = await adapter.publish(session, account, posting())
+  await adapter.archive(session, account, closed.externalId)
+  t.match(await adapter.getPosting(session, account, closed.externalId), { state: 'archived', reason: null }, 'closed before its term: archived')
+  t.ok(requestsTo(GET).length >= 5)
+  finish()
+})
+
+t.test('a vacancy the board answers 404 for, another employer\'s, or no vacancy id at all is not_found', async t => {
+  const { fake, adapter, session, account, failure, requestsTo, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  // a board that answers a deleted vacancy with 404 rather than showing it Deleted
+  fake.server.inject({ match: GET, status: 404, body: { message: 'Vacancy not found' } })
   await failure(adapter.getPosting(session, account, ref.externalId), { kind: 'not_found', boardStatus: 404, message: /Vacancy not found/ })
-  await failure(adapter.update(session, account, ref.externalId, posting()), { kind: 'not_found' }, 'update of a deleted vacancy')
-  await failure(adapter.archive(session, account, ref.externalId), { kind: 'not_found' }, 'archive of a deleted vacancy')
 
   const stranger = fake.addAccount({ password: `pw-${randomUUID()}` })
   const theirs = fake.addVacancy({}, stranger.username)
@@ -148,6 +194,7 @@ t.test('a vacancy deleted on the board, another employer\'s, or no vacancy id at
   await failure(adapter.archive(session, account, 'abc'), { kind: 'not_found' })
   t.equal(fake.server.requests.length, before, 'an id that is no vacancy id is not sent')
   t.equal(requestsTo(GET).length, 3)
+  t.ok(fake.getVacancy(Number(ref.externalId)), 'the vacancy itself is still there')
   finish()
 })
 
@@ -160,7 +207,7 @@ t.test('update replaces title, description and fields on the board; the board mo
   const edited = posting({ fields: { cityId: 7, salary: 52000 }, publicationType: 'Professional' })
   await adapter.update(session, account, ref.externalId, edited)
   const sent = requestsTo(ADD).at(-1)!
-  t.same(sent.body, { id: Number(ref.externalId), name: edited.title, description: edited.description, cityId: 7, publicationType: 'Professional', salary: 52000 })
+  t.same(sent.body, { id: Number(ref.externalId), name: edited.title, description: edited.description, cityId: 7, publicationType: 'Professional', salary: 52000, rubricIds: [], employmentTypes: [], workTypes: [] })
   t.equal(requestsTo(ADD).length, creates + 1)
   t.match(vacancyOf(ref.externalId), { name: edited.title, description: edited.description, cityId: 7, salary: 52000, state: 'Publicated' })
   t.equal(fake.vacancies.size, 1, 'no new vacancy')
@@ -182,9 +229,95 @@ t.test('archive closes the vacancy on the board; getPosting says archived', asyn
   t.equal(close.path, `/api/vacancy/state/${ref.externalId}`)
   t.equal(close.query.get('state'), 'Closed')
   t.equal(vacancyOf(ref.externalId)?.state, 'Closed')
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: ref.url, reason: null })
+  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: ref.url, reason: null, expiresAt: null })
   await adapter.archive(session, account, ref.externalId)
   t.equal(vacancyOf(ref.externalId)?.state, 'Closed', 'closing twice is harmless')
+  finish()
+})
+
+t.test('reactivate puts a closed vacancy back up in place, with the publication\'s content, spending a ticket', async t => {
+  const { fake, adapter, session, account, requestsTo, vacancyOf, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting({ publicationType: 'Optimum' }))
+  fake.approveVacancy(Number(ref.externalId))
+  await adapter.archive(session, account, ref.externalId)
+  const endBefore = vacancyOf(ref.externalId)!.endDate
+  const tickets = fake.tickets.get(Number(account.externalId))!.Optimum
+  fake.server.requests.length = 0
+  // a minute on the board's clock, so the new term is seen to start later
+  fake.advanceClock(60)
+
+  const now = posting({ fields: { cityId: 4, salary: 61000, workTypes: ['Hybrid'] }, publicationType: 'Optimum' })
+  const back = await adapter.reactivate(session, account, ref.externalId, now)
+  t.same(back, { externalId: ref.externalId, url: ref.url, state: 'pending_review' }, 'the same vacancy, back under review')
+  t.same(fake.server.requests.map(r => `${r.method} ${r.path.replace(/\d+$/, '{id}')}`),
+    ['POST /api/vacancy/add', 'POST /api/vacancy/state/{id}', 'GET /api/vacancy/get/{id}'], 'the content first, then the state, then what the board made of it')
+  t.match(requestsTo(ADD)[0]!.body, { id: Number(ref.externalId), name: now.title, cityId: 4, salary: 61000, workTypes: ['Hybrid'], publicationType: 'Optimum' })
+  t.equal(requestsTo(STATE)[0]!.query.get('state'), 'Publicated')
+  t.match(vacancyOf(ref.externalId), { state: 'Publicated', moderationStatus: 'Pending', name: now.title, cityId: 4 })
+  t.equal(fake.tickets.get(Number(account.externalId))!.Optimum, tickets - 1, 'a re-activation spends a ticket (the fake\'s rule)')
+  t.ok(vacancyOf(ref.externalId)!.endDate! > endBefore!, 'a new term')
+  t.equal(fake.vacancies.size, 1, 'no new vacancy')
+
+  // a vacancy whose term ran out comes back the same way
+  fake.approveVacancy(Number(ref.externalId))
+  fake.expireVacancy(Number(ref.externalId))
+  fake.setTickets('Optimum', 1)
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'expired')
+  t.equal((await adapter.reactivate(session, account, ref.externalId, now)).state, 'pending_review')
+  t.equal(vacancyOf(ref.externalId)?.state, 'Publicated')
+  finish()
+})
+
+t.test('reactivate without a ticket is quota: the vacancy stays closed (with the new content) and a retry with a ticket works', async t => {
+  const { fake, adapter, session, account, failure, vacancyOf, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting({ publicationType: 'Professional' }))
+  await adapter.archive(session, account, ref.externalId)
+  t.equal(fake.tickets.get(Number(account.externalId))!.Professional, 0, 'the one Professional ticket went on the first publication')
+  const now = posting({ publicationType: 'Professional' })
+  await failure(adapter.reactivate(session, account, ref.externalId, now), { kind: 'quota', boardStatus: 403 })
+  t.match(vacancyOf(ref.externalId), { state: 'Closed', name: now.title })
+  fake.setTickets('Professional', 1)
+  t.equal((await adapter.reactivate(session, account, ref.externalId, now)).externalId, ref.externalId)
+  t.equal(vacancyOf(ref.externalId)?.state, 'Publicated')
+  finish()
+})
+
+t.test('reactivate of a vacancy deleted on the board or not this employer\'s is not_found, and changes nothing', async t => {
+  const { fake, adapter, session, account, failure, requestsTo, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  fake.deleteVacancy(Number(ref.externalId))
+  const tickets = { ...fake.tickets.get(Number(account.externalId))! }
+  await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'not_found', boardStatus: 404 })
+  const stranger = fake.addAccount({ password: `pw-${randomUUID()}` })
+  const theirs = fake.addVacancy({ state: 'Closed' }, stranger.username)
+  await failure(adapter.reactivate(session, account, String(theirs.id), posting()), { kind: 'not_found', boardStatus: 404 })
+  await failure(adapter.reactivate(session, account, 'robota-42', posting()), { kind: 'not_found' })
+  t.equal(requestsTo(STATE).length, 1, 'no state change but the first publication\'s')
+  t.same(fake.tickets.get(Number(account.externalId)), tickets)
+  t.equal(fake.getVacancy(theirs.id)?.state, 'Closed')
+  finish()
+})
+
+t.test('reactivate when the board fails: a 5xx on the state change is resent once, then unavailable; a refused token logs in again', async t => {
+  const { fake, adapter, session, account, failure, requestsTo, vacancyOf, finish } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  await adapter.archive(session, account, ref.externalId)
+  fake.server.inject({ match: STATE, status: 502, times: 2 })
+  await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'unavailable', boardStatus: 502 })
+  t.equal(vacancyOf(ref.externalId)?.state, 'Closed')
+  const logins = fake.loginCount
+  fake.revokeTokens()
+  fake.server.inject({ match: STATE, status: 500 })
+  t.equal((await adapter.reactivate(session, account, ref.externalId, posting())).externalId, ref.externalId)
+  t.equal(fake.loginCount, logins + 1, 'one login for the refused token')
+  t.ok(requestsTo(STATE).length >= 5)
+  // a 429 is waited out and the state sent again
+  fake.server.inject({ match: STATE, status: 429, headers: { 'retry-after': '0' } })
+  await adapter.archive(session, account, ref.externalId)
+  t.equal((await adapter.reactivate(session, account, ref.externalId, posting())).externalId, ref.externalId, 'through a 429')
+  fake.server.inject({ match: GET, status: 200, body: { state: 'Shelved' } })
+  await adapter.archive(session, account, ref.externalId)
+  await failure(adapter.reactivate(session, account, ref.externalId, posting()), { kind: 'bad_response', message: /vacancy \(GET/ })
   finish()
 })
 
@@ -231,6 +364,14 @@ t.test('the retry reuses only a never-published vacancy with exactly the same co
   t.equal(requestsTo(ADD).length, 2)
   t.equal(fake.vacancies.size, 4)
   t.not(other.externalId, again.externalId)
+
+  // the lists count too, in any order: other work types are another vacancy, the same rubrics reordered are a twin
+  const listed = posting({ fields: { cityId: 1, rubricIds: [1, 6], workTypes: ['Remote'] } })
+  const twin = fake.addVacancy({ name: listed.title, description: listed.description, cityId: 1, publicationType: 'Business', rubricIds: [6, 1], workTypes: ['Remote'] })
+  // newer, so looked at first
+  fake.addVacancy({ name: listed.title, description: listed.description, cityId: 1, publicationType: 'Business', rubricIds: [1, 6], workTypes: ['Office'] })
+  t.equal((await adapter.publish(session, account, listed)).externalId, String(twin.id))
+  t.equal(requestsTo(ADD).length, 2, 'still nothing created')
   finish()
 })
 

@@ -1,12 +1,13 @@
-// Candidate sync through the Robota.ua adapter against the Robota.ua fake (no database): every
-// folder paged through and mapped, Kyiv local times converted, runs resumed from every cursor,
-// incremental runs that stop at each folder's watermark, applies moved between folders, hidden
-// phones, and what the board's failures do to a run.
+// Candidate sync through the Robota.ua adapter against the Robota.ua fake (no database): folder 0
+// (every apply, whatever its folder) paged through and mapped, Kyiv local times converted, runs
+// resumed from every cursor, incremental runs that stop at the watermark, hidden phones, cover
+// letters, and what the board's failures do to a run. The walk over a list of status folders
+// (applies moving between them) is exercised with STATUS_FOLDERS.
 import t, { type Test } from 'tap'
 import { randomUUID } from 'node:crypto'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardApplication, ResponsePage } from '../../src/boards/types.js'
-import { createRobotauaAdapter, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
+import { createRobotauaAdapter, ROBOTAUA_FOLDERS, type RobotauaCredentials } from '../../src/boards/robotaua/adapter.js'
 import { birthDateOf, kyivTimeToIso } from '../../src/boards/robotaua/responses.js'
 import { ROBOTA_FOLDERS, type RobotaApply, type RobotaFakeOptions } from '../fakes/robotaua.js'
 import { memoryStore } from '../helpers/credential-store.js'
@@ -14,7 +15,8 @@ import { adapterHarness } from '../helpers/adapter-harness.js'
 
 const LIST = /^POST \/api\/apply\/list$/
 const HOUR = 60 * 60_000
-const FOLDER_COUNT = Object.keys(ROBOTA_FOLDERS).length
+/** status folders in the order recruiters move applies through them: unviewed, viewed, rejected, hired */
+const STATUS_FOLDERS = [ROBOTA_FOLDERS.unviewed, ROBOTA_FOLDERS.viewed, ROBOTA_FOLDERS.rejected, ROBOTA_FOLDERS.hired]
 const KYIV = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Europe/Kyiv', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
 })
@@ -31,13 +33,14 @@ interface Run {
   cursor: string | null
 }
 
-async function setup (t: Test, options: RobotaFakeOptions = {}) {
+/** `folders`: the folders walked; the adapter's own (folder 0) unless given */
+async function setup (t: Test, options: RobotaFakeOptions = {}, folders?: readonly number[]) {
   // our clock, for the daily full sweep
   const clock = { ms: Date.now() }
   const { fake, adapter, log, logs: lines } = await adapterHarness(t, 'robotaua', {
     fake: { password: `pw-${randomUUID()}`, ...options },
     env: { BOARD_MAX_RETRIES: '1', BOARD_TIMEOUT_MS: '500' },
-    create: deps => createRobotauaAdapter(deps, { responses: { now: () => clock.ms } }),
+    create: deps => createRobotauaAdapter(deps, { responses: { now: () => clock.ms, folders } }),
     logLevel: 'debug'
   })
   const errors: unknown[] = []
@@ -90,7 +93,7 @@ async function setup (t: Test, options: RobotaFakeOptions = {}) {
     return { ...record.apply, phone: record.contactsHidden ? null : record.apply.phone }
   }
   const folderOrder = (folderId: number): number[] => [...fake.applies.values()]
-    .filter(r => r.apply.vacancyId === vacancy.id && r.apply.folderId === folderId)
+    .filter(r => r.apply.vacancyId === vacancy.id && (folderId === ROBOTA_FOLDERS.all || r.apply.folderId === folderId))
     .sort((a, b) => b.apply.addDate.localeCompare(a.apply.addDate) || b.apply.id - a.apply.id)
     .map(r => r.apply.id)
 
@@ -136,29 +139,29 @@ t.test('Kyiv local times become UTC instants; birthdays stay calendar dates', as
   t.equal(birthDateOf('17.05.1990'), null)
 })
 
-t.test('a first run walks every page of every folder and maps each apply field by field', async t => {
+t.test('a first run walks every page of folder 0, every apply whatever its folder, and maps each apply field by field', async t => {
   const { fake, vacancy, run, listCalls, wireOf, folderOrder, finish } = await setup(t)
-  // ROBOTA_FOLDERS: inbox 0, viewed 1, rejected 7, hired 10
+  t.same(ROBOTAUA_FOLDERS, [ROBOTA_FOLDERS.all], 'the adapter walks folder 0 alone')
   const seeded = [
-    ...fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.inbox),
+    ...fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed),
     ...fake.addApplies(vacancy.id, 3, ROBOTA_FOLDERS.viewed),
     ...fake.addApplies(vacancy.id, 22, ROBOTA_FOLDERS.rejected),
-    ...fake.addApplies(vacancy.id, 1, ROBOTA_FOLDERS.hired)
+    ...fake.addApplies(vacancy.id, 1, ROBOTA_FOLDERS.hired),
+    // folders no fixed list of ours named: every status the account sorts applies into comes over
+    ...fake.addApplies(vacancy.id, 2, ROBOTA_FOLDERS.interesting),
+    ...fake.addApplies(vacancy.id, 1, ROBOTA_FOLDERS.consider),
+    ...fake.addApplies(vacancy.id, 1, ROBOTA_FOLDERS.uninteresting),
+    ...fake.addApplies(vacancy.id, 2, ROBOTA_FOLDERS.invited)
   ]
   // another vacancy's applies never show
   const other = fake.addVacancy({ state: 'Publicated' })
   fake.addApplies(other.id, 5)
 
   const first = await run(null)
-  t.same(listCalls(), [
-    { vacancyId: vacancy.id, folderId: 0, page: 0 }, { vacancyId: vacancy.id, folderId: 0, page: 1 }, { vacancyId: vacancy.id, folderId: 0, page: 2 },
-    { vacancyId: vacancy.id, folderId: 1, page: 0 },
-    { vacancyId: vacancy.id, folderId: 7, page: 0 }, { vacancyId: vacancy.id, folderId: 7, page: 1 },
-    { vacancyId: vacancy.id, folderId: 10, page: 0 }
-  ], 'each folder from page 0 to its short last page, in the order inbox, viewed, rejected, hired')
-  t.equal(first.pages.length, 7, 'one page yielded per board page')
-  t.same(first.pages.map(p => p.items.length), [20, 20, 5, 3, 20, 2, 1])
-  t.same(first.ids, [...folderOrder(0), ...folderOrder(1), ...folderOrder(7), ...folderOrder(10)].map(String), 'newest first, as the board lists them')
+  t.same(listCalls(), [0, 1, 2, 3].map(page => ({ vacancyId: vacancy.id, folderId: 0, page })), 'folder 0 from page 0 to its short last page')
+  t.equal(first.pages.length, 4, 'one page yielded per board page')
+  t.same(first.pages.map(p => p.items.length), [20, 20, 20, 17])
+  t.same(first.ids, folderOrder(ROBOTA_FOLDERS.all).map(String), 'newest first, as the board lists them')
   t.same(sorted(first.ids), sorted(idsOf(seeded)), 'every apply of every folder, once, and no other vacancy\'s')
   t.ok(first.pages.every(p => Object.keys(p.skipped).length === 0), 'Robota.ua has no filtering rule: nothing skipped')
   t.ok(first.pages.every(p => typeof p.cursor === 'string'), 'every page carries a cursor')
@@ -179,12 +182,13 @@ t.test('a first run walks every page of every folder and maps each apply field b
     if (wire.phone === null) hidden++
     t.equal(item.birthDate, wire.birthDate === null ? null : wire.birthDate.slice(0, 10))
     t.equal(item.resumeText, wire.skillsSummary)
-    t.equal(item.resumeUrl, wire.filePath === null ? null : `${fake.apiUrl}/apply/getfile/${wire.id}`, 'the attached CV by its getfile link')
+    t.equal(item.resumeUrl, wire.filePath === null ? null : `${fake.apiUrl}/apply/getfile/${wire.id}?resumeType=1`, 'the attached CV by its getfile link')
     t.equal(item.url, wire.resumeId === null ? null : `https://robota.ua/candidates/${wire.resumeId}`)
     t.equal(item.photoUrl, null)
-    t.equal(item.coverLetter, null)
+    t.equal(item.coverLetter, wire.coverLetter, 'the letter the applicant wrote')
     t.same(item.skills, [])
   }
+  t.ok(first.items.some(i => i.coverLetter === null) && first.items.some(i => i.coverLetter !== null), 'with and without a cover letter')
   t.ok(hidden > 0, 'applies with hidden contacts are transferred too, without a phone')
   t.ok(first.items.some(i => i.resumeUrl === null) && first.items.some(i => i.resumeUrl !== null))
   t.ok(first.items.some(i => i.url === null), 'a file-only apply has no candidate page')
@@ -193,18 +197,64 @@ t.test('a first run walks every page of every folder and maps each apply field b
   finish()
 })
 
+t.test('over a list of status folders: each folder from page 0 to its short last page, in the order given', async t => {
+  const { fake, vacancy, run, listCalls, folderOrder, finish } = await setup(t, {}, STATUS_FOLDERS)
+  const seeded = [
+    ...fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed),
+    ...fake.addApplies(vacancy.id, 3, ROBOTA_FOLDERS.viewed),
+    ...fake.addApplies(vacancy.id, 22, ROBOTA_FOLDERS.rejected),
+    ...fake.addApplies(vacancy.id, 1, ROBOTA_FOLDERS.hired)
+  ]
+  const first = await run(null)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[1, 0], [1, 1], [1, 2], [2, 0], [7, 0], [7, 1], [10, 0]], 'unviewed, viewed, rejected, hired')
+  t.same(first.pages.map(p => p.items.length), [20, 20, 5, 3, 20, 2, 1])
+  t.same(first.ids, [...folderOrder(1), ...folderOrder(2), ...folderOrder(7), ...folderOrder(10)].map(String), 'newest first within each folder')
+  t.same(sorted(first.ids), sorted(idsOf(seeded)))
+  finish()
+})
+
+t.test('an attached CV is opened through getfile with resumeType 1 and the account\'s token; the fake wants both', async t => {
+  const { fake, adapter, session, account, vacancy, run, finish } = await setup(t)
+  const [withFile, without] = fake.addApplies(vacancy.id, [{ id: 41_900_001, filePath: `${fake.apiUrl}/apply/getfile/41900001` }, { id: 41_900_002, filePath: null }])
+  fake.applies.get(withFile!.id)!.fileText = 'CV of the applicant'
+  const { items } = await run(null)
+  const stored = (id: number) => {
+    const item = items.find(i => i.externalId === String(id))!
+    return { externalId: item.externalId, resumeUrl: item.resumeUrl, photoUrl: item.photoUrl, raw: item.raw }
+  }
+  const file = await adapter.openResume!(session, account, stored(withFile!.id))
+  t.ok(file)
+  const chunks: Buffer[] = []
+  for await (const chunk of file!.stream) chunks.push(chunk as Buffer)
+  t.match(Buffer.concat(chunks).toString('utf8'), /CV of the applicant/)
+  t.match(file, { contentType: 'application/pdf', fileName: `cv-${withFile!.id}.pdf` })
+  const [asked] = fake.server.requests.filter(r => r.path.includes('/getfile/'))
+  t.equal(asked?.query.get('resumeType'), '1')
+  t.match(asked?.headers.authorization, /^Bearer /)
+  t.equal(await adapter.openResume!(session, account, stored(without!.id)), null, 'no file, no request')
+  t.equal(fake.server.requests.filter(r => r.path.includes('/getfile/')).length, 1)
+
+  fake.server.inject({ match: /getfile/, status: 404, body: { message: 'File not found' } })
+  t.match(await adapter.openResume!(session, account, stored(withFile!.id)).then(() => null, (e: unknown) => e), { kind: 'not_found' })
+  const bare = await fetch(`${fake.apiUrl}/apply/getfile/${withFile!.id}`, { headers: { authorization: `Bearer ${session.credentials.current().token!}` } })
+  t.equal(bare.status, 400, 'the fake refuses a getfile without resumeType, as Robota.ua\'s note says it must')
+  await bare.body?.cancel()
+  finish()
+})
+
 t.test('explicit applies: summer and winter times, hidden phone, file-only, blanks', async t => {
   const { fake, vacancy, run, finish } = await setup(t)
   const [summer, winter, fileOnly] = fake.addApplies(vacancy.id, [
     {
       name: 'Олена', surname: 'Шевченко', fatherName: 'Іванівна', phone: '(067) 123-45-67', eMail: 'Olena.Shevchenko@I.UA',
-      birthDate: '1990-05-17T00:00:00', addDate: '2025-07-01T09:15:30.250', resumeId: 555, skillsSummary: 'Excel, CRM; досвід 3 р.'
+      birthDate: '1990-05-17T00:00:00', addDate: '2025-07-01T09:15:30.250', resumeId: 555, skillsSummary: 'Excel, CRM; досвід 3 р.',
+      coverLetter: '  Добрий день!\nМаю досвід у продажах.  '
     },
     {
       name: 'Тарас', surname: 'Мельник', fatherName: null, phone: '+380501112233', eMail: '', birthDate: null,
-      addDate: '2025-01-20T23:30:00', resumeId: 556, filePath: null, skillsSummary: '  ', contactsHidden: true
+      addDate: '2025-01-20T23:30:00', resumeId: 556, filePath: null, skillsSummary: '  ', coverLetter: ' ', contactsHidden: true
     },
-    { name: 'Ірина', surname: 'Коваленко', fatherName: ' ', eMail: null, phone: null, resumeId: null, addDate: '2024-12-31T23:59:59', skillsSummary: null }
+    { name: 'Ірина', surname: 'Коваленко', fatherName: ' ', eMail: null, phone: null, resumeId: null, addDate: '2024-12-31T23:59:59', skillsSummary: null, coverLetter: null }
   ], ROBOTA_FOLDERS.hired)
   const { items } = await run(null)
   const byId = new Map(items.map(i => [i.externalId, i]))
@@ -219,23 +269,26 @@ t.test('explicit applies: summer and winter times, hidden phone, file-only, blan
     phones: ['(067) 123-45-67'],
     birthDate: '1990-05-17',
     resumeText: 'Excel, CRM; досвід 3 р.',
+    coverLetter: 'Добрий день!\nМаю досвід у продажах.',
     skills: [],
     url: 'https://robota.ua/candidates/555'
-  }, 'emails and phones as given; the service normalises them')
+  }, 'emails and phones as given (the service normalises them); the letter trimmed, its lines kept')
   t.match(byId.get(String(winter!.id)), {
     appliedAt: '2025-01-20T21:30:00.000Z',
     middleName: null,
     birthDate: null,
     resumeText: null,
     resumeUrl: null,
+    coverLetter: null,
     url: 'https://robota.ua/candidates/556'
-  }, 'a hidden phone (null until contacts are opened) and blank fields are left out')
+  }, 'a hidden phone (null until contacts are opened) and blank fields, a blank letter too, are left out')
   t.same(byId.get(String(winter!.id))!.emails, [], 'an empty eMail is no address')
   t.same(byId.get(String(winter!.id))!.phones, [])
   t.equal((byId.get(String(winter!.id))!.raw as RobotaApply).phone, null)
   t.match(byId.get(String(fileOnly!.id)), {
     appliedAt: '2024-12-31T21:59:59.000Z',
     middleName: null,
+    coverLetter: null,
     url: null
   }, 'a file-only apply: no résumé id, no candidate page')
   t.same(byId.get(String(fileOnly!.id))!.emails, [])
@@ -243,17 +296,21 @@ t.test('explicit applies: summer and winter times, hidden phone, file-only, blan
   finish()
 })
 
-t.test('resuming from every intermediate cursor yields exactly what was not yet yielded', async t => {
-  const { fake, vacancy, run, listCalls, resetCalls, finish } = await setup(t)
+for (const [walk, folders, sizes] of [
+  ['folder 0', undefined, [20, 20, 20, 8]],
+  // 1: 20, 20, 1 · 2: 20, 0 (a full page may be the last: the next one is empty) · 7: 7 · 10: 0
+  ['status folders', STATUS_FOLDERS, [20, 20, 1, 20, 0, 7, 0]]
+] as const) {
+t.test(`${walk}: resuming from every intermediate cursor yields exactly what was not yet yielded`, async t => {
+  const { fake, vacancy, run, listCalls, resetCalls, finish } = await setup(t, {}, folders)
   const all = idsOf([
-    ...fake.addApplies(vacancy.id, 41, ROBOTA_FOLDERS.inbox),
+    ...fake.addApplies(vacancy.id, 41, ROBOTA_FOLDERS.unviewed),
     ...fake.addApplies(vacancy.id, 20, ROBOTA_FOLDERS.viewed),
     ...fake.addApplies(vacancy.id, 7, ROBOTA_FOLDERS.rejected)
   ])
   const first = await run(null)
   t.same(sorted(first.ids), sorted(all))
-  // 0: 20, 20, 1 · 1: 20, 0 (a full page may be the last: the next one is empty) · 7: 7 · 10: 0
-  t.same(first.pages.map(p => p.items.length), [20, 20, 1, 20, 0, 7, 0])
+  t.same(first.pages.map(p => p.items.length), sizes)
 
   for (let k = 0; k < first.pages.length; k++) {
     const yielded = first.pages.slice(0, k + 1).flatMap(p => p.items.map(i => i.externalId))
@@ -266,33 +323,62 @@ t.test('resuming from every intermediate cursor yields exactly what was not yet 
       t.equal(listCalls().length, callsBefore - k - 1, 'no page fetched again')
       t.equal(resumed.cursor, first.cursor, 'the resumed run ends where the whole run ended')
     } else {
-      t.equal(listCalls().length, FOLDER_COUNT, 'the final cursor starts a new (incremental) run: page 0 of each folder')
+      t.equal(listCalls().length, (folders ?? ROBOTAUA_FOLDERS).length, 'the final cursor starts a new (incremental) run: page 0 of each folder')
       t.ok(resumed.ids.every(id => all.includes(id)), 'and yields only the overlap')
     }
   }
   finish()
 })
-t.test('the next run fetches only the new applies above each folder\'s watermark (plus the rest of that page)', async t => {
+}
+t.test('folder 0: the next run fetches only the new applies above the watermark (plus the rest of that page), whichever folder they went to', async t => {
   const { fake, vacancy, run, listCalls, resetCalls, folderOrder, finish } = await setup(t)
-  fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.inbox)
+  fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed)
+  fake.addApplies(vacancy.id, 30, ROBOTA_FOLDERS.rejected)
+  const first = await run(null)
+  t.equal(listCalls().length, 4)
+
+  resetCalls()
+  const idle = await run(first.cursor)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0]], 'nothing new: page 0, no deeper')
+  t.same(idle.ids, folderOrder(0).slice(0, 20).map(String), 'only the overlap: the newest page')
+
+  // new applicants between runs, some straight into rejected or invited (more than a page in all)
+  const fresh = idsOf([...fake.addApplies(vacancy.id, 12, ROBOTA_FOLDERS.unviewed), ...fake.addApplies(vacancy.id, 10, ROBOTA_FOLDERS.rejected), ...fake.addApplies(vacancy.id, 3, ROBOTA_FOLDERS.invited)])
+  // and an old apply moves: in folder 0 it stays where it was
+  fake.moveApply(folderOrder(0)[60]!, ROBOTA_FOLDERS.hired)
+  resetCalls()
+  const second = await run(idle.cursor)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [0, 1]], 'a second page reaches the watermark')
+  for (const id of fresh) t.ok(second.ids.includes(id), `new apply ${id} picked up`)
+  t.same(second.ids, folderOrder(0).slice(0, 40).map(String), 'the rest is the overlap of the pages fetched')
+
+  resetCalls()
+  await run(second.cursor)
+  t.equal(listCalls().length, 1, 'caught up: one page again')
+  finish()
+})
+
+t.test('status folders: the next run fetches only the new applies above each folder\'s watermark (plus the rest of that page)', async t => {
+  const { fake, vacancy, run, listCalls, resetCalls, folderOrder, finish } = await setup(t, {}, STATUS_FOLDERS)
+  fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed)
   fake.addApplies(vacancy.id, 30, ROBOTA_FOLDERS.rejected)
   fake.addApplies(vacancy.id, 2, ROBOTA_FOLDERS.hired)
   const first = await run(null)
 
   resetCalls()
   const idle = await run(first.cursor)
-  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [1, 0], [7, 0], [10, 0]], 'nothing new: page 0 of each folder, no deeper')
-  t.same(sorted(idle.ids), sorted([...folderOrder(0).slice(0, 20), ...folderOrder(7).slice(0, 20), ...folderOrder(10)].map(String)), 'only the overlap: the newest page of each folder')
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[1, 0], [2, 0], [7, 0], [10, 0]], 'nothing new: page 0 of each folder, no deeper')
+  t.same(sorted(idle.ids), sorted([...folderOrder(1).slice(0, 20), ...folderOrder(7).slice(0, 20), ...folderOrder(10)].map(String)), 'only the overlap: the newest page of each folder')
   t.ok(idle.pages.length >= 1 && idle.cursor !== null, 'a run always yields a page and a cursor')
 
-  // new applicants between runs: 3 in the inbox, 25 (more than a page) straight into rejected
-  const newInbox = idsOf(fake.addApplies(vacancy.id, 3, ROBOTA_FOLDERS.inbox))
+  // new applicants between runs: 3 unviewed, 25 (more than a page) straight into rejected
+  const newInbox = idsOf(fake.addApplies(vacancy.id, 3, ROBOTA_FOLDERS.unviewed))
   const newRejected = idsOf(fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.rejected))
   resetCalls()
   const second = await run(idle.cursor)
-  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [1, 0], [7, 0], [7, 1], [10, 0]], 'rejected needs a second page to reach its watermark')
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[1, 0], [2, 0], [7, 0], [7, 1], [10, 0]], 'rejected needs a second page to reach its watermark')
   for (const id of [...newInbox, ...newRejected]) t.ok(second.ids.includes(id), `new apply ${id} picked up`)
-  const overlap = new Set([...folderOrder(0).slice(0, 20), ...folderOrder(7).slice(0, 40), ...folderOrder(10)].map(String))
+  const overlap = new Set([...folderOrder(1).slice(0, 20), ...folderOrder(7).slice(0, 40), ...folderOrder(10)].map(String))
   t.ok(second.ids.every(id => overlap.has(id)), 'everything else is the overlap of the pages fetched')
   t.equal(second.ids.length, 20 + 40 + 2)
 
@@ -305,9 +391,9 @@ t.test('the next run fetches only the new applies above each folder\'s watermark
 
 t.test('a run killed mid-walk resumes below the old watermark, and what arrived meanwhile comes next run', async t => {
   const { fake, vacancy, run, pages, finish } = await setup(t)
-  fake.addApplies(vacancy.id, 30, ROBOTA_FOLDERS.inbox)
+  fake.addApplies(vacancy.id, 30, ROBOTA_FOLDERS.unviewed)
   const first = await run(null)
-  const fresh = idsOf(fake.addApplies(vacancy.id, 50, ROBOTA_FOLDERS.inbox))
+  const fresh = idsOf(fake.addApplies(vacancy.id, 50, ROBOTA_FOLDERS.unviewed))
 
   // the run dies after page 0 of the inbox (20 of the 50 new: two more pages to go)
   const iterator = pages(first.cursor)[Symbol.asyncIterator]()
@@ -317,7 +403,7 @@ t.test('a run killed mid-walk resumes below the old watermark, and what arrived 
   t.ok(page0.items.every(i => fresh.includes(i.externalId)))
 
   // two more arrive at the top before the service resumes
-  const arrived = idsOf(fake.addApplies(vacancy.id, 2, ROBOTA_FOLDERS.inbox))
+  const arrived = idsOf(fake.addApplies(vacancy.id, 2, ROBOTA_FOLDERS.unviewed))
   const resumed = await run(page0.cursor)
   const seen = new Set([...page0.items.map(i => i.externalId), ...resumed.ids])
   t.ok(fresh.every(id => seen.has(id)), 'the 30 new applies on the older pages are not skipped')
@@ -328,18 +414,18 @@ t.test('a run killed mid-walk resumes below the old watermark, and what arrived 
   finish()
 })
 
-t.test('applies moved between folders are not lost', async t => {
-  const { fake, vacancy, run, pages, listCalls, resetCalls, folderOrder, wireOf, finish } = await setup(t)
-  fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.inbox)
+t.test('status folders: applies moved between folders are not lost', async t => {
+  const { fake, vacancy, run, pages, listCalls, resetCalls, folderOrder, wireOf, finish } = await setup(t, {}, STATUS_FOLDERS)
+  fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed)
   fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.rejected)
   const first = await run(null)
 
   await t.test('an old apply moved into a walked folder: the folder\'s count gives it away', async t => {
-    const old = folderOrder(0)[40]! // deep in the inbox, far below every watermark
+    const old = folderOrder(1)[40]! // deep in unviewed, far below every watermark
     fake.moveApply(old, ROBOTA_FOLDERS.rejected)
     resetCalls()
     const next = await run(first.cursor)
-    t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [1, 0], [7, 0], [7, 1]].concat([[10, 0]]),
+    t.same(listCalls().map(c => [c.folderId, c.page]), [[1, 0], [2, 0], [7, 0], [7, 1], [10, 0]],
       'rejected holds one more than its new applies explain: walked to the end')
     const moved = next.items.find(i => i.externalId === String(old))
     t.ok(moved, 'the moved apply comes again')
@@ -353,43 +439,43 @@ t.test('applies moved between folders are not lost', async t => {
 
   await t.test('a new apply moved back into an already walked folder during a run is found by the next one', async t => {
     const latest = await run(first.cursor)
-    // x arrives in rejected, then newer applies fill the inbox above it
+    // x arrives in rejected, then newer applies fill unviewed above it
     const [x] = fake.addApplies(vacancy.id, 1, ROBOTA_FOLDERS.rejected)
-    fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.inbox)
+    fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.unviewed)
     let racing: string | null = null
     for await (const page of pages(latest.cursor)) {
       racing = page.cursor
-      // white box: the cursor says the inbox walk is complete; a recruiter restores x to the inbox
+      // white box: the cursor says the unviewed walk is complete; a recruiter puts x back to unviewed
       const state = JSON.parse(page.cursor!) as { run: { folder: number } | null }
-      if (state.run?.folder === ROBOTA_FOLDERS.viewed && fake.applies.get(x!.id)!.apply.folderId !== ROBOTA_FOLDERS.inbox) {
+      if (state.run?.folder === ROBOTA_FOLDERS.viewed && fake.applies.get(x!.id)!.apply.folderId !== ROBOTA_FOLDERS.unviewed) {
         t.notOk(page.items.some(i => i.externalId === String(x!.id)))
-        fake.moveApply(x!.id, ROBOTA_FOLDERS.inbox)
+        fake.moveApply(x!.id, ROBOTA_FOLDERS.unviewed)
       }
       t.notOk(page.items.some(i => i.externalId === String(x!.id)), 'this run never sees x')
     }
-    t.ok(folderOrder(0).indexOf(x!.id) >= 20, 'x sits below the inbox watermark, past page 0')
+    t.ok(folderOrder(1).indexOf(x!.id) >= 20, 'x sits below the unviewed watermark, past page 0')
     resetCalls()
     const next = await run(racing)
-    t.ok(next.ids.includes(String(x!.id)), 'the inbox count exposes it; the walk goes to the end and finds it')
-    t.ok(listCalls().filter(c => c.folderId === 0).length > 1)
+    t.ok(next.ids.includes(String(x!.id)), 'the unviewed count exposes it; the walk goes to the end and finds it')
+    t.ok(listCalls().filter(c => c.folderId === 1).length > 1)
   })
   finish()
 })
 
 t.test('the daily full sweep brings every change: phones shown after contacts were opened, moves without a count', async t => {
-  const { fake, vacancy, run, listCalls, resetCalls, clock, folderOrder, finish } = await setup(t)
-  const seeded = fake.addApplies(vacancy.id, Array.from({ length: 45 }, (_, i) => ({ contactsHidden: i === 0 })), ROBOTA_FOLDERS.inbox)
+  const { fake, vacancy, run, listCalls, resetCalls, clock, folderOrder, finish } = await setup(t, {}, STATUS_FOLDERS)
+  const seeded = fake.addApplies(vacancy.id, Array.from({ length: 45 }, (_, i) => ({ contactsHidden: i === 0 })), ROBOTA_FOLDERS.unviewed)
   const hidden = seeded[0]!
   fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.rejected)
   const first = await run(null)
   t.same(first.items.find(i => i.externalId === String(hidden.id))?.phones, [], 'transferred without the phone')
-  t.ok(folderOrder(0).indexOf(hidden.id) >= 40, 'the oldest apply, on the last page')
+  t.ok(folderOrder(1).indexOf(hidden.id) >= 40, 'the oldest apply, on the last page')
 
   fake.revealContacts(hidden.id)
   // a swap leaves every count as it was
-  const [a, b] = [folderOrder(0)[30]!, folderOrder(7)[22]!]
+  const [a, b] = [folderOrder(1)[30]!, folderOrder(7)[22]!]
   fake.moveApply(a, ROBOTA_FOLDERS.rejected)
-  fake.moveApply(b, ROBOTA_FOLDERS.inbox)
+  fake.moveApply(b, ROBOTA_FOLDERS.unviewed)
 
   clock.ms += 23 * HOUR
   resetCalls()
@@ -400,11 +486,11 @@ t.test('the daily full sweep brings every change: phones shown after contacts we
   clock.ms += 2 * HOUR
   resetCalls()
   const sweep = await run(incremental.cursor)
-  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [0, 1], [0, 2], [1, 0], [7, 0], [7, 1], [10, 0]], 'a day after the last sweep: every page again')
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[1, 0], [1, 1], [1, 2], [2, 0], [7, 0], [7, 1], [10, 0]], 'a day after the last sweep: every page again')
   t.equal(hidden.phone, null)
   t.same(sweep.items.find(i => i.externalId === String(hidden.id))?.phones, [fake.applies.get(hidden.id)!.apply.phone], 'the phone, once shown, comes with the sweep')
   t.equal((sweep.items.find(i => i.externalId === String(a))?.raw as RobotaApply).folderId, ROBOTA_FOLDERS.rejected)
-  t.equal((sweep.items.find(i => i.externalId === String(b))?.raw as RobotaApply).folderId, ROBOTA_FOLDERS.inbox)
+  t.equal((sweep.items.find(i => i.externalId === String(b))?.raw as RobotaApply).folderId, ROBOTA_FOLDERS.unviewed)
 
   resetCalls()
   await run(sweep.cursor)
@@ -412,17 +498,44 @@ t.test('the daily full sweep brings every change: phones shown after contacts we
   finish()
 })
 
-t.test('an empty vacancy yields a page per folder and a cursor', async t => {
-  const { run, listCalls, finish } = await setup(t)
+t.test('folder 0: the daily full sweep walks it to its end again, with every change (a phone shown, a letter edited, a new folder)', async t => {
+  const { fake, vacancy, run, listCalls, resetCalls, clock, folderOrder, finish } = await setup(t)
+  const seeded = fake.addApplies(vacancy.id, Array.from({ length: 45 }, (_, i) => ({ contactsHidden: i === 0, coverLetter: i === 0 ? 'Перший лист' : null })), ROBOTA_FOLDERS.unviewed)
+  const oldest = seeded[0]!
   const first = await run(null)
-  t.equal(first.pages.length, 4)
-  t.same(first.items, [])
-  t.type(first.cursor, 'string')
-  const again = await run(first.cursor)
-  t.equal(again.pages.length, 4)
-  t.equal(listCalls().length, 8)
+  t.match(first.items.find(i => i.externalId === String(oldest.id)), { phones: [], coverLetter: 'Перший лист' })
+  t.equal(folderOrder(0).indexOf(oldest.id), 44, 'the oldest apply, on the last page')
+
+  fake.revealContacts(oldest.id)
+  fake.applies.get(oldest.id)!.apply.coverLetter = 'Виправлений лист'
+  fake.moveApply(oldest.id, ROBOTA_FOLDERS.invited)
+  clock.ms += 23 * HOUR
+  resetCalls()
+  const incremental = await run(first.cursor)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0]], 'within the day: the first page only')
+  t.notOk(incremental.ids.includes(String(oldest.id)))
+
+  clock.ms += 2 * HOUR
+  resetCalls()
+  const sweep = await run(incremental.cursor)
+  t.same(listCalls().map(c => [c.folderId, c.page]), [[0, 0], [0, 1], [0, 2]], 'a day after the last sweep: every page again')
+  t.match(sweep.items.find(i => i.externalId === String(oldest.id)), { phones: [fake.applies.get(oldest.id)!.apply.phone], coverLetter: 'Виправлений лист', raw: { folderId: ROBOTA_FOLDERS.invited } })
   finish()
 })
+
+for (const [walk, folders] of [['folder 0', ROBOTAUA_FOLDERS], ['status folders', STATUS_FOLDERS]] as const) {
+  t.test(`${walk}: an empty vacancy yields a page per folder and a cursor`, async t => {
+    const { run, listCalls, finish } = await setup(t, {}, folders)
+    const first = await run(null)
+    t.equal(first.pages.length, folders.length)
+    t.same(first.items, [])
+    t.type(first.cursor, 'string')
+    const again = await run(first.cursor)
+    t.equal(again.pages.length, folders.length)
+    t.equal(listCalls().length, 2 * folders.length)
+    finish()
+  })
+}
 
 t.test('a cursor this adapter cannot read starts over', async t => {
   const { fake, vacancy, run, lines, finish } = await setup(t)
@@ -437,7 +550,7 @@ t.test('a cursor this adapter cannot read starts over', async t => {
 
 t.test('a 5xx or a timeout on page N ends the run after pages before N; the cursor resumes', async t => {
   const { fake, vacancy, run, failedRun, listCalls, resetCalls, finish } = await setup(t)
-  const all = idsOf(fake.addApplies(vacancy.id, 50, ROBOTA_FOLDERS.inbox))
+  const all = idsOf(fake.addApplies(vacancy.id, 50, ROBOTA_FOLDERS.unviewed))
 
   for (const fault of [{ status: 503 }, { status: 500 }, { mode: 'timeout' as const }]) {
     resetCalls()
@@ -457,7 +570,7 @@ t.test('a 5xx or a timeout on page N ends the run after pages before N; the curs
 
 t.test('a 429 with Retry-After is waited out within the same run', async t => {
   const { fake, vacancy, run, failedRun, listCalls, resetCalls, finish } = await setup(t)
-  const all = idsOf(fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.inbox))
+  const all = idsOf(fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed))
   const { error, pages } = await failedRun(null, n => {
     if (n === 1) fake.server.inject({ match: LIST, status: 429, headers: { 'retry-after': '1' } })
   })
@@ -478,13 +591,14 @@ t.test('a 429 with Retry-After is waited out within the same run', async t => {
 
 t.test('an expired or revoked token: logged in again once, the run goes on', async t => {
   const { fake, vacancy, store, failedRun, listCalls, finish } = await setup(t)
-  const all = idsOf(fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.inbox))
+  const all = idsOf(fake.addApplies(vacancy.id, 45, ROBOTA_FOLDERS.unviewed))
   const logins = fake.loginCount
   const writes = store.writes
   const { error, pages } = await failedRun(null, n => {
     if (n === 1) fake.expireTokens()
-    if (n === 4) fake.revokeTokens()
+    if (n === 2) fake.revokeTokens()
   })
+  t.equal(pages.length, 3)
   t.equal(error, undefined)
   t.same(sorted(pages.flatMap(p => p.items.map(i => i.externalId))), sorted(all))
   t.equal(fake.loginCount, logins + 2, 'one login per refused token')
@@ -502,7 +616,7 @@ t.test('an expired or revoked token: logged in again once, the run goes on', asy
 
 t.test('what the board sends wrong, and postings that are not there', async t => {
   const { fake, vacancy, failedRun, postingId, finish } = await setup(t)
-  fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.inbox)
+  fake.addApplies(vacancy.id, 25, ROBOTA_FOLDERS.unviewed)
   const bodies: unknown[] = [
     { items: [] },
     { applies: [{ id: 'x' }] },

@@ -5,6 +5,8 @@
 //   - `X-API-Key` header, base path `/api/v2` (`url` already ends with it)
 //   - DRF-style offset pages `{count, next, previous, results}`; `next` is a full URL
 //   - `GET /jobs/`, `POST /jobs/` → 201, `PATCH /jobs/{id}/`, `GET /jobs/{id}/candidates/?offset&limit&updated_since=`
+//   - `GET /dictionaries/categories/` and `GET /dictionaries/experience/`: the values a job's `category` and
+//     `experience_years` take
 //   - `POST /applications/{id}/status` (hired feedback), errors `{detail}`
 //   - 429 with `Retry-After`: only through `server.inject({ status: 429, headers: { 'retry-after': '2' } })`
 //   - an admin account lists its recruiters; Djinni reviews each new job before it is shown
@@ -18,29 +20,48 @@
 //     anything else is 404 `{detail:"Not found."}`; a wrong method on a known path is 405. Both are recorded in `unmatched`.
 //   - Bodies are JSON only: another content type → 415, broken JSON → 400 `{detail}`.
 //   - Page size: default `limit` 20, max 100 (DRF LimitOffsetPagination; bad values fall back to defaults).
-//   - Jobs: required `title, description, category` (free string), `experience_years` (int ≥ 0),
-//     `location` (string), `remote_type` (office|remote|hybrid|candidate_choice); optional
-//     `salary_from`, `salary_to` (int or null), `is_draft` (bool). Errors: 400 `{field: ["This field is required."]}`.
-//     Status: `draft` (is_draft) | `pending_review` (every new or un-drafted job) | `active` | `rejected` | `archived`.
-//     PATCH `{is_draft:false}` sends a draft to review; PATCH `{status:"archived"}` archives (the only
-//     writable status); editing a rejected job sends it back to review; editing an active job keeps it active;
-//     an archived job cannot be edited (400 `{detail}`). A job removed by Djinni (`removeJob`) is 404.
+//   - Catalogues: a JSON array `[{id, name}]` (not paged): categories `{id:"JavaScript", name:"JavaScript"}`, the id
+//     being the value `category` takes; experience `{id: 0..10, name}` (years). Each answer carries an `ETag`, and a
+//     request whose `If-None-Match` holds it is answered 304 without a body (Django's conditional GET).
+//   - Jobs: required `title, description, category` (an id of the categories), `experience_years` (an id of the
+//     experience catalogue, 0..10), `location` (free text), `remote_type` (office|remote|hybrid|candidate_choice);
+//     optional `salary_from`, `salary_to` (int or null, USD a month), `is_draft` (bool). Errors: 400
+//     `{field: ["This field is required."]}`, `{category: ['"X" is not a valid choice.']}`.
+//     Status: `draft` (is_draft) | `pending_review` (every new or un-drafted job) | `active` | `rejected` | `archived`
+//     | `expired` (Djinni closed it when its term ran out) | `removed` (Djinni's moderators took it down after it was
+//     live; `removal_reason` says why). `expires_at` (ISO, null until the job is first approved) is the end of the
+//     term: 30 days from each approval. PATCH `{is_draft:false}` sends a draft to review; PATCH `{status:"archived"}`
+//     archives (the only writable status; on an expired or removed job it changes nothing); editing a rejected job
+//     sends it back to review; editing an active job keeps it active; an archived, expired or removed job cannot be
+//     edited (400 `{detail}`). A job deleted by Djinni (`removeJob`) is 404.
 //     Jobs are visible only to the account (API key) that created them.
 //   - Candidates are ordered by `updated_at` asc, then `id`; `updated_since` is inclusive (≥), ISO 8601,
 //     naive times are UTC, invalid → 400 `{updated_since:["Enter a valid date/time."]}`.
 //     The candidate `id` is the application id used by `/applications/{id}/status`.
 //   - Outcome: `{status: hired|rejected|invited}` → 200 `{id, status}`; unknown/foreign id → 404 `{detail:"Not found."}`.
 //   - Times are ISO 8601 UTC (`toISOString()`); the fake's clock can be advanced.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { FIRST_F, FIRST_M, LAST, capitalize, pad, pick, translit, uaPhone } from './people.js'
 import { startFakeServer, type FakeRequest, type FakeReply, type FakeServer } from './fake-server.js'
 import { defineFake } from './definition.js'
 
-export type DjinniJobStatus = 'draft' | 'pending_review' | 'active' | 'rejected' | 'archived'
+export type DjinniJobStatus = 'draft' | 'pending_review' | 'active' | 'rejected' | 'archived' | 'expired' | 'removed'
 export type DjinniRemoteType = 'office' | 'remote' | 'hybrid' | 'candidate_choice'
 export type DjinniOutcomeStatus = 'hired' | 'rejected' | 'invited'
 export const DJINNI_REMOTE_TYPES: readonly DjinniRemoteType[] = ['office', 'remote', 'hybrid', 'candidate_choice']
 export const DJINNI_OUTCOMES: readonly DjinniOutcomeStatus[] = ['hired', 'rejected', 'invited']
+
+/** `GET /dictionaries/categories/`: the id is what a job's `category` takes */
+export const DJINNI_CATEGORIES: Array<{ id: string, name: string }> = [
+  'JavaScript', 'TypeScript', 'Node.js', 'Python', 'Java', '.NET', 'PHP', 'Golang', 'Ruby', 'Flutter', 'iOS', 'Android', 'C++',
+  'QA', 'QA Automation', 'DevOps', 'Data Science', 'Data Engineer', 'Design', 'Project Manager', 'Product Manager',
+  'Business Analyst', 'HR', 'Recruiter', 'Marketing', 'Sales', 'Support'
+].map(name => ({ id: name, name }))
+/** `GET /dictionaries/experience/`: years of experience a job asks for */
+export const DJINNI_EXPERIENCE: Array<{ id: number, name: string }> = Array.from({ length: 11 }, (_, years) => ({
+  id: years, name: years === 0 ? 'No experience' : years === 10 ? '10+ years' : years === 1 ? '1 year' : `${years} years`
+}))
+const DJINNI_TERM_DAYS = 30
 
 export interface DjinniFakeOptions {
   /** the API key of the default (admin) account; default `djinni-test-key` */
@@ -91,6 +112,8 @@ export interface DjinniJob {
   is_draft: boolean
   status: DjinniJobStatus
   rejection_reason: string | null
+  removal_reason: string | null
+  expires_at: string | null
   url: string
   created_at: string
   updated_at: string
@@ -148,6 +171,11 @@ export interface DjinniFake {
   getJob (id: number): DjinniJob | undefined
   approveJob (id: number): void
   rejectJob (id: number, reason?: string): void
+  /** Djinni's moderators take a live job down: status `removed` */
+  takeDownJob (id: number, reason?: string): void
+  /** the job's term runs out: status `expired`, `expires_at` in the past */
+  expireJob (id: number): void
+  /** Djinni deletes the job: 404 from then on */
   removeJob (id: number): void
 
   /** n generated candidates, or one per partial (unset fields generated from the id) */
@@ -164,8 +192,11 @@ const SKILLS = ['TypeScript', 'Node.js', 'PostgreSQL', 'React', 'Docker', 'Kuber
 const ENGLISH = ['Pre-Intermediate', 'Intermediate', 'Upper-Intermediate', 'Advanced/Fluent', null]
 
 const PATHS = [
-  /^\/me\/$/, /^\/recruiters\/$/, /^\/jobs\/$/, /^\/jobs\/(\d+)\/$/, /^\/jobs\/(\d+)\/candidates\/$/, /^\/applications\/(\d+)\/status$/
+  /^\/me\/$/, /^\/recruiters\/$/, /^\/jobs\/$/, /^\/jobs\/(\d+)\/$/, /^\/jobs\/(\d+)\/candidates\/$/, /^\/applications\/(\d+)\/status$/,
+  /^\/dictionaries\/(categories|experience)\/$/
 ]
+const CATALOGUES: Record<string, unknown[]> = { categories: DJINNI_CATEGORIES, experience: DJINNI_EXPERIENCE }
+const etagOf = (items: unknown[]): string => `"${createHash('sha256').update(JSON.stringify(items)).digest('hex').slice(0, 16)}"`
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 
 class Reply {
@@ -267,8 +298,13 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
       if (typeof body[field] !== 'string') errors[field] = ['Not a valid string.']
       else if ((body[field] as string).trim() === '') errors[field] = ['This field may not be blank.']
     }
+    if (need('category') && typeof body.category === 'string' && body.category.trim() !== '' && !DJINNI_CATEGORIES.some(c => c.id === body.category)) {
+      errors.category = [`"${body.category}" is not a valid choice.`]
+    }
     if (need('experience_years') && (!Number.isInteger(body.experience_years) || (body.experience_years as number) < 0)) {
       errors.experience_years = ['A valid integer is required.']
+    } else if (body.experience_years !== undefined && body.experience_years !== null && !DJINNI_EXPERIENCE.some(e => e.id === body.experience_years)) {
+      errors.experience_years = [`"${String(body.experience_years)}" is not a valid choice.`]
     }
     if (need('remote_type') && !DJINNI_REMOTE_TYPES.includes(body.remote_type as DjinniRemoteType)) {
       errors.remote_type = [`"${String(body.remote_type)}" is not a valid choice.`]
@@ -299,6 +335,8 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
       is_draft: fields.is_draft ?? false,
       status: fields.status ?? (fields.is_draft === true ? 'draft' : 'pending_review'),
       rejection_reason: fields.rejection_reason ?? null,
+      removal_reason: fields.removal_reason ?? null,
+      expires_at: fields.expires_at ?? (fields.status === 'active' ? iso(at + DJINNI_TERM_DAYS * 86_400_000) : null),
       url: fields.url ?? `https://djinni.co/jobs/${id}-${slug(title)}/`,
       created_at: fields.created_at ?? iso(at),
       updated_at: fields.updated_at ?? iso(at)
@@ -383,6 +421,15 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
     if (auth instanceof Reply) return auth
     const account = auth
 
+    if (known === PATHS[6]) { // /dictionaries/{name}/
+      if (req.method !== 'GET') return notAllowed()
+      const items = CATALOGUES[known.exec(path)![1]!]!
+      const etag = etagOf(items)
+      const asked: string = ([] as string[]).concat(req.headers['if-none-match'] ?? []).join(',')
+      if (asked.split(',').map(tag => tag.trim()).includes(etag)) return new Reply(304, undefined, { etag })
+      return new Reply(200, structuredClone(items), { etag })
+    }
+
     if (path === '/me/') {
       if (req.method !== 'GET') return notAllowed()
       return new Reply(200, { id: account.id, name: account.name, email: account.email, company_name: account.companyName, is_admin: account.isAdmin })
@@ -419,8 +466,8 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
       if (body.is_draft === true && job.status !== 'draft') errors.is_draft = ['A published job cannot become a draft again.']
       if (Object.keys(errors).length > 0) return new Reply(400, errors)
       const edits = EDITABLE.filter(f => body[f] !== undefined)
-      if (job.status === 'archived') {
-        if (edits.length > 0 || body.is_draft === false) return detail(400, 'Archived jobs cannot be changed.')
+      if (job.status === 'archived' || job.status === 'expired' || job.status === 'removed') {
+        if (edits.length > 0 || body.is_draft === false) return detail(400, job.status === 'archived' ? 'Archived jobs cannot be changed.' : 'This job is closed and cannot be changed.')
         return new Reply(200, { ...job })
       }
       for (const field of edits) (job as unknown as Record<string, unknown>)[field] = body[field]
@@ -485,7 +532,14 @@ export async function startDjinniFake (options: DjinniFakeOptions = {}): Promise
 
     addJob (fields = {}, key = defaultAccount.key) { return { ...newJob(accountOf(key).id, fields) } },
     getJob (id) { const r = jobs.get(id); return r === undefined || r.removed ? undefined : { ...r.job } },
-    approveJob (id) { const job = recordOf(id).job; job.status = 'active'; job.is_draft = false; job.rejection_reason = null; job.updated_at = iso(stamp()) },
+    approveJob (id) {
+      const job = recordOf(id).job; const at = stamp()
+      job.status = 'active'; job.is_draft = false; job.rejection_reason = null; job.updated_at = iso(at); job.expires_at = iso(at + DJINNI_TERM_DAYS * 86_400_000)
+    },
+    takeDownJob (id, reason = 'Вакансію знято модератором: порушення правил Djinni.') {
+      const job = recordOf(id).job; job.status = 'removed'; job.removal_reason = reason; job.updated_at = iso(stamp())
+    },
+    expireJob (id) { const job = recordOf(id).job; job.status = 'expired'; job.expires_at = iso(now() - 60_000); job.updated_at = iso(stamp()) },
     rejectJob (id, reason = 'Вакансія не відповідає правилам Djinni.') {
       const job = recordOf(id).job; job.status = 'rejected'; job.rejection_reason = reason; job.updated_at = iso(stamp())
     },

@@ -6,10 +6,15 @@
 //     by default (`quotedToken = false` sends it unquoted as text/plain). There is no refresh token: callers log in anew ahead of `exp`.
 //   - `Authorization: Bearer <jwt>` on the API. Cloudflare 403/429 (HTML) only through `server.inject`.
 //   - `POST /vacancy/add` (create when `id`/`ID` is 0), `POST /vacancy/state/{id}?state=Publicated|NotPublicated|Closed|Deleted`,
-//     `POST /vacancy/list`, `GET /vacancy/get/{id}`, `GET /values/vacancy/publicationtype` (Business, Optimum, Professional, Anonym).
+//     `POST /vacancy/list`, `GET /vacancy/get/{id}`, `GET /values/vacancy/publicationtype` (Business, Optimum, Professional, Anonym),
+//     `GET /values/citylist` (the ids `cityId` takes).
 //   - `POST /apply/list` `{vacancyId, folderId, page}` (0-based, 20 per page) → `{applies:[...]}` newest first, no `since`.
-//     Folders 7 rejected, 10 hired. Fields `id, vacancyId, resumeId, name, surname, fatherName, phone, eMail, birthDate,
-//     addDate, filePath, skillsSummary`. A phone can be withheld until the employer opens the contacts. `GET /apply/getfile/{id}`.
+//     Folders are the applies' statuses: 0 every apply whatever its folder, 1 unviewed, 2 viewed, 3 interesting,
+//     4 consider, 5 uninteresting, 6 invited, 7 rejected, 10 hired; `vacancyId` 0 is every vacancy of the account.
+//     Fields `id, vacancyId, resumeId, name, surname, fatherName, phone, eMail, birthDate, addDate, filePath, skillsSummary`.
+//     A phone can be withheld until the employer opens the contacts. `GET /apply/getfile/{id}?resumeType=` (both required).
+//   - Third-party (several clients send them): the vacancy body's `employmentTypes` (FullTime, PartTime, ProjectBased, Shift)
+//     and `workTypes` (Remote, Hybrid, Office); city items `{id, name, nameUkr}`; the rubric catalogue `GET /values/rubrics`.
 //
 // ASSUMPTIONS:
 //   - Login: the JWT is HS256, payload `{sub, exp, iat, employerId}` (seconds; `employerId` 0 for job seekers),
@@ -17,26 +22,35 @@
 //     (`badLoginStatus` switches to 401). Job seekers and blocked employers log in fine.
 //   - API: missing/unknown/expired/revoked token → 401, empty body, `WWW-Authenticate: Bearer error="invalid_token"`
 //     (ASP.NET JwtBearer style). Job seeker → 403 `{message:"Employer account required"}`; blocked employer →
-//     403 `{message:"Employer account is blocked"}`. `GET /values/...` needs no token.
+//     403 `{message:"Employer account is blocked"}`. `GET /values/...` needs no token (a valid one is accepted).
 //   - Bodies are JSON (another content type → 415, broken JSON → 400 `{message}`); errors are `{message}`,
 //     validation errors `{message, field}` naming the camelCase field. Unknown path → 404, wrong method → 405
-//     (empty, both recorded in `unmatched`); a vacancy/apply of another employer, or Deleted, → 404 `{message}`.
-//   - `POST /vacancy/add` body: `{id|ID, name, description, cityId (int > 0), publicationType (an id of
-//     /values/vacancy/publicationtype), salary? (number|null)}`; all but salary required, also on update (id > 0;
-//     it replaces the fields). Answer 200 `{id}`. New vacancies are `NotPublicated`.
-//   - `/values/vacancy/publicationtype` → `[{id:"Business", name:"Бізнес"}, …]` (id = the enum name used in bodies).
+//     (empty, both recorded in `unmatched`); a vacancy/apply of another employer → 404 `{message}`.
+//   - `POST /vacancy/add` body: `{id|ID, name, description, cityId (an id of /values/citylist, > 0), publicationType
+//     (an id of /values/vacancy/publicationtype), salary? (number|null, UAH a month), rubricIds? (ids of /values/rubrics),
+//     employmentTypes?, workTypes?}`; all but the optional ones required, also on update (id > 0; it replaces the
+//     fields, an absent list empties it). Answer 200 `{id}`. New vacancies are `NotPublicated`.
+//   - Catalogues: `/values/vacancy/publicationtype` → `[{id:"Business", name:"Бізнес"}, …]` (id = the enum name used in
+//     bodies); `/values/citylist` → `[{id, name (Russian), nameUkr}]` with id 0 "all Ukraine" (a search filter, not a
+//     city a vacancy takes); `/values/rubrics` → `[{id, name, nameUkr}]`. No ETag, no conditional answers.
 //   - Quota: tickets per employer and publication type (`setTickets`); going to `Publicated` from any other state
-//     spends one, none left → 403 `{message:"Not enough publications"}`. State change answers 200 with NO body;
-//     an unknown `state` → 400.
+//     (a first publication, or the re-activation of a Closed vacancy) spends one, none left → 403
+//     `{message:"Not enough publications"}`. State change answers 200 with NO body; an unknown `state` → 400.
+//   - Term: a publication runs `publicationDays` (default 30) days; `endDate` (Kyiv local time) says until when, and a
+//     vacancy whose term ran out is `Closed` with its `endDate` in the past (`expireVacancy`). Re-activation starts a new term.
 //   - Moderation flag on the vacancy: `moderationStatus` `None` (never published) | `Pending` | `Approved` |
 //     `Rejected` (+ `moderationComment`); publishing or editing a published vacancy sets `Pending` until
 //     `approveVacancy` / `rejectVacancy`.
+//   - `Deleted` is a soft delete: `GET /vacancy/get/{id}` still answers the employer's own with `state: "Deleted"`;
+//     every other call (edit, state, its applies) answers 404, and the list leaves it out.
 //   - `POST /vacancy/list` body `{page?}` (0-based, 20 per page) → `{vacancies, total}`, newest id first, no Deleted.
-//   - Applies: `folderId` is an exact filter (default 0); seeded across folders 0 and 1 (inbox), 7, 10.
-//     `total` counts the folder. `addDate` / `birthDate` are ASP.NET DateTimes without offset (Kyiv local time),
-//     e.g. `2025-03-01T14:05:09` (apply `addDate` with ms: `…T14:05:09.123`); order is `addDate` desc then `id` desc. A hidden phone is `null` (eMail stays).
-//     `filePath` is `{apiUrl}/apply/getfile/{id}` when a CV file is attached, else null; getfile → `application/pdf`,
-//     no file → 404 `{message}`. `resumeId` is null for file-only applies.
+//   - Applies: an apply sits in one status folder (seeded across 1, 2, 3, 6, 7, 10; a new one is unviewed); `folderId` 0 lists them all,
+//     another listed id filters exactly, an id not in the list → 400. `total` counts the list. `coverLetter` is the
+//     letter the applicant wrote (null when none). `addDate` / `birthDate` are ASP.NET DateTimes without offset
+//     (Kyiv local time), e.g. `2025-03-01T14:05:09` (apply `addDate` with ms: `…T14:05:09.123`); order is `addDate`
+//     desc then `id` desc. A hidden phone is `null` (eMail stays).
+//     `filePath` is `{apiUrl}/apply/getfile/{id}` when a CV file is attached, else null; getfile (with `resumeType`
+//     1..4, else 400) → `application/pdf`, no file → 404 `{message}`. `resumeId` is null for file-only applies.
 import { createHmac, randomUUID } from 'node:crypto'
 import { Buffer } from 'node:buffer'
 import { FIRST_F, FIRST_M, LAST, PATRONYMIC_F, PATRONYMIC_M, pad, pick, translit, uaPhone } from './people.js'
@@ -50,8 +64,44 @@ export const ROBOTA_PUBLICATION_TYPES: Array<{ id: RobotaPublicationType, name: 
   { id: 'Business', name: 'Бізнес' }, { id: 'Optimum', name: 'Оптимум' }, { id: 'Professional', name: 'Професіонал' }, { id: 'Anonym', name: 'Анонімна' }
 ]
 const STATES: readonly RobotaVacancyState[] = ['NotPublicated', 'Publicated', 'Closed', 'Deleted']
-/** folder ids the fake seeds into: 0 and 1 inbox, 7 rejected, 10 hired */
-export const ROBOTA_FOLDERS = { inbox: 0, viewed: 1, rejected: 7, hired: 10 } as const
+/** the apply folders (statuses) of Robota.ua's API note; 0 lists every apply, whatever its folder */
+export const ROBOTA_FOLDERS = { all: 0, unviewed: 1, viewed: 2, interesting: 3, consider: 4, uninteresting: 5, invited: 6, rejected: 7, hired: 10 } as const
+const FOLDER_IDS: readonly number[] = Object.values(ROBOTA_FOLDERS)
+export type RobotaEmploymentType = 'FullTime' | 'PartTime' | 'ProjectBased' | 'Shift'
+export type RobotaWorkType = 'Remote' | 'Hybrid' | 'Office'
+const EMPLOYMENT_TYPES: readonly RobotaEmploymentType[] = ['FullTime', 'PartTime', 'ProjectBased', 'Shift']
+const WORK_TYPES: readonly RobotaWorkType[] = ['Remote', 'Hybrid', 'Office']
+
+export interface RobotaCatalogueItem { id: number, name: string, nameUkr: string }
+const place = (id: number, name: string, nameUkr: string): RobotaCatalogueItem => ({ id, name, nameUkr })
+/** `GET /values/citylist`: id 0 is the whole country (a search filter); two cities share a name */
+export const ROBOTA_CITIES: RobotaCatalogueItem[] = [
+  place(0, 'Вся Украина', 'Вся Україна'),
+  place(1, 'Киев', 'Київ'),
+  place(2, 'Львов', 'Львів'),
+  place(3, 'Одесса', 'Одеса'),
+  place(4, 'Днепр', 'Дніпро'),
+  place(7, 'Винница', 'Вінниця'),
+  place(9, 'Запорожье', 'Запоріжжя'),
+  place(21, 'Харьков', 'Харків'),
+  place(34, 'Белая Церковь', 'Біла Церква'),
+  place(38, 'Каменское', "Кам'янське"),
+  place(45, 'Кривой Рог', 'Кривий Ріг'),
+  place(57, 'Измаил', 'Ізмаїл'),
+  place(118, 'Ирпень', 'Ірпінь'),
+  place(214, 'Первомайск', 'Первомайськ'),
+  place(215, 'Первомайск', 'Первомайськ')
+]
+/** `GET /values/rubrics` */
+export const ROBOTA_RUBRICS: RobotaCatalogueItem[] = [
+  place(1, 'IT', 'IT'),
+  place(2, 'Продажи, закупки', 'Продажі, закупівлі'),
+  place(3, 'Бухгалтерия, аудит', 'Бухгалтерія, аудит'),
+  place(4, 'Маркетинг, реклама, PR', 'Маркетинг, реклама, PR'),
+  place(5, 'Логистика, склад', 'Логістика, склад'),
+  place(6, 'Управление персоналом, HR', 'Управління персоналом, HR'),
+  place(7, 'Дизайн', 'Дизайн')
+]
 
 export interface RobotaFakeOptions {
   /** default employer login: `employer@example.com` / `secret` */
@@ -64,6 +114,8 @@ export interface RobotaFakeOptions {
   badLoginStatus?: 400 | 401
   /** tickets a new employer gets; default `{ Business: 5, Optimum: 2, Professional: 1, Anonym: 0 }` */
   tickets?: Partial<Record<RobotaPublicationType, number>>
+  /** how long a publication runs; default 30 days */
+  publicationDays?: number
 }
 
 export interface RobotaAccount {
@@ -84,11 +136,16 @@ export interface RobotaVacancy {
   cityId: number
   publicationType: RobotaPublicationType
   salary: number | null
+  rubricIds: number[]
+  employmentTypes: RobotaEmploymentType[]
+  workTypes: RobotaWorkType[]
   state: RobotaVacancyState
   moderationStatus: RobotaModerationStatus
   moderationComment: string | null
   addDate: string
   updateDate: string
+  /** until when the publication runs (Kyiv local time); null before the first publication */
+  endDate: string | null
 }
 
 /** an apply exactly as the API returns it (phone null while contacts are hidden) */
@@ -105,6 +162,7 @@ export interface RobotaApply {
   addDate: string
   filePath: string | null
   skillsSummary: string | null
+  coverLetter: string | null
   folderId: number
 }
 
@@ -151,8 +209,12 @@ export interface RobotaFake {
   getVacancy (id: number): RobotaVacancy | undefined
   approveVacancy (id: number): void
   rejectVacancy (id: number, comment?: string): void
+  /** the vacancy's term runs out: Closed, its endDate in the past */
+  expireVacancy (id: number): void
+  /** the employer (or the board) deletes the vacancy on the site */
+  deleteVacancy (id: number): void
 
-  /** n generated applies across folders (or all in `folderId`), or one per partial */
+  /** n generated applies across the status folders (or all in `folderId`; 0 puts them in unviewed), or one per partial */
   addApplies (vacancyId: number, seeds: number | RobotaApplySeed[], folderId?: number): RobotaApply[]
   moveApply (id: number, folderId: number): void
   /** contacts opened: the phone shows */
@@ -181,10 +243,13 @@ const ROUTES: Array<{ re: RegExp, method: string }> = [
   { re: /^\/api\/vacancy\/list$/, method: 'POST' },
   { re: /^\/api\/vacancy\/get\/(\d+)$/, method: 'GET' },
   { re: /^\/api\/values\/vacancy\/publicationtype$/, method: 'GET' },
+  { re: /^\/api\/values\/citylist$/, method: 'GET' },
+  { re: /^\/api\/values\/rubrics$/, method: 'GET' },
   { re: /^\/api\/apply\/list$/, method: 'POST' },
   { re: /^\/api\/apply\/getfile\/(\d+)$/, method: 'GET' }
 ]
 const PAGE = 20
+const DAY_MS = 24 * 60 * 60_000
 
 export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise<RobotaFake> {
   let clockOffsetMs = 0
@@ -194,7 +259,8 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
   const settings = {
     quotedToken: options.quotedToken ?? true,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    badLoginStatus: options.badLoginStatus ?? 400 as 400 | 401
+    badLoginStatus: options.badLoginStatus ?? 400 as 400 | 401,
+    publicationDays: options.publicationDays ?? 30
   }
   const secret = 'robota-fake-jwt-secret'
   const seq = { account: 0, employer: 200_000, vacancy: 9_100_000, apply: 41_000_000, resume: 17_000_000 }
@@ -261,11 +327,15 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
       cityId: 1,
       publicationType: 'Business',
       salary: null,
+      rubricIds: [],
+      employmentTypes: [],
+      workTypes: [],
       state: 'NotPublicated',
       moderationStatus: 'None',
       moderationComment: null,
       addDate: at,
       updateDate: at,
+      endDate: fields.state === 'Publicated' || fields.state === 'Closed' ? kyivTime(now() + settings.publicationDays * DAY_MS) : null,
       ...fields
     }
     vacancy.id = id
@@ -296,17 +366,23 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
       addDate: kyivTime(stamp(), true),
       filePath: withFile ? `${apiUrl}/apply/getfile/${id}` : null,
       skillsSummary: fileOnly ? null : `${skills.join(', ')}; досвід ${1 + (id % 7)} р.`,
-      folderId: folderId ?? pick([0, 0, 1, 7, 0, 10], index),
+      coverLetter: id % 3 === 0 ? null : `Добрий день! Прошу розглянути мою кандидатуру, маю ${1 + (id % 7)} р. досвіду (${skills[0] ?? 'Excel'}).`,
+      folderId: folderId ?? pick([1, 1, 2, 7, 1, 10, 3, 6], index),
       ...fields
     }
     apply.id = id
     apply.vacancyId = vacancyId
+    // folder 0 lists them all: an apply seeded "into" it is a new one, unviewed
+    if (apply.folderId === ROBOTA_FOLDERS.all) apply.folderId = ROBOTA_FOLDERS.unviewed
+    if (!FOLDER_IDS.includes(apply.folderId)) throw new Error(`Robota fake: no folder ${apply.folderId}`)
     if (applies.has(id)) throw new Error(`Robota fake: apply ${id} exists`)
     const hidden = contactsHidden ?? (seed.phone === undefined && index % 4 === 2)
     const latin = `${translit(apply.surname)} ${translit(apply.name)}`
     applies.set(id, { apply, contactsHidden: hidden, fileText: apply.filePath === null ? null : `CV ${latin} apply ${id}` })
     return apply
   }
+  const copyOf = (vacancy: RobotaVacancy): RobotaVacancy =>
+    ({ ...vacancy, rubricIds: [...vacancy.rubricIds], employmentTypes: [...vacancy.employmentTypes], workTypes: [...vacancy.workTypes] })
   const wireApply = (record: { apply: RobotaApply, contactsHidden: boolean }): RobotaApply =>
     ({ ...record.apply, phone: record.contactsHidden ? null : record.apply.phone })
 
@@ -369,22 +445,49 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     }
     if (body.cityId === undefined || body.cityId === null) return required('cityId')
     if (!Number.isInteger(body.cityId) || (body.cityId as number) <= 0) return message(400, 'The field cityId must be a positive integer.', { field: 'cityId' })
+    if (!ROBOTA_CITIES.some(c => c.id === body.cityId)) return message(400, `Unknown cityId ${String(body.cityId)}.`, { field: 'cityId' })
     if (body.publicationType === undefined || body.publicationType === null) return required('publicationType')
     if (!ROBOTA_PUBLICATION_TYPES.some(t => t.id === body.publicationType)) return message(400, `Unknown publicationType "${String(body.publicationType)}".`, { field: 'publicationType' })
     if (body.salary !== undefined && body.salary !== null && (typeof body.salary !== 'number' || body.salary < 0)) return message(400, 'The field salary must be a positive number.', { field: 'salary' })
+    /** a list of known values, or absent (null) for none */
+    const list = <T>(field: string, known: (v: unknown) => boolean): T[] | Reply => {
+      const value = body[field]
+      if (value === undefined || value === null) return []
+      if (!Array.isArray(value)) return message(400, `The field ${field} must be an array.`, { field })
+      const unknown = value.find(v => !known(v))
+      if (unknown !== undefined) return message(400, `Unknown ${field} value ${JSON.stringify(unknown)}.`, { field })
+      return [...new Set(value)] as T[]
+    }
+    const rubricIds = list<number>('rubricIds', v => ROBOTA_RUBRICS.some(r => r.id === v))
+    if (rubricIds instanceof Reply) return rubricIds
+    const employmentTypes = list<RobotaEmploymentType>('employmentTypes', v => EMPLOYMENT_TYPES.includes(v as RobotaEmploymentType))
+    if (employmentTypes instanceof Reply) return employmentTypes
+    const workTypes = list<RobotaWorkType>('workTypes', v => WORK_TYPES.includes(v as RobotaWorkType))
+    if (workTypes instanceof Reply) return workTypes
     return {
       name: body.name as string,
       description: body.description as string,
       cityId: body.cityId as number,
       publicationType: body.publicationType as RobotaPublicationType,
-      salary: (body.salary as number | null | undefined) ?? null
+      salary: (body.salary as number | null | undefined) ?? null,
+      rubricIds,
+      employmentTypes,
+      workTypes
     }
   }
 
+  /** a publication whose term ran out is closed by the board (checked whenever the vacancy is touched) */
+  function endTerm (vacancy: RobotaVacancy): void {
+    if (vacancy.state === 'Publicated' && vacancy.endDate !== null && vacancy.endDate <= kyivTime(now())) vacancy.state = 'Closed'
+  }
+
   function api (req: FakeRequest, path: string, account: RobotaAccount): Reply {
-    const own = (id: number): { employerId: number, vacancy: RobotaVacancy } | undefined => {
+    /** the employer's vacancy; a Deleted one only where `deleted` says so */
+    const own = (id: number, deleted = false): { employerId: number, vacancy: RobotaVacancy } | undefined => {
       const record = vacancies.get(id)
-      return record === undefined || record.employerId !== account.employerId || record.vacancy.state === 'Deleted' ? undefined : record
+      if (record === undefined || record.employerId !== account.employerId || (record.vacancy.state === 'Deleted' && !deleted)) return undefined
+      endTerm(record.vacancy)
+      return record
     }
     const vacancyNotFound = (): Reply => message(404, 'Vacancy not found')
 
@@ -416,6 +519,7 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
         left[vacancy.publicationType]--
         vacancy.moderationStatus = 'Pending'
         vacancy.moderationComment = null
+        vacancy.endDate = kyivTime(now() + settings.publicationDays * DAY_MS)
       }
       vacancy.state = to
       vacancy.updateDate = kyivTime(now())
@@ -428,12 +532,13 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
       const list = [...vacancies.values()]
         .filter(r => r.employerId === account.employerId && r.vacancy.state !== 'Deleted')
         .sort((a, b) => b.vacancy.id - a.vacancy.id)
-      return new Reply(200, { vacancies: list.slice(pageNo * PAGE, (pageNo + 1) * PAGE).map(r => ({ ...r.vacancy })), total: list.length })
+      list.forEach(r => { endTerm(r.vacancy) })
+      return new Reply(200, { vacancies: list.slice(pageNo * PAGE, (pageNo + 1) * PAGE).map(r => copyOf(r.vacancy)), total: list.length })
     }
     const get = /^\/vacancy\/get\/(\d+)$/.exec(path)
     if (get !== null) {
-      const record = own(Number(get[1]))
-      return record === undefined ? vacancyNotFound() : new Reply(200, { ...record.vacancy })
+      const record = own(Number(get[1]), true)
+      return record === undefined ? vacancyNotFound() : new Reply(200, copyOf(record.vacancy))
     }
     if (path === '/apply/list') {
       const body = jsonBody(req)
@@ -441,16 +546,21 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
       if (!Number.isInteger(body.vacancyId)) return message(400, 'The vacancyId field is required.', { field: 'vacancyId' })
       const folderId = body.folderId === undefined || body.folderId === null ? 0 : body.folderId
       if (!Number.isInteger(folderId)) return message(400, 'The field folderId must be a number.', { field: 'folderId' })
+      if (!FOLDER_IDS.includes(folderId as number)) return message(400, `Unknown folderId ${String(folderId)}.`, { field: 'folderId' })
       const pageNo = body.page === undefined || body.page === null ? 0 : body.page
       if (!Number.isInteger(pageNo) || (pageNo as number) < 0) return message(400, 'The field page must be a number.', { field: 'page' })
-      if (own(body.vacancyId as number) === undefined) return vacancyNotFound()
+      // vacancy 0: the applies to every vacancy of the account
+      if (body.vacancyId !== 0 && own(body.vacancyId as number) === undefined) return vacancyNotFound()
       const list = [...applies.values()]
-        .filter(r => r.apply.vacancyId === body.vacancyId && r.apply.folderId === folderId)
+        .filter(r => (body.vacancyId === 0 ? own(r.apply.vacancyId) !== undefined : r.apply.vacancyId === body.vacancyId))
+        .filter(r => folderId === ROBOTA_FOLDERS.all || r.apply.folderId === folderId)
         .sort((a, b) => b.apply.addDate.localeCompare(a.apply.addDate) || b.apply.id - a.apply.id)
       const start = (pageNo as number) * PAGE
       return new Reply(200, { applies: list.slice(start, start + PAGE).map(wireApply), total: list.length })
     }
     const file = /^\/apply\/getfile\/(\d+)$/.exec(path)!
+    const resumeType = req.query.get('resumeType')
+    if (resumeType === null || !['1', '2', '3', '4'].includes(resumeType)) return message(400, 'The resumeType field is required (1..4).', { field: 'resumeType' })
     const record = applies.get(Number(file[1]))
     if (record === undefined || own(record.apply.vacancyId) === undefined) return message(404, 'Apply not found')
     if (record.fileText === null) return message(404, 'File not found')
@@ -467,6 +577,8 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
     if (req.path === '/auth/Login') return login(req)
     const path = req.path.slice('/api'.length)
     if (path === '/values/vacancy/publicationtype') return new Reply(200, ROBOTA_PUBLICATION_TYPES.map(t => ({ ...t })))
+    if (path === '/values/citylist') return new Reply(200, ROBOTA_CITIES.map(c => ({ ...c })))
+    if (path === '/values/rubrics') return new Reply(200, ROBOTA_RUBRICS.map(r => ({ ...r })))
     const account = employer(req)
     if (account instanceof Reply) return account
     return api(req, path, account)
@@ -518,10 +630,12 @@ export async function startRobotaFake (options: RobotaFakeOptions = {}): Promise
       if (account.employerId === 0) throw new Error('Robota fake: job seekers have no tickets')
       tickets.get(account.employerId)![type] = n
     },
-    addVacancy (fields = {}, username = defaultAccount.username) { return { ...newVacancy(accountOf(username).employerId, fields) } },
-    getVacancy (id) { const r = vacancies.get(id); return r === undefined ? undefined : { ...r.vacancy } },
+    addVacancy (fields = {}, username = defaultAccount.username) { return copyOf(newVacancy(accountOf(username).employerId, fields)) },
+    getVacancy (id) { const r = vacancies.get(id); if (r === undefined) return undefined; endTerm(r.vacancy); return copyOf(r.vacancy) },
     approveVacancy (id) { const v = vacancyRecord(id).vacancy; v.moderationStatus = 'Approved'; v.moderationComment = null },
     rejectVacancy (id, comment = 'Вакансія не пройшла модерацію.') { const v = vacancyRecord(id).vacancy; v.moderationStatus = 'Rejected'; v.moderationComment = comment },
+    expireVacancy (id) { const v = vacancyRecord(id).vacancy; v.endDate = kyivTime(now() - 3600_000); v.state = 'Closed' },
+    deleteVacancy (id) { vacancyRecord(id).vacancy.state = 'Deleted' },
 
     addApplies (vacancyId, seeds, folderId) {
       vacancyRecord(vacancyId)

@@ -1,15 +1,16 @@
 // The Djinni board (djinni.co): install with an API key from the employer's Djinni profile, the
 // account and recruiters behind it, and its jobs. Djinni's employer API is private (docs/boards.md), so
 // every call follows the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts; the key header,
-// the pages and the error mapping live in client.ts, the publication fields in fields.ts, creating,
-// editing, archiving and reading jobs in publishing.ts, the candidates who applied in responses.ts,
-// hiring outcomes shared back in outcomes.ts.
-import { noDictionaries } from '../pending.js'
+// the pages and the error mapping live in client.ts, the catalogues (categories, experience) in
+// dictionaries.ts, the publication fields in fields.ts and the job mapped onto them in mapping.ts,
+// creating, editing, archiving and reading jobs in publishing.ts, the candidates who applied in
+// responses.ts, hiring outcomes shared back in outcomes.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import type { DjinniSettings } from './settings.js'
 import { createDjinniClient, DjinniInstall, parsePayload, type DjinniCredentials } from './client.js'
+import { createDjinniDictionaries } from './dictionaries.js'
 import { djinniFields, djinniPublicationTypes } from './fields.js'
 import { createDjinniOutcomes } from './outcomes.js'
 import { createDjinniPublishing } from './publishing.js'
@@ -17,7 +18,8 @@ import { createDjinniResponses } from './responses.js'
 
 export { DjinniInstall, DjinniCredentials, NO_API_ACCESS_DETAIL } from './client.js'
 export { djinniFields, djinniPublicationTypes, DJINNI_BODY_KEYS, type DjinniFields } from './fields.js'
-export { djinniPostingIdFrom } from './publishing.js'
+export { djinniPostingIdFrom, djinniPreviewPayload } from './publishing.js'
+export { DJINNI_DICTIONARIES } from './dictionaries.js'
 export { DJINNI_LOOK_BACK_MS, splitDjinniName } from './responses.js'
 
 const Id = Type.Union([Type.Integer(), Type.String({ minLength: 1 })])
@@ -56,7 +58,7 @@ export function createDjinniAdapter (deps: BoardDeps<DjinniSettings>): BoardImpl
   }
 
   return {
-    ...noDictionaries('djinni'),
+    ...createDjinniDictionaries(client),
     credentialsSchema: DjinniInstall,
     publicCredentialFields: ['keyName'],
     publicationFields: djinniFields,

@@ -2,34 +2,60 @@
 // publication type and reviews each job before showing it (docs/boards.md, Djinni: Publishing), so a new job is
 // `pending_review` and there is no quota to count. Djinni's employer API is private: the paths,
 // the job body and the statuses are the ASSUMED CONTRACT of docs/boards.md and test/fakes/djinni.ts.
-import { nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
-import type { AccountSession, PostingInput, PostingRef, PostingState, PostingStatus, PublishingApi } from '../types.js'
+import type { AccountSession, BoardPostingState, PostingInput, PostingRef, PostingState, PostingStatus, PublishingApi } from '../types.js'
 import { parsePayload, type DjinniClient, type DjinniCredentials } from './client.js'
 import { DJINNI_BODY_KEYS, type DjinniFields } from './fields.js'
+import { djinniFieldsFromJob } from './mapping.js'
 import { boardLink } from '../links.js'
 
 type Session = AccountSession<DjinniCredentials>
 
-// assumed contract: a job's `status`; `draft` is a job saved with `is_draft`, never sent to review
-const DjinniJobStatus = Type.Enum(['draft', 'pending_review', 'active', 'rejected', 'archived'])
+// assumed contract (docs/boards.md, Djinni: Publishing): a job's `status`; `draft` is a job saved with
+// `is_draft`, never sent to review; `expired` a job Djinni closed when its term ran out, `removed` one
+// its moderators took down after it was live
+const DjinniJobStatus = Type.Enum(['draft', 'pending_review', 'active', 'rejected', 'archived', 'expired', 'removed'])
 type DjinniJobStatus = Static<typeof DjinniJobStatus>
+
+const MaybeText = Type.Optional(Type.Union([Type.String(), Type.Null()]))
 
 // assumed contract: `POST /jobs/`, `GET|PATCH /jobs/{id}/` answer the job; only what is read here is checked
 const DjinniJob = Type.Object({
   id: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]*$' })]),
   status: DjinniJobStatus,
-  url: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  rejection_reason: Type.Optional(Type.Union([Type.String(), Type.Null()]))
+  url: MaybeText,
+  rejection_reason: MaybeText,
+  removal_reason: MaybeText,
+  // the end of the job's term, ISO 8601
+  expires_at: MaybeText
 })
+type DjinniJob = Static<typeof DjinniJob>
 
-const stateOf: Record<DjinniJobStatus, PostingState> = {
+const stateOf: Record<DjinniJobStatus, BoardPostingState> = {
   draft: 'none',
   pending_review: 'pending_review',
   active: 'live',
   rejected: 'rejected',
-  archived: 'archived'
+  archived: 'archived',
+  expired: 'expired',
+  removed: 'removed'
+}
+
+/**
+ * The state of a job Djinni just created, where a PostingRef has no room for an end on the board:
+ * one already taken down reads as refused, one already past its term as closed. Its id is kept
+ * either way (it exists on Djinni), and getPosting tells the whole story.
+ */
+function createdStateOf (job: DjinniJob): PostingState {
+  const state = stateOf[job.status]
+  return state === 'removed' ? 'rejected' : state === 'expired' ? 'archived' : state
+}
+
+/** an ISO time Djinni wrote, or null when it is none we can read */
+const instantOrNull = (text: string | null | undefined): string | null => {
+  const ms = text === null || text === undefined ? Number.NaN : Date.parse(text)
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString()
 }
 
 const textOrNull = (value: string | null | undefined): string | null => {
@@ -73,12 +99,17 @@ export function djinniJobPath (externalId: string): string {
 
 type DjinniPublishing = Omit<PublishingApi<DjinniCredentials>, 'publicationFields' | 'publicationTypes'>
 
+/** the body `publish` sends (`POST /jobs/`), for the publish preview */
+export function djinniPreviewPayload (posting: PostingInput): Record<string, unknown> {
+  return { ...jobBody(posting, false), is_draft: false }
+}
+
 export function createDjinniPublishing (client: DjinniClient): DjinniPublishing {
   const jobPath = djinniJobPath
 
   return {
-    fieldsFromJob: nothingFromJob,
-    previewPayload: postingAsGiven,
+    fieldsFromJob: djinniFieldsFromJob,
+    previewPayload: djinniPreviewPayload,
 
     /** Djinni has no paid publications (docs/boards.md): nothing to count, nothing to ask */
     async availablePublications () {
@@ -91,9 +122,9 @@ export function createDjinniPublishing (client: DjinniClient): DjinniPublishing 
      * `publicationType` is not sent: Djinni has the one free type.
      */
     async publish (session: Session, _account, posting): Promise<PostingRef> {
-      const res = await client.call(session, { method: 'POST', path: '/jobs/', json: { ...jobBody(posting, false), is_draft: false } })
+      const res = await client.call(session, { method: 'POST', path: '/jobs/', json: djinniPreviewPayload(posting) })
       const job = parsePayload(DjinniJob, res.body, 'job (POST /jobs/)')
-      return { externalId: String(job.id), url: textOrNull(job.url), state: stateOf[job.status] }
+      return { externalId: String(job.id), url: textOrNull(job.url), state: createdStateOf(job) }
     },
 
     /**
@@ -111,14 +142,19 @@ export function createDjinniPublishing (client: DjinniClient): DjinniPublishing 
       parsePayload(DjinniJob, res.body, `job (PATCH /jobs/${externalId}/)`)
     },
 
-    /** `GET /jobs/{id}/`; Djinni answers 404 for a job it removed or that another key created → 'not_found' */
+    /**
+     * `GET /jobs/{id}/`: a job Djinni rejected, took down (removed) or closed at the end of its term
+     * (expired) says so; Djinni answers 404 for a job it deleted or that another key created → 'not_found'
+     */
     async getPosting (session: Session, _account, externalId): Promise<PostingStatus> {
       const res = await client.call(session, { method: 'GET', path: jobPath(externalId) })
       const job = parsePayload(DjinniJob, res.body, `job (GET /jobs/${externalId}/)`)
+      const state = stateOf[job.status]
       return {
-        state: stateOf[job.status],
-        url: textOrNull(job.url),
-        reason: job.status === 'rejected' ? textOrNull(job.rejection_reason) : null
+        state,
+        url: state === 'removed' ? null : textOrNull(job.url),
+        reason: job.status === 'rejected' ? textOrNull(job.rejection_reason) : job.status === 'removed' ? textOrNull(job.removal_reason) : null,
+        expiresAt: state === 'live' || state === 'expired' ? instantOrNull(job.expires_at) : null
       }
     },
 

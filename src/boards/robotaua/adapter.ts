@@ -1,14 +1,15 @@
 // The Robota.ua board (employer-api.robota.ua): install with the employer's login and password,
 // and the account behind them. What we know of its API, and how, is in docs/boards.md (Robota.ua); the login,
-// the shared JWT and the error mapping live in client.ts, the publication fields in fields.ts,
-// publishing (create, publish, edit, close, state) in publishing.ts, the applicants (candidate
-// sync) in responses.ts.
-import { noDictionaries } from '../pending.js'
+// the shared JWT and the error mapping live in client.ts, the catalogues (cities, rubrics) in
+// dictionaries.ts, the publication fields in fields.ts and the job mapped onto them in mapping.ts,
+// publishing (create, publish, edit, close, re-activate, state) in publishing.ts, the applicants
+// (candidate sync) in responses.ts.
 import { Type } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi, ResumeFile } from '../types.js'
 import type { RobotauaSettings } from './settings.js'
 import { createRobotauaClient, decodeClaims, employerIdOf, parsePayload, RobotauaInstall, type RobotauaCredentials } from './client.js'
+import { createRobotauaDictionaries } from './dictionaries.js'
 import { robotauaFields, robotauaPublicationTypes } from './fields.js'
 import { createRobotauaPublishing } from './publishing.js'
 import { createRobotauaResponses, type RobotauaResponsesOptions } from './responses.js'
@@ -16,6 +17,7 @@ import { createRobotauaResponses, type RobotauaResponsesOptions } from './respon
 export { RobotauaInstall, RobotauaCredentials } from './client.js'
 export { robotauaFields, robotauaPublicationTypes, type RobotauaFields } from './fields.js'
 export { ROBOTAUA_FOLDERS, type RobotauaResponsesOptions } from './responses.js'
+export { ROBOTAUA_DICTIONARIES } from './dictionaries.js'
 
 const board = 'robotaua'
 
@@ -29,13 +31,13 @@ const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.
 
 /** `options.responses` tunes the candidate sync (folders, full-sweep interval, clock); the defaults are the board's */
 export function createRobotauaAdapter (deps: BoardDeps<RobotauaSettings>, options: { responses?: RobotauaResponsesOptions } = {}):
-BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
+BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<RobotauaCredentials> & Required<Pick<PublishingApi<RobotauaCredentials>, 'reactivate'>> & ResponsesApi<RobotauaCredentials> & OutcomesApi<RobotauaCredentials> {
   const client = createRobotauaClient(deps)
   const publishing = createRobotauaPublishing(client)
   const responses = createRobotauaResponses(client, deps.settings.ROBOTAUA_API_URL, options.responses)
 
   return {
-    ...noDictionaries('robotaua'),
+    ...createRobotauaDictionaries(client),
     credentialsSchema: RobotauaInstall,
     publicCredentialFields: ['login'],
     publicationFields: robotauaFields,
@@ -79,10 +81,14 @@ BoardImplementation<RobotauaCredentials, RobotauaInstall> & PublishingApi<Robota
       return 'not_supported'
     },
 
-    /** docs/boards.md: `GET /apply/getfile/{id}` for attached CVs (with the account's token) */
+    /**
+     * docs/boards.md: `GET /apply/getfile/{id}?resumeType=` for attached CVs (with the account's
+     * token; both parameters required). Only an apply with a file has a resumeUrl: its type is 1,
+     * an attached file ("AttachedFile").
+     */
     async openResume (session, _account, application): Promise<ResumeFile | null> {
       if (application.resumeUrl === null) return null
-      const { response } = await client.call(session, { method: 'GET', path: `/apply/getfile/${encodeURIComponent(application.externalId)}`, raw: true })
+      const { response } = await client.call(session, { method: 'GET', path: `/apply/getfile/${encodeURIComponent(application.externalId)}`, query: { resumeType: 1 }, raw: true })
       const header = (name: string): string | undefined => { const v = response.headers[name]; return Array.isArray(v) ? v[0] : v }
       const length = Number(header('content-length'))
       return {

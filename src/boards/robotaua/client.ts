@@ -3,7 +3,7 @@
 // shared by every call and replica through the credential store, and Robota.ua's answers turned
 // into BoardError kinds. Facts from docs/boards.md; what it leaves open follows
 // test/fakes/robotaua.ts and is marked ASSUMPTION.
-import { parseBoardPayload } from '../payload.js'
+import { parseBoardPayload, quoteBoardText } from '../payload.js'
 import { Buffer } from 'node:buffer'
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
@@ -135,21 +135,24 @@ function fail (kind: BoardErrorKind, detail: string, boardStatus: number, field?
 
 /**
  * The BoardError a non-2xx answer of Robota.ua stands for. `claims` are those of the token the
- * request carried, when it carried one.
+ * request carried, when it carried one; `secrets` (the password, the token) are blanked out of
+ * whatever of Robota.ua's words is quoted, since a board may echo the request back.
  *
  * ASSUMPTION (the fake, docs/boards.md is silent): job seekers log in fine and the employer API answers
  * them 403 `{message:"Employer account required"}`; a blocked employer also logs in and gets 403
  * `{message:"Employer account is blocked"}`. So the message tells them apart ("block" first), and a
  * token with `employerId` 0 marks a job seeker whatever the wording.
  */
-export function boardErrorOf (res: BoardResponse, claims: RobotauaClaims | null = null): BoardError {
+export function boardErrorOf (res: BoardResponse, claims: RobotauaClaims | null = null, secrets: readonly string[] = []): BoardError {
   const status = res.status
   if (isEdgeRefusal(res)) {
     return fail('unavailable', `Robota.ua's edge (Cloudflare) refused this server (HTTP ${status}, an HTML page instead of the API); it blocks some server addresses: retry later or from another address`, status)
   }
   const error = Value.Check(ErrorBody, res.body) ? res.body : null
-  const message = error === null ? '' : error.message.slice(0, 200)
-  const said = message === '' ? `HTTP ${status}` : `${status}: ${message}`
+  // the board's own words tell the kinds apart; only their quoted form, secrets blanked, is shown
+  const message = error === null ? '' : error.message
+  const quoted = quoteBoardText(message, secrets)
+  const said = quoted === '' ? `HTTP ${status}` : `${status}: ${quoted}`
   if (status === 401) {
     return fail('invalid_credentials', 'Robota.ua refused a freshly issued token (401); check the login and password', status)
   }
@@ -208,7 +211,7 @@ export function createRobotauaClient (deps: BoardDeps<RobotauaSettings>) {
     if (res.status === 400 || res.status === 401) {
       throw fail('invalid_credentials', 'Robota.ua refused the login or password', res.status)
     }
-    if (res.status !== 200) throw boardErrorOf(res)
+    if (res.status !== 200) throw boardErrorOf(res, null, [account.password])
     const token = tokenOf(res)
     // the body is not echoed: it might be a token in a shape we did not expect
     if (token === null) throw fail('bad_response', 'Robota.ua\'s login answered 200 without a token (expected the JWT as a string)', res.status)
@@ -277,7 +280,7 @@ export function createRobotauaClient (deps: BoardDeps<RobotauaSettings>) {
   async function call (session: Session, req: RobotauaRequest): Promise<RobotauaAnswer> {
     const answer = await send(session, req)
     const { status } = answer.response
-    if (status < 200 || status >= 300) throw boardErrorOf(answer.response, decodeClaims(answer.token))
+    if (status < 200 || status >= 300) throw boardErrorOf(answer.response, decodeClaims(answer.token), [session.credentials.current().password, answer.token])
     return answer
   }
 

@@ -1,13 +1,30 @@
 // The Robota.ua-specific fields of a publication, named for our API (camelCase) and for the body
-// of `POST /vacancy/add` they map onto one to one. docs/boards.md says that body is not public; the
-// names and rules here follow test/fakes/robotaua.ts (ASSUMPTION: `cityId` int > 0, `salary`
-// optional, `publicationType` the enum name from `GET /values/vacancy/publicationtype`).
+// of `POST /vacancy/add` they map onto one to one. docs/boards.md (Robota.ua: Publishing) says that
+// body is not public: `employmentTypes` and `workTypes` are what several third-party clients send,
+// the rest follows test/fakes/robotaua.ts (ASSUMPTION: `cityId` an id of `GET /values/citylist`,
+// `salary` optional in UAH a month, `rubricIds` ids of `GET /values/rubrics`, `publicationType` the
+// enum name from `GET /values/vacancy/publicationtype`).
 import { Type, type Static } from 'typebox'
 import type { PublicationType } from '../types.js'
 
+/** docs/boards.md (Robota.ua: Publishing, third-party): the employment types a vacancy takes */
+export const RobotauaEmploymentType = Type.Enum(['FullTime', 'PartTime', 'ProjectBased', 'Shift'], {
+  description: 'FullTime, PartTime, ProjectBased (a project or a fixed term) or Shift (shift work)'
+})
+export type RobotauaEmploymentType = Static<typeof RobotauaEmploymentType>
+
+/** docs/boards.md (Robota.ua: Publishing, third-party): where the work happens */
+export const RobotauaWorkType = Type.Enum(['Remote', 'Hybrid', 'Office'], { description: 'Remote, Hybrid or Office' })
+export type RobotauaWorkType = Static<typeof RobotauaWorkType>
+
 export const robotauaFields = Type.Object({
-  cityId: Type.Integer({ minimum: 1, description: 'Robota.ua city id (the board\'s city dictionary) where the job is' }),
-  salary: Type.Optional(Type.Integer({ minimum: 0, description: 'monthly salary in UAH shown on the vacancy; omit to show none' }))
+  cityId: Type.Integer({ minimum: 1, 'x-dictionary': 'cities', description: 'Robota.ua city id (dictionary cities) where the job is; filled from the job\'s location' }),
+  salary: Type.Optional(Type.Integer({ minimum: 0, description: 'monthly salary in UAH shown on the vacancy; omit to show none; filled from the job\'s salary in UAH' })),
+  rubricIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1, 'x-dictionary': 'rubrics' }), {
+    maxItems: 10, uniqueItems: true, description: 'Robota.ua rubrics (dictionary rubrics) the vacancy is listed under; filled from the job\'s tags that name one'
+  })),
+  employmentTypes: Type.Optional(Type.Array(RobotauaEmploymentType, { maxItems: 4, uniqueItems: true, description: 'filled from the job\'s employment' })),
+  workTypes: Type.Optional(Type.Array(RobotauaWorkType, { maxItems: 3, uniqueItems: true, description: 'filled from the job\'s remote type' }))
 }, { additionalProperties: false })
 export type RobotauaFields = Static<typeof robotauaFields>
 
@@ -33,7 +50,10 @@ const ourFieldByWireName: Record<string, string> = {
   description: 'description',
   publicationtype: 'publicationType',
   cityid: 'cityId',
-  salary: 'salary'
+  salary: 'salary',
+  rubricids: 'rubricIds',
+  employmenttypes: 'employmentTypes',
+  worktypes: 'workTypes'
 }
 
 /**

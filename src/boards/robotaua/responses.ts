@@ -1,8 +1,13 @@
 // Pulling the people who applied to a Robota.ua vacancy. docs/boards.md: `POST /apply/list`
 // `{vacancyId, folderId, page}` (0-based, 20 a page) → `{applies:[...]}`, newest first, with no
-// `since`; applies sit in folders (7 rejected, 10 hired); a phone can stay masked until the
-// employer pays to reveal the contacts, which we never do; `GET /apply/getfile/{id}` is the attached CV.
-// Every folder is transferred: a rejected or hired applicant is still an applicant.
+// `since`; applies sit in folders that are their statuses (1 unviewed … 7 rejected, 10 hired), and
+// folder 0 lists every apply whatever its folder; a phone can stay masked until the employer pays
+// to reveal the contacts, which we never do; `GET /apply/getfile/{id}` is the attached CV.
+// Every apply is transferred (a rejected or hired applicant is still an applicant), so a run walks
+// folder 0 alone: no folder of the account can be left out, and an apply moved between folders
+// stays where the walk finds it. The walk below still works over any list of folders (a list of
+// status folders, as tests and a board that had no "all" folder would give it); points 1 and 2 on
+// moves between folders only matter there.
 //
 // THE CURSOR (JSON, version 1):
 //   { v: 1,
@@ -27,20 +32,21 @@
 //     mark to stop at: older pages are never skipped, nothing is fetched twice but that page;
 //   - applies that arrive during the walk are newer than `target` and are found by the next run.
 //
-// Applies move between folders (inbox → viewed → rejected/hired, or back). An apply keeps its id
-// and addDate, so moved into a walked folder it lands below that folder's mark, out of reach of
-// an incremental walk. Three things keep that from losing anyone:
-//   1. FOLDERS are walked in the order recruiters move people (inbox, viewed, rejected, hired): a
-//      move during a run puts the apply into a folder not yet walked, so it is seen (maybe twice).
+// Over status folders, applies move between them (unviewed → viewed → rejected/hired, or back). An
+// apply keeps its id and addDate, so moved into a walked folder it lands below that folder's mark,
+// out of reach of an incremental walk. Three things keep that from losing anyone:
+//   1. Status folders are walked in the order recruiters move people (unviewed, viewed, rejected,
+//      hired): a move during a run puts the apply into a folder not yet walked, so it is seen (maybe twice).
 //   2. When the board sends `total` (the fake does; docs/boards.md is silent), a folder whose count grew
 //      by more than its new applies (`fresh`: ids in (mark, target], counted once via `min`, the
 //      lowest id seen in the walk) received applies from elsewhere: that walk goes on to the end
 //      (`toEnd`) and yields them. Moves out need nothing: the apply was seen where it was before.
 //   3. A full sweep (every folder to its end) at the first run and whenever the last one is older
 //      than `sweepEveryMs` (a day): it catches what 1 and 2 cannot see (a swap that leaves every
-//      count as it was, a page boundary shifted by a move out during a walk) and every CHANGE of an
-//      apply already transferred — its new folder in `raw`, a phone shown once contacts were opened.
-//      The newest 20 of each folder are refreshed by every run (the overlap above).
+//      count as it was, a page boundary shifted by a move out during a walk) and, with folder 0 as
+//      well, every CHANGE of an apply already transferred — its new folder in `raw`, a phone shown
+//      once contacts were opened, a letter edited. The newest 20 of each folder are refreshed by
+//      every run (the overlap above).
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError } from '../errors.js'
@@ -53,11 +59,11 @@ const board = 'robotaua'
 type Session = AccountSession<RobotauaCredentials>
 
 /**
- * The folders walked, in the order recruiters move applies through them. ASSUMPTION: docs/boards.md
- * names 7 (rejected) and 10 (hired) and no folder list endpoint; 0 (inbox) and 1 (viewed) follow
- * the fake. A folder missing here is never transferred: extend the list when one shows up.
+ * The folders walked: docs/boards.md (Robota.ua: Responses, public) makes folder 0 every apply of
+ * the vacancy whatever its folder (status), so it is the one walk that transfers them all, the
+ * account's own sorting included, whichever folders it uses.
  */
-export const ROBOTAUA_FOLDERS: readonly number[] = [0, 1, 7, 10]
+export const ROBOTAUA_FOLDERS: readonly number[] = [0]
 /** docs/boards.md: 20 applies a page; a shorter page is the folder's last */
 export const ROBOTAUA_APPLY_PAGE_SIZE = 20
 const SWEEP_EVERY_MS = 24 * 60 * 60_000
@@ -65,6 +71,7 @@ const SWEEP_EVERY_MS = 24 * 60 * 60_000
 const MAX_PAGES_PER_FOLDER = 1000
 
 export interface RobotauaResponsesOptions {
+  /** the folders walked, in order; ROBOTAUA_FOLDERS (folder 0, every apply) unless given */
   folders?: readonly number[]
   pageSize?: number
   /** how old the last full sweep may get before a run walks every folder to its end again */
@@ -89,7 +96,8 @@ const Apply = Type.Object({
   birthDate: Text,
   addDate: Text,
   filePath: Text,
-  skillsSummary: Text
+  skillsSummary: Text,
+  coverLetter: Text
 })
 type Apply = Static<typeof Apply>
 
@@ -170,8 +178,10 @@ const candidateUrl = (resumeId: number | null | undefined): string | null =>
  * One apply in our shape. The name comes in parts (name, surname, fatherName); a hidden phone is
  * null and simply left out (no quota is spent to open contacts). `skillsSummary` is free text (the
  * fake: "Excel, CRM; досвід 3 р."), so it is the résumé text and no skill list is made up from it.
- * The CV link is the API's `getfile` (it needs the account's bearer token), not `filePath` as such,
- * whose form docs/boards.md does not give.
+ * The CV link is the API's `getfile` of an attached file (resumeType 1; it needs the account's
+ * bearer token), not `filePath` as such, whose form docs/boards.md does not give. The cover letter
+ * is the apply's `coverLetter` (docs/boards.md, assumption): read from the list, since the one call
+ * that shows a single apply (`POST /apply/view/{id}`) is the employer viewing it.
  */
 export function applicationOf (apply: Apply, apiUrl: string): BoardApplication {
   const appliedAt = kyivTimeToIso(apply.addDate)
@@ -190,8 +200,8 @@ export function applicationOf (apply: Apply, apiUrl: string): BoardApplication {
     photoUrl: null,
     birthDate: birthDateOf(apply.birthDate),
     resumeText: textOf(apply.skillsSummary),
-    resumeUrl: textOf(apply.filePath) === null ? null : `${apiUrl}/apply/getfile/${apply.id}`,
-    coverLetter: null,
+    resumeUrl: textOf(apply.filePath) === null ? null : `${apiUrl}/apply/getfile/${apply.id}?resumeType=1`,
+    coverLetter: textOf(apply.coverLetter),
     skills: [],
     url: candidateUrl(apply.resumeId),
     raw: apply

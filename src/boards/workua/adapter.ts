@@ -16,14 +16,12 @@ export { WorkuaInstall, WorkuaCredentials } from './client.js'
 export { workuaFields, workuaPublicationTypes, WorkuaPublicationTypeId, WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS, type WorkuaFields } from './fields.js'
 export { WORKUA_PUBLIC_URL } from './publishing.js'
 export { WORKUA_RESPONSES_PAGE_SIZE } from './responses.js'
-export { WORKUA_REQUESTS_PER_SECOND } from './client.js'
+export { WORKUA_LIMIT_KEY } from './client.js'
 
 /** knobs the registry leaves at their defaults (Work.ua's documented values) */
 export interface WorkuaAdapterOptions {
   /** responses per page (docs/boards.md: `limit=50`) */
   responsesPageSize?: number
-  /** requests per second the adapter starts at most (Work.ua allows 50 per IP) */
-  requestsPerSecond?: number
 }
 
 // docs/boards.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
@@ -35,7 +33,7 @@ const JobList = Type.Object({
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
 export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: WorkuaAdapterOptions = {}): BoardImplementation<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
-  const client = createWorkuaClient(deps, { requestsPerSecond: options.requestsPerSecond })
+  const client = createWorkuaClient(deps)
   const publishing = createWorkuaPublishing(client)
   const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })
 

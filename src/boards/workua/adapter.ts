@@ -34,7 +34,7 @@ const JobList = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: WorkuaAdapterOptions = {}): BoardImplementation<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
+export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: WorkuaAdapterOptions = {}): BoardImplementation<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & Required<Pick<PublishingApi<WorkuaCredentials>, 'reactivate'>> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
   const client = createWorkuaClient(deps)
   const publishing = createWorkuaPublishing(client)
   const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })

@@ -5,7 +5,8 @@
 //     401 bad credentials, 403 blocked. Headers `X-Locale: uk_UA` and `Accept: application/json`.
 //   - 50 requests/s; above that 429, and the IP stays blocked (429 on everything) for one minute.
 //     Every call is kept in `calls` with its time and login, so tests can count the requests an
-//     account sent per second (`busiestSecond`); `tooManyRequestsOnce` answers the next one 429.
+//     account sent per second (`busiestSecond`); `tooManyRequestsOnce` answers the next one 429 (and
+//     blocks nothing, so whoever keeps sending shows).
 //   - Errors `{errors:[{id, message}]}`; success `{status:"ok", items:[...]}`.
 //   - `GET /dictionaries/{town|category|jobtype|experience|education|publication_type}`.
 //   - `GET /available-publications` → `{id, total}` per publication type (e.g. `standart_job`).
@@ -181,7 +182,7 @@ export interface WorkuaFake {
   advanceClock (seconds: number): void
   /** forget request history and lift every IP block */
   resetRateLimit (): void
-  /** the next request (of `login`, when given) is answered 429 as one too many, and the address blocked for `blockMs` */
+  /** the next request (of `login`, when given) is answered 429 as one too many (no Retry-After), without blocking anyone */
   tooManyRequestsOnce (login?: string): void
   /** the most requests of `login` (default: every account) that arrived within any one second */
   busiestSecond (login?: string): number
@@ -373,8 +374,13 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     hits.set(ip, recent)
     const login = basicLogin(req)?.login ?? null
     const forced = forced429.findIndex(who => who === null || who === login)
-    if (forced >= 0) forced429.splice(forced, 1)
-    if (forced >= 0 || recent.length > rateLimit.perSecond) {
+    if (forced >= 0) {
+      // one 429 as Work.ua answers it, without the block behind it: whoever else sends is still
+      // answered, so a test sees who kept sending
+      forced429.splice(forced, 1)
+      return retry()
+    }
+    if (recent.length > rateLimit.perSecond) {
       blockedUntil.set(ip, t + rateLimit.blockMs)
       hits.delete(ip)
       const reply = retry()

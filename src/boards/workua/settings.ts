@@ -6,10 +6,10 @@ export const WorkuaEnv = Type.Object({
   WORKUA_API_URL: UrlSetting('https://api.work.ua', 'Work.ua API base'),
   // docs/boards.md (Work.ua, Errors and limits): 50 requests a second per address, then a minute's block
   WORKUA_REQUESTS_PER_SECOND: Type.Integer({
-    default: 40,
+    default: 30,
     minimum: 1,
     maximum: 50,
-    description: 'requests a second this deployment sends Work.ua at most, every replica and account together (Work.ua allows 50 per address; the rest is room for requests that arrive late)'
+    description: 'requests a second this deployment sends Work.ua at most, every replica and account together (Work.ua allows 50 per address; the rest is room for requests that arrive late, e.g. after a pause of the process)'
   }),
   WORKUA_BLOCK_SECONDS: Type.Integer({
     default: 60,

@@ -5,8 +5,9 @@
 // take() reserves the next free slot of the key in one statement and sleeps until it: requests of
 // all replicas start evenly spaced (one every perMs / requests ms, no bursts, so a window of any
 // alignment sees no more than the limit), in the order they asked. A request that waited re-reads
-// the key's block before it goes: a 429 another replica met meanwhile voids the slot, and it
-// queues again behind the block, or gives up when that is further off than its patience.
+// the key's block shortly before its slot (so the read's own latency does not make it late and
+// bunch it with the next ones): a 429 another replica met meanwhile voids the slot, and it queues
+// again behind the block, or gives up when that is further off than its patience.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BoardError } from '../../boards/errors.js'
 import { boardName } from '../../boards/registry.js'
@@ -16,6 +17,8 @@ import * as repo from './request-limits-repo.js'
 
 /** the wait (ms) under which a request just goes: the statement itself saw no block */
 const NO_WAIT_MS = 1
+/** how long before its slot a waiting request reads the block again */
+const RECHECK_LEAD_MS = 100
 
 /** the error of a request that would wait longer than it may */
 export function tooLongToWait (board: BoardId, waitMs: number, blocked: boolean): BoardError {
@@ -46,8 +49,12 @@ export function createRequestLimiter ({ db, board }: { db: Db, board: BoardId })
           throw tooLongToWait(board, waitMs, blocked)
         }
         if (slot.waitMs < NO_WAIT_MS) return
-        await sleep(slot.waitMs)
-        if (await repo.blockedFor(db, stored) === 0) return
+        const slotAt = Date.now() + slot.waitMs
+        await sleep(Math.max(0, slot.waitMs - RECHECK_LEAD_MS))
+        if (await repo.blockedFor(db, stored) === 0) {
+          if (slotAt > Date.now()) await sleep(slotAt - Date.now())
+          return
+        }
       }
     },
 

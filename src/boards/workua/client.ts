@@ -114,11 +114,9 @@ export function createWorkuaClient (deps: BoardDeps<WorkuaSettings>) {
   async function send (session: Session, req: WorkuaRequest): Promise<BoardResponse> {
     // a POST that failed with a 5xx or a timeout may have created the job: it is never resent
     const idempotent = req.idempotent ?? req.method !== 'POST'
-    // how long a request may wait for its turn: as long as it may wait for an answer, or for a Retry-After
-    let patienceMs = timeoutMs
     for (let attempt = 0; ; attempt++) {
-      await deps.limiter.take(WORKUA_LIMIT_KEY, budget, patienceMs)
-      patienceMs = timeoutMs
+      // a request waits for its turn no longer than it would wait for Work.ua's answer
+      await deps.limiter.take(WORKUA_LIMIT_KEY, budget, timeoutMs)
       try {
         return await http.send({
           ...req,
@@ -130,21 +128,22 @@ export function createWorkuaClient (deps: BoardDeps<WorkuaSettings>) {
         if (!(error instanceof BoardError)) throw error
         if (error.kind === 'rate_limited' && error.boardStatus === 429) {
           // ASSUMPTION (the fake): Work.ua's own 429 says no Retry-After, yet the address stays blocked
-          // for a minute (docs/boards.md): no replica sends anything until it is over
-          const waitMs = error.retryAfterMs ?? blockMs
-          await deps.limiter.block(WORKUA_LIMIT_KEY, waitMs)
+          // for a minute (docs/boards.md): no replica sends anything until it is over, and nobody
+          // waits a minute inside a request
           if (error.retryAfterMs === undefined) {
+            await deps.limiter.block(WORKUA_LIMIT_KEY, blockMs)
             throw new BoardError({
               board,
               kind: 'rate_limited',
-              detail: `Work.ua answered 429 Too Many Requests; it blocks this server's address for a minute (limit: 50 requests/s): nothing is sent to it for ${Math.ceil(waitMs / 1000)} s`,
+              detail: `Work.ua answered 429 Too Many Requests; it blocks this server's address for a minute (limit: 50 requests/s): nothing is sent to it for ${Math.ceil(blockMs / 1000)} s`,
               boardStatus: 429,
-              retryAfterMs: waitMs
+              retryAfterMs: blockMs
             })
           }
-          if (waitMs > maxRetryAfterMs || attempt >= maxRetries) throw error
-          // the next take waits for the block to end
-          patienceMs = waitMs + timeoutMs
+          // a 429 that says how long (not known of Work.ua): waited out and sent again, as the
+          // shared client does for every board
+          if (error.retryAfterMs > maxRetryAfterMs || attempt >= maxRetries) throw error
+          await sleep(error.retryAfterMs)
           continue
         }
         const retryable = idempotent && (error.kind === 'unavailable' || error.kind === 'timeout')

@@ -16,6 +16,7 @@ import { loggerOptions } from './logging.js'
 import { adminRoutes } from './modules/admin/routes.js'
 import { createAdminService } from './modules/admin/service.js'
 import { createOAuthState } from './modules/boards/oauth-state.js'
+import { createRequestLimiter } from './modules/boards/request-limiter.js'
 import { boardRoutes } from './modules/boards/routes.js'
 import { integrationRoutes } from './modules/integrations/routes.js'
 import { createIntegrationService } from './modules/integrations/service.js'
@@ -63,7 +64,7 @@ declare module 'fastify' {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool }) {
-  const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents })
+  const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents, limiterFor: board => createRequestLimiter({ db: deps.db, board }) })
   const oauthState = createOAuthState(deps.secrets)
   const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
   const jobs = createJobService({ db: deps.db })

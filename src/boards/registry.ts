@@ -61,7 +61,9 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
   }
   const dictionaries = new Set(implementation.dictionaries.map(d => d.name))
   for (const [field, schema] of Object.entries(implementation.publicationFields.properties)) {
-    const named = (schema as { 'x-dictionary'?: unknown })['x-dictionary']
+    // on the field, or on its items for a list of ids
+    const { 'x-dictionary': own, items } = schema as { 'x-dictionary'?: unknown, items?: { 'x-dictionary'?: unknown } }
+    const named = own ?? items?.['x-dictionary']
     if (named !== undefined && !dictionaries.has(String(named))) {
       throw new Error(`board ${definition.id}: field ${field} takes its ids from dictionary ${String(named)}, which the board does not list`)
     }
@@ -83,11 +85,11 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
 /** the boards by id; looked up by a stored row's board too, hence any string */
 export type BoardRegistry = ReadonlyMap<string, BoardAdapter>
 
-/** every board, each built from its own settings only */
-export function createBoardRegistry ({ config, agents, limiter }: { config: BoardsConfig, agents: BoardShared['agents'], limiter?: BoardShared['limiter'] }): BoardRegistry {
+/** every board, each built from its own settings only, with its own request budgets (`limiterFor`) */
+export function createBoardRegistry ({ config, agents, limiterFor }: { config: BoardsConfig, agents: BoardShared['agents'], limiterFor: (board: BoardId) => BoardShared['limiter'] }): BoardRegistry {
   return new Map(BOARDS.map(board => {
     const settings = (config.settings as Record<string, Record<string, unknown>>)[board.id]
-    const implementation = board.create({ settings: settings as never, http: config.http, agents, limiter })
+    const implementation = board.create({ settings: settings as never, http: config.http, agents, limiter: limiterFor(board.id) })
     return [board.id, assembleBoard(board, implementation)]
   }))
 }

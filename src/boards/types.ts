@@ -372,9 +372,11 @@ export interface BoardCapabilities {
 }
 
 /**
- * A request budget per board account, shared by every replica (kept in Postgres): a board's limit
- * holds however many processes send. Adapters of boards with a documented limit ask before each
- * request.
+ * A request budget per key (an account, or whatever the board counts by), shared by every replica
+ * (kept in Postgres): a board's limit holds however many processes send. Adapters of boards with a
+ * documented limit ask before each request. Each board is given its own (keys do not collide
+ * across boards). Never taken from inside `CredentialStore.update` (it holds a transaction; on the
+ * embedded database a take would wait for it for ever).
  */
 export interface RequestLimiter {
   /** waits until `key` may send one more request under `limit`; BoardError 'rate_limited' when that is further off than `maxWaitMs` */
@@ -389,8 +391,8 @@ export interface BoardShared {
   http: { timeoutMs: number, maxRetries: number, maxRetryAfterMs: number }
   /** pooled undici agents, one per account key */
   agents: AgentPool
-  /** request budgets shared by the replicas; absent in adapter tests of a single process */
-  limiter?: RequestLimiter
+  /** the board's request budgets, shared by the replicas (adapter tests: one in memory) */
+  limiter: RequestLimiter
 }
 
 /** what an adapter and its parts are given: the board's own settings and the shared ones */

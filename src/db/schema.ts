@@ -284,6 +284,16 @@ export interface WebhookAttemptTable {
   duration_ms: number
 }
 
+/** a board's request budget shared by the replicas (src/modules/boards/request-limiter.ts) */
+export interface BoardRequestLimitTable {
+  /** `<board>:<the board's key>` */
+  key: string
+  /** when the next request may start */
+  next_at: Timestamp
+  /** the board blocked the key until then (a 429) */
+  blocked_until: Timestamp | null
+}
+
 export interface Database {
   webhooks: WebhookTable
   outbox_events: OutboxEventTable
@@ -302,6 +312,7 @@ export interface Database {
   api_keys: ApiKeyTable
   integrations: IntegrationTable
   integration_recruiters: IntegrationRecruiterTable
+  board_request_limits: BoardRequestLimitTable
 }
 
 export type Tenant = Selectable<TenantTable>

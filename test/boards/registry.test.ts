@@ -10,6 +10,7 @@ import { boardEnvSection, withBoardSection, BOARD_SECTION_START } from '../../sr
 import { defineBoard } from '../../src/boards/types.js'
 import { createSandboxAdapter } from '../../src/boards/sandbox/adapter.js'
 import { EnvSchema, loadConfig } from '../../src/config.js'
+import { memoryLimiter } from '../helpers/memory-limiter.js'
 
 t.test('ids, their schema and names come from the list', async t => {
   t.same(BOARD_IDS, BOARDS.map(b => b.id))
@@ -40,7 +41,7 @@ t.test("each board's factory is given its own settings and nothing of another bo
   })
   const agents = new AgentPool({ connectionsPerAccount: 1, maxAccounts: 1 })
   t.teardown(async () => { await agents.close() })
-  const registry = createBoardRegistry({ config: config.boards, agents })
+  const registry = createBoardRegistry({ config: config.boards, agents, limiterFor: memoryLimiter })
   t.same([...registry.keys()], [...BOARD_IDS])
   for (const board of BOARDS) {
     t.same(Object.keys(given.get(board.id) ?? {}).sort(), Object.keys(board.env.properties).sort(), `${board.id} sees only its own variables`)

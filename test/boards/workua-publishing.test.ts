@@ -23,6 +23,9 @@ const secretPassword = (): string => { const password = `wua-PUB-SECRET-${++pass
 
 const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> => await boardFailure(t, promise, secrets)
 
+/** an instant as ISO 8601 with Kyiv's offset */
+const KYIV_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+0[23]:00$/
+
 const fullFields: WorkuaFields = { regionId: 5, categoryIds: [1, 8], jobtypeIds: [74, 76], experienceId: 2, salary: 30000 }
 const posting = (overrides: Partial<PostingInput> = {}): PostingInput => ({
   title: 'Бариста',
@@ -89,7 +92,7 @@ t.test('publish creates the job live on Work.ua with the PHP-style form', async 
   }, 'Work.ua holds the job as sent, published and waiting for moderation')
   t.equal(fake.accounts.get(fake.defaultLogin)!.publications.standart_job, 4, 'one paid publication spent')
 
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null }, 'the state read back right after publishing')
+  t.match(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: ref.url, reason: null, expiresAt: KYIV_ISO }, 'the state read back right after publishing')
   t.same(requestsTo(/^GET \/jobs\/my$/).map(r => Object.fromEntries(r.query)), [{ id: ref.externalId, all: '1' }], 'state via GET /jobs/my?id=&all=1')
   t.equal(requestsTo(/^GET \/jobs\/\d+$/).length, 0, 'never GET /jobs/{id} (501 on Work.ua)')
 })
@@ -110,16 +113,16 @@ t.test('moderation: pending until Work.ua approves, live after, pending again wh
   const id = Number(ref.externalId)
   t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'pending_review')
   fake.approveJob(id)
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'live', url: `https://www.work.ua/jobs/${id}/`, reason: null })
+  t.match(await adapter.getPosting(session, account, ref.externalId), { state: 'live', url: `https://www.work.ua/jobs/${id}/`, reason: null, expiresAt: KYIV_ISO })
   // Work.ua's `blocked` is moderation and says nothing more: no reason, no refusal told apart
   fake.blockJob(id)
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: `https://www.work.ua/jobs/${id}/`, reason: null })
+  t.match(await adapter.getPosting(session, account, ref.externalId), { state: 'pending_review', url: `https://www.work.ua/jobs/${id}/`, reason: null, expiresAt: KYIV_ISO })
 })
 
 t.test('a job saved but never published is none, with no public URL', async t => {
   const { fake, adapter, session, account } = await setup(t)
   const draft = fake.addJob({ active: false })
-  t.same(await adapter.getPosting(session, account, String(draft.id)), { state: 'none', url: null, reason: null })
+  t.same(await adapter.getPosting(session, account, String(draft.id)), { state: 'none', url: null, reason: null, expiresAt: null })
 })
 
 t.test('a job gone from Work.ua, or another account\'s, is not_found', async t => {
@@ -177,7 +180,7 @@ t.test('archive closes the job on Work.ua, and its state says archived', async t
   await adapter.archive(session, account, ref.externalId)
   t.equal(requestsTo(new RegExp(`^PUT /jobs/${id}/close$`)).length, 1)
   t.match(fake.getJob(id), { active: false, closed: true })
-  t.same(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: `https://www.work.ua/jobs/${id}/`, reason: null }, 'found with all=1 although closed')
+  t.match(await adapter.getPosting(session, account, ref.externalId), { state: 'archived', url: `https://www.work.ua/jobs/${id}/`, reason: null, expiresAt: KYIV_ISO }, 'found with all=1 although closed')
   await adapter.archive(session, account, ref.externalId)
   t.pass('closing a closed job again is harmless')
 })
@@ -203,7 +206,11 @@ t.test('the quota is Work.ua\'s count per publication type; none left is quota',
 t.test('docs/boards.md\'s bare quota array is read as well', async t => {
   const { fake, adapter, session, account } = await setup(t)
   fake.server.inject({ match: /available-publications/, status: 200, body: [{ id: 'standart_job', total: '3' }] })
-  t.same(await adapter.availablePublications(session, account), [{ publicationType: 'standart_job', available: 3 }])
+  t.same(await adapter.availablePublications(session, account), [
+    { publicationType: 'standart_job', available: 3 },
+    { publicationType: 'vip_job', available: null },
+    { publicationType: 'hot_job', available: null }
+  ], 'a type the answer leaves out is unknown (null), not none left')
   fake.server.inject({ match: /available-publications/, status: 200, body: { status: 'ok', items: [{ id: 'standart_job', total: -1 }] } })
   t.match(await failure(t, adapter.availablePublications(session, account)), { kind: 'bad_response' })
 })
@@ -297,4 +304,139 @@ t.test('postingIdFrom reads Work.ua job links and bare ids', async t => {
     ['javascript:alert(1)', null]
   ]
   for (const [input, expected] of cases) t.equal(adapter.postingIdFrom(input), expected, JSON.stringify(input))
+})
+
+t.test('the end of a posting: closed is archived, run out is expired, taken down is removed, gone is not_found', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  const publishOne = async (): Promise<{ id: number, externalId: string }> => {
+    const ref = await adapter.publish(session, account, posting())
+    fake.approveJob(Number(ref.externalId))
+    return { id: Number(ref.externalId), externalId: ref.externalId }
+  }
+
+  const live = await publishOne()
+  const shown = await adapter.getPosting(session, account, live.externalId)
+  const expires = Date.parse(shown.expiresAt!)
+  t.ok(Math.abs(expires - (Date.now() + 30 * 86_400_000)) < 5_000, `expiresAt is Work.ua's date_expire (${fake.getJob(live.id)!.date_expire} Kyiv = ${shown.expiresAt})`)
+
+  const ranOut = await publishOne()
+  fake.expireJob(ranOut.id)
+  t.match(await adapter.getPosting(session, account, ranOut.externalId), { state: 'expired', reason: null, url: `https://www.work.ua/jobs/${ranOut.id}/`, expiresAt: KYIV_ISO })
+  t.ok(Date.parse((await adapter.getPosting(session, account, ranOut.externalId)).expiresAt!) <= Date.now(), 'its expiresAt is past')
+
+  const banned = await publishOne()
+  fake.banJob(banned.id)
+  t.match(await adapter.getPosting(session, account, banned.externalId), { state: 'removed', reason: /moderators took the job down/ })
+
+  const deleted = await publishOne()
+  fake.addResponses(deleted.id, 3)
+  fake.deleteJob(deleted.id)
+  const pages = []
+  for await (const page of adapter.pageThroughResponses(session, account, deleted.externalId, null)) pages.push(page)
+  t.same(pages.map(p => p.items.length), [0], 'its responses read as none (Work.ua\'s 404 on the list), as documented')
+  t.match(await failure(t, adapter.getPosting(session, account, deleted.externalId)), { kind: 'not_found', message: /lists no job/ }, 'but the lookup tells the job is gone')
+})
+
+t.test('date_expire tells an expiry from a job taken off: past is expired, ahead or unreadable is archived', async t => {
+  const { fake, adapter, session, account } = await setup(t)
+  const listing = (dateExpire: string | null): void => {
+    fake.server.inject({ match: /^GET \/jobs\/my$/, status: 200, body: { status: 'ok', items: [{ id: 77, active: false, blocked: false, publication: 'standart_job', date_expire: dateExpire }] } })
+  }
+  listing('2020-01-31 10:00:00')
+  t.same(await adapter.getPosting(session, account, '77'), { state: 'expired', url: 'https://www.work.ua/jobs/77/', reason: null, expiresAt: '2020-01-31T10:00:00+02:00' }, 'Kyiv local time, winter offset')
+  listing('2020-07-31')
+  t.match(await adapter.getPosting(session, account, '77'), { state: 'expired', expiresAt: '2020-07-31T23:59:59+03:00' }, 'a bare day ends with the day')
+  listing('2999-01-01 00:00:00')
+  t.match(await adapter.getPosting(session, account, '77'), { state: 'archived', expiresAt: '2999-01-01T00:00:00+02:00' }, 'not run out yet: taken off')
+  listing('0000-00-00 00:00:00')
+  t.match(await adapter.getPosting(session, account, '77'), { state: 'archived', expiresAt: null }, 'PHP\'s zero date is no date')
+  listing(null)
+  t.match(await adapter.getPosting(session, account, '77'), { state: 'archived', expiresAt: null })
+})
+
+t.test('Work.ua\'s listing with string ids and 0/1 flags (as a third-party client saw it) reads the same', async t => {
+  const { fake, adapter, session, account } = await setup(t, { phpFlags: true })
+  const ref = await adapter.publish(session, account, posting())
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'pending_review')
+  fake.approveJob(Number(ref.externalId))
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'live')
+  fake.banJob(Number(ref.externalId))
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'removed')
+  await adapter.archive(session, account, ref.externalId)
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'archived')
+  fake.server.inject({ match: /^GET \/jobs\/my$/, status: 200, body: { status: 'ok', items: [{ id: ref.externalId, active: 2, blocked: 0 }] } })
+  t.match(await failure(t, adapter.getPosting(session, account, ref.externalId)), { kind: 'bad_response' }, 'a flag that is neither is not guessed')
+})
+
+t.test('reactivate puts a closed job back up in place: its current content, one publication spent, moderated again', async t => {
+  const { fake, adapter, session, account, requestsTo, pairsOf } = await setup(t)
+  const ref = await adapter.publish(session, account, posting())
+  const id = Number(ref.externalId)
+  fake.approveJob(id)
+  await adapter.archive(session, account, ref.externalId)
+  t.equal(fake.accounts.get(fake.defaultLogin)!.publications.standart_job, 4)
+
+  const edited = posting({ title: 'Бариста (знову)', fields: { ...fullFields, salary: 32000 }, publicationType: 'vip_job' })
+  t.same(await adapter.reactivate(session, account, ref.externalId, edited), { externalId: ref.externalId, url: `https://www.work.ua/jobs/${id}/`, state: 'pending_review' }, 'the same posting')
+  const put = requestsTo(new RegExp(`^PUT /jobs/${id}$`)).at(-1)!
+  t.same(pairsOf(put.rawBody), [...Object.entries({ name: 'Бариста (знову)', description: edited.description, 'region[id]': '5' }),
+    ['category[][id]', '1'], ['category[][id]', '8'], ['jobtype[][id]', '74'], ['jobtype[][id]', '76'],
+    ['experience[id]', '2'], ['salary[value]', '32000'], ['publication', 'vip_job']], 'the job\'s form, with the publication type that publishes it')
+  t.equal(fake.accounts.get(fake.defaultLogin)!.publications.vip_job, 0, 'one publication of the type spent, as a publish')
+  t.match(fake.getJob(id), { name: 'Бариста (знову)', active: true, blocked: true, closed: false, publication: 'vip_job' })
+  t.equal(fake.jobs.size, 1, 'no new job')
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'pending_review')
+  fake.approveJob(id)
+  t.equal((await adapter.getPosting(session, account, ref.externalId)).state, 'live')
+
+  const ranOut = await adapter.publish(session, account, posting())
+  fake.expireJob(Number(ranOut.externalId))
+  t.match(await adapter.reactivate(session, account, ranOut.externalId, posting()), { state: 'pending_review' }, 'an expired job comes back the same way')
+  t.equal((await adapter.getPosting(session, account, ranOut.externalId)).state, 'pending_review')
+})
+
+t.test('reactivate refused: no publication left is quota, a job taken down is rejected, a job gone is not_found; never resent', async t => {
+  const { fake, adapter, session, account, requestsTo } = await setup(t, { publications: { standart_job: 3, hot_job: 0 } })
+  const closed = await adapter.publish(session, account, posting())
+  await adapter.archive(session, account, closed.externalId)
+  t.match(await failure(t, adapter.reactivate(session, account, closed.externalId, posting({ publicationType: 'hot_job' }))), { kind: 'quota', boardStatus: 403 })
+  t.match(fake.getJob(Number(closed.externalId)), { active: false, closed: true }, 'still closed')
+
+  const banned = await adapter.publish(session, account, posting())
+  fake.banJob(Number(banned.externalId))
+  t.match(await failure(t, adapter.reactivate(session, account, banned.externalId, posting())), { kind: 'rejected', boardStatus: 400, message: /blocked by moderators/ })
+
+  const gone = await adapter.publish(session, account, posting())
+  fake.deleteJob(Number(gone.externalId))
+  t.match(await failure(t, adapter.reactivate(session, account, gone.externalId, posting())), { kind: 'not_found', boardStatus: 404 })
+
+  fake.server.inject({ match: /^PUT \/jobs\/\d+$/, status: 503, times: 5 })
+  const puts = requestsTo(/^PUT \/jobs\/\d+$/).length
+  t.match(await failure(t, adapter.reactivate(session, account, closed.externalId, posting())), { kind: 'unavailable', boardStatus: 503 })
+  t.equal(requestsTo(/^PUT \/jobs\/\d+$/).length, puts + 1, 'not resent after a 503: Work.ua may have published it')
+  t.match(await failure(t, adapter.reactivate(session, account, 'abc', posting())), { kind: 'not_found' }, 'no Work.ua id')
+})
+
+t.test('previewPayload is the form publish sends, as an object, with no request', async t => {
+  const { adapter, session, account, requestsTo, pairsOf, fake } = await setup(t)
+  const before = fake.server.requests.length
+  const preview = adapter.previewPayload(posting()) as Record<string, string | string[]>
+  t.equal(fake.server.requests.length, before, 'nothing sent')
+  t.same(preview, {
+    name: 'Бариста',
+    description: posting().description,
+    'region[id]': '5',
+    'category[][id]': ['1', '8'],
+    'jobtype[][id]': ['74', '76'],
+    'experience[id]': '2',
+    'salary[value]': '30000',
+    publication: 'standart_job'
+  })
+  await adapter.publish(session, account, posting())
+  const sent: Record<string, string | string[]> = {}
+  for (const [key, value] of pairsOf(requestsTo(/^POST \/jobs$/)[0]!.rawBody)) sent[key] = key.endsWith('[][id]') ? [...(sent[key] as string[] ?? []), value] : value
+  t.same(preview, sent, 'exactly what the publish sent')
+  t.same(adapter.previewPayload(posting({ fields: { regionId: 1, categoryIds: [4], jobtypeIds: [74] }, publicationType: null })), {
+    name: 'Бариста', description: posting().description, 'region[id]': '1', 'category[][id]': ['4'], 'jobtype[][id]': ['74'], publication: 'standart_job'
+  }, 'a list of one is still a list; no type is Work.ua\'s standard one')
 })

@@ -7,7 +7,7 @@ import { pino } from 'pino'
 import { Value } from 'typebox/value'
 import { BoardError } from '../../src/boards/errors.js'
 import type { AccountSession, BoardAccount, CredentialStore } from '../../src/boards/types.js'
-import { createWorkuaAdapter, WORKUA_FORM_KEYS, workuaFields, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
+import { createWorkuaAdapter, WORKUA_FORM_KEYS, WORKUA_LIMIT_KEY, workuaFields, type WorkuaCredentials, type WorkuaFields } from '../../src/boards/workua/adapter.js'
 import { createWorkuaClient } from '../../src/boards/workua/client.js'
 import { WORKUA_DICTIONARIES, type WorkuaFakeOptions } from '../fakes/workua.js'
 import { memoryStore } from '../helpers/credential-store.js'
@@ -29,10 +29,10 @@ const failure = async (t: Test, promise: Promise<unknown>): Promise<BoardError> 
 
 const someAccount: BoardAccount = { externalId: 'x', name: 'x', email: null }
 
-async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
-  const { fake, deps, adapter, requestsTo } = await adapterHarness(t, 'workua', {
+async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}, env: Record<string, string> = {}) {
+  const { fake, deps, adapter, requestsTo, limiter } = await adapterHarness(t, 'workua', {
     fake: { password: secretPassword(), ...fakeOptions },
-    env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500' },
+    env: { BOARD_MAX_RETRIES: '2', BOARD_TIMEOUT_MS: '500', ...env },
     create: createWorkuaAdapter
   })
 
@@ -45,7 +45,7 @@ async function setup (t: Teardown, fakeOptions: WorkuaFakeOptions = {}) {
   }
   const basic = (login: string, password: string): string => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
 
-  return { fake, deps, adapter, install, sessionOf, basic, requestsTo }
+  return { fake, deps, adapter, install, sessionOf, basic, requestsTo, limiter }
 }
 
 t.test('the adapter describes Work.ua: login and password, three paid publication types', async t => {
@@ -174,14 +174,32 @@ t.test('a 429 with Retry-After is waited out, then the call goes through', async
   t.equal(requestsTo(/jobs\/my/).length, 2)
 })
 
-t.test('Work.ua\'s one-minute IP block is rate_limited with a minute to wait', async t => {
-  const { adapter, install, fake } = await setup(t)
+t.test('Work.ua\'s one-minute IP block is rate_limited with a minute to wait, and nothing is sent during it', async t => {
+  const { adapter, install, fake, limiter } = await setup(t)
   const { session } = await install()
   fake.rateLimit.perSecond = 0 // the next request is one too many: the IP is blocked, no Retry-After
   t.match(await failure(t, adapter.checkAccount(session)), { kind: 'rate_limited', boardStatus: 429, retryAfterMs: 60_000, message: /blocks this server's address for a minute/ })
+  t.equal(fake.calls.length, 1, 'one request, answered 429, and no retry into the block')
+  t.ok(limiter.blockedUntil(WORKUA_LIMIT_KEY)! > Date.now() + 59_000, 'the shared budget is blocked for the minute')
   fake.rateLimit.perSecond = 50
   fake.resetRateLimit()
-  t.ok(await adapter.checkAccount(session), 'works once the block is lifted')
+  const other = await install(fake.addAccount({ password: 'other-secret' }).login, 'other-secret')
+  const refused = await failure(t, adapter.checkAccount(other.session))
+  t.match(refused, { kind: 'rate_limited', message: /blocked our requests after a 429: none is sent for 60 s more/ }, 'another account waits too: Work.ua blocks the address, not the login')
+  t.ok(refused.retryAfterMs! > 59_000, `retry after the rest of the minute (${refused.retryAfterMs} ms)`)
+  t.equal(fake.calls.length, 1, 'nothing reached Work.ua during the block')
+})
+
+t.test('WORKUA_BLOCK_SECONDS sets the block; the next request goes once it is over', async t => {
+  const { fake, adapter, install, limiter } = await setup(t, {}, { WORKUA_BLOCK_SECONDS: '1' })
+  const { session } = await install()
+  fake.server.inject({ match: /jobs\/my/, status: 429, body: { errors: [{ id: 'too_many_requests', message: 'Too many requests' }] } })
+  t.match(await failure(t, adapter.checkAccount(session)), { kind: 'rate_limited', retryAfterMs: 1000 })
+  t.match(await failure(t, adapter.checkAccount(session)), { kind: 'rate_limited', message: /blocked our requests after a 429/ }, 'refused at once during the block')
+  t.equal(fake.server.requests.length, 1, 'only the 429 reached Work.ua')
+  await new Promise(resolve => setTimeout(resolve, Math.max(0, limiter.blockedUntil(WORKUA_LIMIT_KEY)! - Date.now())))
+  t.match(await adapter.checkAccount(session), { externalId: fake.defaultLogin }, 'works once the block is over')
+  t.equal(fake.server.requests.length, 2)
 })
 
 t.test('credentials never show up in logs', async t => {

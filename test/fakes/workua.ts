@@ -4,6 +4,9 @@
 //   - HTTP Basic (employer login + password) on every call; `GET /jobs/my` checks it:
 //     401 bad credentials, 403 blocked. Headers `X-Locale: uk_UA` and `Accept: application/json`.
 //   - 50 requests/s; above that 429, and the IP stays blocked (429 on everything) for one minute.
+//     Every call is kept in `calls` with its time and login, so tests can count the requests an
+//     account sent per second (`busiestSecond`); `tooManyRequestsOnce` answers the next one 429 (and
+//     blocks nothing, so whoever keeps sending shows).
 //   - Errors `{errors:[{id, message}]}`; success `{status:"ok", items:[...]}`.
 //   - `GET /dictionaries/{town|category|jobtype|experience|education|publication_type}`.
 //   - `GET /available-publications` → `{id, total}` per publication type (e.g. `standart_job`).
@@ -11,7 +14,8 @@
 //     jobtype[][id], experience[id], salary[value], publication` → 201 `Location: /jobs/{id}`;
 //     a POST with no `publication` key stores a draft that is not shown.
 //   - `PUT /jobs/{id}` publish/edit → 204; `PUT /jobs/{id}/close` → 204; `GET /jobs/{id}` → 501.
-//   - State through `GET /jobs/my?id={id}&all=1` (`active`, `blocked` = moderation).
+//   - State through `GET /jobs/my?id={id}&all=1` (`active`, `blocked` = moderation, `date_expire`); one
+//     third-party client saw ids as strings and the flags as 0/1 (`phpFlags` answers that way).
 //   - `GET /jobs/{id}/responses/?last_id=&limit=50`: ids > last_id ascending; 404 when there are none.
 //     Items `id, job_id, candidate_id, date, fio, birth_date, email, phone, type (resume|file|easy), text, cover`.
 //
@@ -32,7 +36,13 @@
 //   - `PUT /jobs/{id}` takes the same keys, all optional; `publication` publishes a draft or closed job.
 //     A published job is `active:true, blocked:true` until `approveJob`; editing an active job blocks it again.
 //     Closing: `active:false, closed:true`. `GET /jobs/my` without `all=1` hides closed jobs; no paging.
-//     A job of another account, or deleted (`deleteJob`), is 404 `not_found`.
+//     A job of another account, or deleted (`deleteJob`), is 404 `not_found`, and `GET /jobs/my` does not list it.
+//   - A publication lasts 30 days: `date_expire` (`YYYY-MM-DD HH:MM:SS`, Kyiv) is set when a job is published
+//     (or re-published); once it passes, the job is `active:false` (neither blocked nor closed): expired.
+//   - Re-activation: `PUT /jobs/{id}` with `publication` publishes a closed or expired job again (spending one
+//     publication of that type), blocked for moderation like a new one.
+//   - A job taken down by Work.ua's moderators (`banJob`) is `active:false, blocked:true`; it cannot be
+//     published again (400 `job_blocked`). The listing gives no reason.
 //   - Responses: default/max `limit` 50; ids are global (increasing, not contiguous per job); unknown job → 404 `not_found`.
 //     `date` is `YYYY-MM-DD HH:MM:SS` Kyiv local time; `birth_date` `YYYY-MM-DD` or null; the flags
 //     `blacklisted`, `archived`, `rejected` are always present booleans. `candidate_id` is null for `easy` responses.
@@ -50,7 +60,9 @@ export type WorkuaResponseType = 'resume' | 'file' | 'easy'
 export const WORKUA_DICTIONARIES: Record<WorkuaDictionary, Array<{ id: number | string, name: string }>> = {
   town: [
     { id: 1, name: 'Київ' }, { id: 2, name: 'Харків' }, { id: 3, name: 'Одеса' }, { id: 4, name: 'Дніпро' },
-    { id: 5, name: 'Львів' }, { id: 6, name: 'Запоріжжя' }, { id: 7, name: 'Вінниця' }, { id: 8, name: 'Івано-Франківськ' }
+    { id: 5, name: 'Львів' }, { id: 6, name: 'Запоріжжя' }, { id: 7, name: 'Вінниця' }, { id: 8, name: 'Івано-Франківськ' },
+    // two towns of one name (Mykolaiv and Luhansk oblasts): the list says no more than the name
+    { id: 9, name: 'Первомайськ' }, { id: 10, name: 'Первомайськ' }, { id: 11, name: 'Біла Церква' }
   ],
   category: [
     { id: 1, name: 'IT, комп\'ютери, інтернет' }, { id: 2, name: 'Адміністрація, керівництво середньої ланки' },
@@ -72,6 +84,9 @@ export const WORKUA_DICTIONARIES: Record<WorkuaDictionary, Array<{ id: number | 
   ]
 }
 const PUBLICATION_TYPES = WORKUA_DICTIONARIES.publication_type.map(t => t.id as WorkuaPublicationType)
+// how long a publication lasts (ASSUMPTION, see the top)
+const PUBLICATION_DAYS = 30
+const DAY_MS = 86_400_000
 
 export interface WorkuaFakeOptions {
   /** default account login/password: `employer@example.com` / `secret` */
@@ -83,6 +98,8 @@ export interface WorkuaFakeOptions {
   blockMs?: number
   /** add `Retry-After` (seconds) to rate-limit 429s; default false */
   sendRetryAfter?: boolean
+  /** answer `GET /jobs/my` with string ids and 0/1 flags, as one third-party client saw it; default false (numbers, booleans) */
+  phpFlags?: boolean
   /** paid publications a new account gets; default `{ standart_job: 5, vip_job: 1, hot_job: 0 }` */
   publications?: Partial<Record<WorkuaPublicationType, number>>
 }
@@ -112,6 +129,8 @@ export interface WorkuaJob {
   closed: boolean
   url: string
   date: string
+  /** when the publication ends (Kyiv local time); null while never published */
+  date_expire: string | null
 }
 
 /** a response exactly as the API returns it */
@@ -133,6 +152,8 @@ export interface WorkuaResponse {
 }
 
 export interface WorkuaCall {
+  /** when it arrived, by the fake's clock (ms) */
+  at: number
   method: string
   path: string
   /** Basic login, when the header parsed */
@@ -161,6 +182,12 @@ export interface WorkuaFake {
   advanceClock (seconds: number): void
   /** forget request history and lift every IP block */
   resetRateLimit (): void
+  /** the next request (of `login`, when given) is answered 429 as one too many (no Retry-After), without blocking anyone */
+  tooManyRequestsOnce (login?: string): void
+  /** the most requests of `login` (default: every account) that arrived within any one second */
+  busiestSecond (login?: string): number
+  /** the requests of `login` (default: every account) in each second since the first, by arrival (fixed windows) */
+  requestsPerSecond (login?: string): number[]
 
   addAccount (seed?: { login?: string, password?: string, companyName?: string, blocked?: boolean, publications?: Partial<Record<WorkuaPublicationType, number>> }): WorkuaAccount
   blockAccount (login: string, blocked?: boolean): void
@@ -173,6 +200,10 @@ export interface WorkuaFake {
   approveJob (id: number): void
   blockJob (id: number): void
   deleteJob (id: number): void
+  /** Work.ua's moderators take the job down: inactive and blocked */
+  banJob (id: number): void
+  /** the job's publication runs out now */
+  expireJob (id: number): void
 
   /** n generated responses (flags seeded across them), or one per partial */
   addResponses (jobId: number, seeds: number | Array<Partial<WorkuaResponse>>): WorkuaResponse[]
@@ -210,6 +241,13 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   const now = (): number => Date.now() + clockOffsetMs
   const seq = { account: 0, job: 3_000_000, response: 70_000, candidate: 900_000 }
   const rateLimit = { perSecond: options.rateLimitPerSecond ?? 50, blockMs: options.blockMs ?? 60_000, sendRetryAfter: options.sendRetryAfter ?? false }
+  // a 429 asked for: for the next request of this login (null: of anyone)
+  const forced429: Array<string | null> = []
+  // when each published job's publication ends (ms), behind its `date_expire`
+  const expiresAt = new Map<number, number>()
+  const publishUntil = (job: WorkuaJob, ends: number): void => { expiresAt.set(job.id, ends); job.date_expire = kyivTime(ends) }
+  // jobs Work.ua's moderators took down
+  const banned = new Set<number>()
   const hits = new Map<string, number[]>()
   const blockedUntil = new Map<string, number>()
 
@@ -264,9 +302,11 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
       closed: false,
       url: `https://www.work.ua/jobs/${id}/`,
       date: kyivTime(now()),
+      date_expire: null,
       ...fields
     }
     job.id = id
+    if (job.active && job.date_expire === null) publishUntil(job, now() + PUBLICATION_DAYS * DAY_MS)
     jobs.set(id, { accountId, deleted: false, job })
     return job
   }
@@ -332,6 +372,14 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     const recent = (hits.get(ip) ?? []).filter(at => at > t - 1000)
     recent.push(t)
     hits.set(ip, recent)
+    const login = basicLogin(req)?.login ?? null
+    const forced = forced429.findIndex(who => who === null || who === login)
+    if (forced >= 0) {
+      // one 429 as Work.ua answers it, without the block behind it: whoever else sends is still
+      // answered, so a test sees who kept sending
+      forced429.splice(forced, 1)
+      return retry()
+    }
     if (recent.length > rateLimit.perSecond) {
       blockedUntil.set(ip, t + rateLimit.blockMs)
       hits.delete(ip)
@@ -393,6 +441,12 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   }
   const noPublicationsLeft = (): Reply => fail(403, { id: 'publication', message: 'No paid publications left' })
 
+  /** a live job whose publication ran out is no longer active (ASSUMPTION, see the top) */
+  function expireIfDue (job: WorkuaJob): void {
+    const ends = expiresAt.get(job.id)
+    if (job.active && !job.blocked && ends !== undefined && ends <= now()) job.active = false
+  }
+
   function route (req: FakeRequest, account: WorkuaAccount): Reply {
     const path = req.path
     const own = (id: number): { accountId: number, deleted: boolean, job: WorkuaJob } | undefined => {
@@ -407,8 +461,9 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
         .filter(r => r.accountId === account.id && !r.deleted && (all || !r.job.closed))
         .filter(r => idFilter === null || String(r.job.id) === idFilter)
         .sort((a, b) => b.job.id - a.job.id)
-        .map(r => structuredClone(r.job))
-      return ok(items)
+        .map(r => { expireIfDue(r.job); return structuredClone(r.job) })
+      if (options.phpFlags !== true) return ok(items)
+      return ok(items.map(job => ({ ...job, id: String(job.id), active: job.active ? 1 : 0, blocked: job.blocked ? 1 : 0, closed: job.closed ? 1 : 0 })))
     }
     if (path === '/available-publications') {
       return ok(PUBLICATION_TYPES.map(id => ({ id, total: account.publications[id] })))
@@ -464,11 +519,14 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     const { problems, fields, publication } = readJobForm(f, false)
     if (problems.length > 0) return fail(400, ...problems)
     const job = record.job
+    expireIfDue(job)
     const type = publication as WorkuaPublicationType | undefined
     if (type !== undefined && !job.active) {
+      if (banned.has(job.id)) return fail(400, { id: 'job_blocked', message: 'The job was blocked by moderators and cannot be published' })
       if (account.publications[type] <= 0) return noPublicationsLeft()
       account.publications[type]--
       Object.assign(job, fields, { publication: type, active: true, blocked: true, closed: false })
+      publishUntil(job, now() + PUBLICATION_DAYS * DAY_MS)
     } else {
       Object.assign(job, fields)
       if (job.active && Object.keys(fields).length > 0) job.blocked = true
@@ -496,6 +554,7 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
   const server = await startFakeServer(req => {
     const reply = handle(req)
     calls.push({
+      at: now(),
       method: req.method,
       path: req.path,
       login: basicLogin(req)?.login ?? null,
@@ -506,6 +565,9 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     })
     return { status: reply.status, body: reply.body, headers: reply.headers, unrouted: reply.unrouted }
   })
+  /** arrival times of the calls of `login` (all when undefined), in order */
+  const callsOf = (login: string | undefined): number[] => calls.filter(c => login === undefined || c.login === login).map(c => c.at).sort((a, b) => a - b)
+
   const defaultAccount = addAccount({ login: options.login ?? 'employer@example.com', password: options.password ?? 'secret' })
 
   return {
@@ -522,7 +584,25 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     close: async () => { await server.close() },
     now: () => new Date(now()),
     advanceClock (seconds) { clockOffsetMs += seconds * 1000 },
-    resetRateLimit () { hits.clear(); blockedUntil.clear() },
+    resetRateLimit () { hits.clear(); blockedUntil.clear(); forced429.length = 0 },
+    tooManyRequestsOnce (login) { forced429.push(login ?? null) },
+    busiestSecond (login) {
+      const times = callsOf(login)
+      let most = 0
+      // the window ending at each arrival holds the most of any window that ends there
+      for (let end = 0, start = 0; end < times.length; end++) {
+        while (times[start]! <= times[end]! - 1000) start++
+        most = Math.max(most, end - start + 1)
+      }
+      return most
+    },
+    requestsPerSecond (login) {
+      const times = callsOf(login)
+      if (times.length === 0) return []
+      const counts = new Array<number>(Math.floor((times.at(-1)! - times[0]!) / 1000) + 1).fill(0)
+      for (const at of times) counts[Math.floor((at - times[0]!) / 1000)]!++
+      return counts
+    },
 
     addAccount,
     blockAccount (login, blocked = true) { accountOf(login).blocked = blocked },
@@ -533,6 +613,12 @@ export async function startWorkuaFake (options: WorkuaFakeOptions = {}): Promise
     approveJob (id) { recordOf(id).job.blocked = false },
     blockJob (id) { recordOf(id).job.blocked = true },
     deleteJob (id) { recordOf(id).deleted = true },
+    banJob (id) { Object.assign(recordOf(id).job, { active: false, blocked: true, closed: false }); banned.add(id) },
+    expireJob (id) {
+      const job = recordOf(id).job
+      Object.assign(job, { active: false, blocked: false })
+      publishUntil(job, now() - 1000)
+    },
 
     addResponses (jobId, seeds) {
       recordOf(jobId)

@@ -1,6 +1,6 @@
 // One way to put a board's adapter in front of its fake (no database): the fake started, a config
 // pointing at it, the adapter built from the board's own settings as the registry builds it (or by
-// the test's factory), pooled agents, a logger into `logs`, and accounts installed as the service
+// the test's factory), pooled agents, request budgets in memory, a logger into `logs`, and accounts installed as the service
 // installs them (connect, credentials in a memory store, checkAccount). Everything is torn down
 // with the test, which then fails on any request the fake had no route for and on whatever else
 // the fake checks (hh: no request broke its spec). The sandbox needs no fake: `fake` is undefined.
@@ -14,6 +14,7 @@ import { serverGroup, type FakeRequest } from '../fakes/fake-server.js'
 import { fakeDefinition, hasFake, scenarioOf, type FakeBoardId, type FakeOf, type FakeOptionsOf } from '../fakes/index.js'
 import { boardDeps } from './board-deps.js'
 import { memoryStore, type MemoryStore } from './credential-store.js'
+import { memoryLimiter, type MemoryLimiter } from './memory-limiter.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -61,6 +62,8 @@ export interface AdapterHarness<B extends BoardId, A> {
   config: Config
   deps: BoardDeps<BoardSettings[B]>
   agents: AgentPool
+  /** the board's request budgets, in memory (the app keeps them in Postgres, shared by the replicas) */
+  limiter: MemoryLimiter
   log: Logger
   /** every line `log` wrote, as JSON */
   logs: string[]
@@ -95,7 +98,8 @@ export async function adapterHarness<B extends BoardId, A = BoardAdapter> (t: Te
   })
 
   const config = loadConfig({ ...(fakeBoard === undefined ? {} : fakeBoard.env(fake)), ...HARNESS_HTTP_ENV, ...options.env })
-  const deps = boardDeps(config, board, agents) as BoardDeps<BoardSettings[B]>
+  const limiter = memoryLimiter(board)
+  const deps = boardDeps(config, board, agents, limiter) as BoardDeps<BoardSettings[B]>
   const adapter = options.create !== undefined ? options.create(deps) : assembleBoard(definition, definition.create(deps as BoardDeps)) as A
   const logs: string[] = []
   const log = pino({ level: options.logLevel ?? 'debug' }, { write: (line: string) => { logs.push(line) } })
@@ -117,6 +121,7 @@ export async function adapterHarness<B extends BoardId, A = BoardAdapter> (t: Te
     config,
     deps,
     agents,
+    limiter,
     log,
     logs,
     install,

@@ -1,13 +1,14 @@
 // The Work.ua board (api.work.ua): install with the employer's login and password, sent as HTTP
 // Basic on every call. Work.ua publishes no API reference: docs/boards.md (Work.ua) says what we rely on and why.
-// Auth, headers and the error mapping live in client.ts, the publication fields in fields.ts,
-// publishing (quota, publish, edit, close, state) in publishing.ts, candidate sync (the responses
-// to a job, paged by id) in responses.ts.
-import { noDictionaries } from '../pending.js'
+// Auth, headers, the shared request limit and the error mapping live in client.ts, the catalogues in
+// dictionaries.ts, the publication fields in fields.ts and the job mapped onto them in mapping.ts,
+// publishing (quota, publish, edit, close, re-activate, state) in publishing.ts, candidate sync (the
+// responses to a job, paged by id) in responses.ts.
 import { Type } from 'typebox'
 import type { BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import type { WorkuaSettings } from './settings.js'
 import { createWorkuaClient, parsePayload, WorkuaInstall, type WorkuaCredentials } from './client.js'
+import { createWorkuaDictionaries } from './dictionaries.js'
 import { workuaFields, workuaPublicationTypes } from './fields.js'
 import { createWorkuaPublishing } from './publishing.js'
 import { createWorkuaResponses } from './responses.js'
@@ -16,14 +17,13 @@ export { WorkuaInstall, WorkuaCredentials } from './client.js'
 export { workuaFields, workuaPublicationTypes, WorkuaPublicationTypeId, WORKUA_FORM_KEYS, WORKUA_POSTING_FORM_KEYS, type WorkuaFields } from './fields.js'
 export { WORKUA_PUBLIC_URL } from './publishing.js'
 export { WORKUA_RESPONSES_PAGE_SIZE } from './responses.js'
-export { WORKUA_REQUESTS_PER_SECOND } from './client.js'
+export { WORKUA_LIMIT_KEY } from './client.js'
+export { workuaDictionaries, WORKUA_DICTIONARY_NAMES } from './dictionaries.js'
 
 /** knobs the registry leaves at their defaults (Work.ua's documented values) */
 export interface WorkuaAdapterOptions {
   /** responses per page (docs/boards.md: `limit=50`) */
   responsesPageSize?: number
-  /** requests per second the adapter starts at most (Work.ua allows 50 per IP) */
-  requestsPerSecond?: number
 }
 
 // docs/boards.md: success is `{status:"ok", items:[...]}`; only that it is one is read here
@@ -34,13 +34,13 @@ const JobList = Type.Object({
 
 const looksLikeEmail = (login: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(login)
 
-export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: WorkuaAdapterOptions = {}): BoardImplementation<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
-  const client = createWorkuaClient(deps, { requestsPerSecond: options.requestsPerSecond })
+export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: WorkuaAdapterOptions = {}): BoardImplementation<WorkuaCredentials, WorkuaInstall> & PublishingApi<WorkuaCredentials> & Required<Pick<PublishingApi<WorkuaCredentials>, 'reactivate'>> & ResponsesApi<WorkuaCredentials> & OutcomesApi<WorkuaCredentials> {
+  const client = createWorkuaClient(deps)
   const publishing = createWorkuaPublishing(client)
   const responses = createWorkuaResponses(client, { pageSize: options.responsesPageSize })
 
   return {
-    ...noDictionaries('workua'),
+    ...createWorkuaDictionaries(client),
     credentialsSchema: WorkuaInstall,
     publicCredentialFields: ['login'],
     publicationFields: workuaFields,
@@ -76,6 +76,7 @@ export function createWorkuaAdapter (deps: BoardDeps<WorkuaSettings>, options: W
     postingIdFrom: publishing.postingIdFrom,
     fieldsFromJob: publishing.fieldsFromJob,
     previewPayload: publishing.previewPayload,
+    reactivate: publishing.reactivate,
 
     ...responses,
 

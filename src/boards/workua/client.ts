@@ -1,5 +1,6 @@
 // Work.ua's HTTP specifics on top of the shared board client: each request authenticated by HTTP
-// Basic (the employer's own login and password), the Accept and X-Locale headers, the one-minute IP block after a 429,
+// Basic (the employer's own login and password), the Accept and X-Locale headers, Work.ua's request
+// limit shared by every replica (the board's RequestLimiter) with its one-minute block after a 429,
 // and Work.ua's `{errors:[{id,message}]}` answers turned into BoardError kinds. Work.ua has no public
 // API docs; what we rely on is in docs/boards.md (Work.ua), and what that leaves open follows
 // test/fakes/workua.ts and is marked ASSUMPTION.
@@ -18,10 +19,12 @@ const board = 'workua'
 
 // sent on every call (docs/boards.md, Work.ua: Authentication)
 export const WORKUA_HEADERS: Readonly<Record<string, string>> = { accept: 'application/json', 'x-locale': 'uk_UA' }
-// how long Work.ua keeps an IP blocked after a 429 (docs/boards.md, Work.ua: Errors and limits)
-export const WORKUA_RATE_LIMIT_BLOCK_MS = 60_000
-// Work.ua's per-IP ceiling is 50 a second (docs/boards.md, Work.ua: Errors and limits); this process keeps below it, with room for a retry
-export const WORKUA_REQUESTS_PER_SECOND = 40
+// Work.ua counts requests per calling address, whichever account sends them, and blocks the address
+// for a minute after one too many (docs/boards.md, Work.ua: Errors and limits). Every replica of a
+// deployment is taken to leave through one address: they share one budget, under this key.
+export const WORKUA_LIMIT_KEY = 'address'
+// the first retry's backoff, doubled per retry (as src/boards/http.ts does)
+const BACKOFF_MS = 250
 
 /** what the host sends on install */
 export const WorkuaInstall = Type.Object({
@@ -99,50 +102,58 @@ export function boardErrorOf (res: BoardResponse, secrets: readonly string[] = [
 
 export type WorkuaClient = ReturnType<typeof createWorkuaClient>
 
-export interface WorkuaClientOptions {
-  /** requests per second this client starts at most, across all accounts; default WORKUA_REQUESTS_PER_SECOND */
-  requestsPerSecond?: number
-}
+export function createWorkuaClient (deps: BoardDeps<WorkuaSettings>) {
+  // one attempt per http.send: every attempt, retries included, takes from the budget the replicas
+  // share, and a 429 blocks that budget before anyone sends again, so the retries are made here
+  const http = createBoardHttp({ board, baseUrl: deps.settings.WORKUA_API_URL, ...deps.http, maxRetries: 0, headers: { ...WORKUA_HEADERS } })
+  const { timeoutMs, maxRetries, maxRetryAfterMs } = deps.http
+  const budget = { requests: deps.settings.WORKUA_REQUESTS_PER_SECOND, perMs: 1000 }
+  const blockMs = deps.settings.WORKUA_BLOCK_SECONDS * 1000
 
-export function createWorkuaClient (deps: BoardDeps<WorkuaSettings>, options: WorkuaClientOptions = {}) {
-  const http = createBoardHttp({ board, baseUrl: deps.settings.WORKUA_API_URL, ...deps.http, headers: { ...WORKUA_HEADERS } })
-
-  // Work.ua counts requests per IP, whichever account sends them, and answers one too many with a
-  // minute's block: requests of this process (every account, every run) start evenly spaced. With
-  // several replicas behind one address the limit is theirs to share (ASSUMPTION: one per address).
-  const spacingMs = 1000 / (options.requestsPerSecond ?? WORKUA_REQUESTS_PER_SECOND)
-  let nextStartAt = 0
-  async function awaitTurn (): Promise<void> {
-    const now = Date.now()
-    const startAt = Math.max(now, nextStartAt)
-    nextStartAt = startAt + spacingMs
-    if (startAt > now) await sleep(startAt - now)
-  }
-
-  /** one request with the account's Basic auth; any status but 429 comes back */
+  /** one request with the account's Basic auth, retried like the shared client retries; any status but 429 and 5xx comes back */
   async function send (session: Session, req: WorkuaRequest): Promise<BoardResponse> {
-    await awaitTurn()
-    const credentials = session.credentials.current()
-    try {
-      return await http.send({
-        ...req,
-        headers: { ...req.headers, authorization: basicAuthorization(credentials) },
-        dispatcher: deps.agents.for(session.key),
-        log: session.log
-      })
-    } catch (error) {
-      // ASSUMPTION (the fake): Work.ua's 429 says no Retry-After, yet the IP stays blocked for a
-      // minute (docs/boards.md); tell the caller how long, so it waits instead of hammering the block
-      if (error instanceof BoardError && error.kind === 'rate_limited' && error.retryAfterMs === undefined) {
-        throw new BoardError({
-          board,
-          kind: 'rate_limited',
-          detail: 'Work.ua answered 429 Too Many Requests; it blocks this server\'s address for a minute (limit: 50 requests/s)',
-          boardStatus: 429,
-          retryAfterMs: WORKUA_RATE_LIMIT_BLOCK_MS
+    // a POST that failed with a 5xx or a timeout may have created the job: it is never resent
+    const idempotent = req.idempotent ?? req.method !== 'POST'
+    for (let attempt = 0; ; attempt++) {
+      // a request waits for its turn no longer than it would wait for Work.ua's answer
+      await deps.limiter.take(WORKUA_LIMIT_KEY, budget, timeoutMs)
+      try {
+        return await http.send({
+          ...req,
+          headers: { ...req.headers, authorization: basicAuthorization(session.credentials.current()) },
+          dispatcher: deps.agents.for(session.key),
+          log: session.log
         })
+      } catch (error) {
+        if (!(error instanceof BoardError)) throw error
+        if (error.kind === 'rate_limited' && error.boardStatus === 429) {
+          // ASSUMPTION (the fake): Work.ua's own 429 says no Retry-After, yet the address stays blocked
+          // for a minute (docs/boards.md): no replica sends anything until it is over, and nobody
+          // waits a minute inside a request
+          if (error.retryAfterMs === undefined) {
+            await deps.limiter.block(WORKUA_LIMIT_KEY, blockMs)
+            throw new BoardError({
+              board,
+              kind: 'rate_limited',
+              detail: `Work.ua answered 429 Too Many Requests; it blocks this server's address for a minute (limit: 50 requests/s): nothing is sent to it for ${Math.ceil(blockMs / 1000)} s`,
+              boardStatus: 429,
+              retryAfterMs: blockMs
+            })
+          }
+          // a 429 that says how long (not known of Work.ua): waited out and sent again, as the
+          // shared client does for every board
+          if (error.retryAfterMs > maxRetryAfterMs || attempt >= maxRetries) throw error
+          await sleep(error.retryAfterMs)
+          continue
+        }
+        const retryable = idempotent && (error.kind === 'unavailable' || error.kind === 'timeout')
+        if (!retryable || attempt >= maxRetries) {
+          if (attempt > 0) session.log.warn({ board, path: req.path, attempts: attempt + 1, kind: error.kind }, 'board call gave up')
+          throw error
+        }
+        const backoff = BACKOFF_MS * 2 ** attempt
+        await sleep(Math.min(maxRetryAfterMs, backoff / 2 + Math.random() * backoff / 2))
       }
-      throw error
     }
   }
 

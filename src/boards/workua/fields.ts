@@ -3,9 +3,11 @@
 // dictionaries (`GET /dictionaries/{town|category|jobtype|experience}`); the limits are docs/boards.md's.
 import { Type, type Static } from 'typebox'
 import type { PublicationType } from '../types.js'
+import type { WorkuaDictionaryName } from './dictionaries.js'
 
-const DictionaryId = (dictionary: string, description: string) =>
-  Type.Integer({ minimum: 1, description: `${description} (Work.ua dictionary \`${dictionary}\`, GET /dictionaries/${dictionary})` })
+// `x-dictionary` names the catalogue the id comes from (dictionaries.ts), for the host's form and our checks
+const DictionaryId = (dictionary: WorkuaDictionaryName, description: string) =>
+  Type.Integer({ minimum: 1, 'x-dictionary': dictionary, description: `${description} (Work.ua dictionary \`${dictionary}\`, GET /dictionaries/${dictionary})` })
 
 export const workuaFields = Type.Object({
   regionId: DictionaryId('town', 'the town where the job is, e.g. 1 Київ'),

@@ -1,5 +1,6 @@
 // Work.ua as jobsync knows it: login and password (HTTP Basic), a sync every hour, paid
-// publications counted per type; outcomes are not shared back (docs/boards.md, Work.ua).
+// publications counted per type, a closed job re-activated in place, no prolonging known;
+// outcomes are not shared back (docs/boards.md, Work.ua).
 import { defineBoard } from '../types.js'
 import { createWorkuaAdapter } from './adapter.js'
 import { WorkuaEnv } from './settings.js'
@@ -10,6 +11,6 @@ export const workua = defineBoard({
   auth: 'login_password',
   syncIntervalMinutes: 60,
   env: WorkuaEnv,
-  capabilities: { recruiters: false, publicationQuota: true, outcomes: [], resumeFiles: false, photoFiles: false, reopen: 'new_posting', extend: false },
+  capabilities: { recruiters: false, publicationQuota: true, outcomes: [], resumeFiles: false, photoFiles: false, reopen: 'same_posting', extend: false },
   create: deps => createWorkuaAdapter(deps)
 })

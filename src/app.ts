@@ -22,7 +22,7 @@ import { createIntegrationService } from './modules/integrations/service.js'
 import { dictionaryRoutes } from './modules/dictionaries/routes.js'
 import { createPublicationTypes } from './modules/dictionaries/publication-types.js'
 import { createDictionaryRefresh } from './modules/dictionaries/refresh-job.js'
-import { createDictionaryService } from './modules/dictionaries/service.js'
+import { createDictionaryService, type DictionaryService } from './modules/dictionaries/service.js'
 import type { PeriodicJob } from './periodic-job.js'
 import { jobRoutes } from './modules/jobs/routes.js'
 import { createJobService } from './modules/jobs/service.js'
@@ -64,6 +64,8 @@ declare module 'fastify' {
     dispatcher: Dispatcher
     /** the scheduled refresh of the boards' stored catalogues; server.ts starts it, tests tick it */
     dictionaryRefresh: PeriodicJob<{ refreshed: number, failed: number }>
+    /** the catalogues' refreshes that requests started in the background; tests wait for them */
+    dictionaries: Pick<DictionaryService, 'idle'>
   }
 }
 
@@ -163,6 +165,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => { await services.dispatcher.stop() })
 
   app.decorate('dictionaryRefresh', services.dictionaryRefresh)
+  app.decorate('dictionaries', { idle: services.dictionaries.idle })
   // closing waits for the refresh under way, and for refreshes requests started in the background
   app.addHook('preClose', async () => { await services.dictionaryRefresh.stop(); await services.dictionaries.idle() })
 

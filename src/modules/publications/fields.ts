@@ -19,6 +19,9 @@ export function checkFields (schema: TObject, fields: Record<string, unknown>, c
     const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
     if (missing !== undefined && missing.length > 0) {
       for (const name of missing) errors.push({ in: 'body', pointer: `/fields${error.instancePath}/${name}`, detail: 'is required' })
+    } else if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) {
+      // the same extra field as the additionalProperties error below says, from the inside
+      continue
     } else if (error.keyword === 'additionalProperties') {
       const extra = (error.params as { additionalProperties?: string[] }).additionalProperties ?? []
       for (const name of extra) errors.push({ in: 'body', pointer: `/fields/${name}`, detail: 'is not a field of this board' })

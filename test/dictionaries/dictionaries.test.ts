@@ -2,6 +2,7 @@
 import t from 'tap'
 import { build, problemOf } from '../helpers/app.js'
 import { tenantCaller, type Call } from '../helpers/publishing.js'
+import { controlledSandbox } from '../helpers/dictionary-boards.js'
 
 async function sandboxIntegration (call: Call): Promise<string> {
   const res = await call('POST', '/v1/integrations', { board: 'sandbox', name: 'Dictionaries', credentials: {} })
@@ -112,9 +113,9 @@ t.test('bad input names the field; another tenant\'s integration is not found', 
   const integrationId = await sandboxIntegration(call)
   const base = `/v1/integrations/${integrationId}/dictionaries`
 
-  const unknown = await call('GET', `${base}/areas`)
-  t.equal(unknown.statusCode, 404)
-  t.match(problemOf(unknown), { code: 'JOBSYNC_ERR_NOT_FOUND', errors: [{ in: 'path', pointer: '/name', detail: /not a dictionary of Sandbox \(one of: cities, categories\)/ }] })
+  const unknown = await call('GET', `${base}/no-such-dictionary`)
+  t.equal(unknown.statusCode, 400, 'no board has it')
+  t.match(problemOf(unknown).errors, [{ in: 'path', pointer: '/name', detail: /must be one of: .*cities/ }])
 
   const parent = await call('GET', `${base}/cities?parentId=atlantis`)
   t.equal(parent.statusCode, 400)
@@ -135,6 +136,17 @@ t.test('bad input names the field; another tenant\'s integration is not found', 
     t.equal(problemOf(res).code, 'JOBSYNC_ERR_NOT_FOUND')
   }
   t.equal((await call('GET', '/v1/integrations/00000000-0000-4000-8000-000000000000/dictionaries/cities')).statusCode, 404)
+})
+
+t.test('a dictionary of another board is not this board\'s', async t => {
+  const control = controlledSandbox()
+  const app = await build(t, { boards: control.boards })
+  const call = await tenantCaller(app)
+  const integrationId = await sandboxIntegration(call)
+  const res = await call('GET', `/v1/integrations/${integrationId}/dictionaries/regions`)
+  t.equal(res.statusCode, 404)
+  t.match(problemOf(res), { code: 'JOBSYNC_ERR_NOT_FOUND', errors: [{ in: 'path', pointer: '/name', detail: 'is not a dictionary of Sandbox (one of: cities, categories, offices)' }] })
+  t.same(control.fetches, [], 'the board was not asked')
 })
 
 t.test('a board-wide dictionary is stored once, for every account of every tenant', async t => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { tenantOf } from '../../http/auth.js'
 import { IdParams, problemResponses } from '../../http/schemas.js'
 import type { PublicationTypes } from './publication-types.js'
-import { DictionaryItemsQuery, DictionaryListSchema, DictionaryPageSchema, DictionaryParams, PublicationTypesSchema } from './schemas.js'
+import { DictionaryItemsQuery, DictionaryListSchema, DictionaryPageSchema, dictionaryParams, PublicationTypesSchema } from './schemas.js'
 import type { DictionaryService } from './service.js'
 
 const tags = ['publish form']
@@ -26,7 +26,7 @@ export const dictionaryRoutes: FastifyPluginAsyncTypebox<{ dictionaries: Diction
       summary: 'Items of a dictionary: search by name, children of an item, page by cursor',
       description: 'Served from the copy stored in jobsync; a copy due a refresh is refreshed in the background, so the answer never waits for the board ' +
         'unless nothing is stored yet. `checkedAt` and the `Age` header (seconds) say how old the copy is: an old one means the board could not be asked since.',
-      params: DictionaryParams,
+      params: dictionaryParams(dictionaries.names()),
       querystring: DictionaryItemsQuery,
       response: { 200: DictionaryPageSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
     }

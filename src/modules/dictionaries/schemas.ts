@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
 
-export const DictionaryParams = Type.Object({
+/** the path of a dictionary: `names` are every board's dictionary names (which of them a board has, its listing says) */
+export const dictionaryParams = (names: readonly string[]) => Type.Object({
   id: Uuid(),
-  name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$', description: "the dictionary's name, as GET /v1/integrations/{id}/dictionaries lists it and a field's `x-dictionary` names it" })
+  name: Type.Enum([...names], { description: "the dictionary's name, as GET /v1/integrations/{id}/dictionaries lists it and a field's `x-dictionary` names it (each board has some of these)" })
 })
 
 export const DictionarySchema = Type.Object({

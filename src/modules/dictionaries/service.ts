@@ -143,6 +143,11 @@ export function createDictionaryService ({ db, integrations, boards, config, log
   }
 
   const service = {
+    /** every board's dictionary names, sorted, once each */
+    names (): string[] {
+      return [...new Set([...boards.values()].flatMap(adapter => adapter.dictionaries.map(d => d.name)))].sort()
+    },
+
     /** the catalogues the integration's board has */
     async list (tenantId: string, integrationId: string): Promise<DictionaryListView> {
       const { board } = await integrations.get(tenantId, integrationId)

@@ -99,26 +99,38 @@ export interface ItemQuery {
 }
 
 /**
- * A page of a copy's items: in the board's order, or with `q` the best matches first (the whole
- * name, then its start, then the start of a word, then anywhere), each rank in the board's order.
- * Keyset on (rank, position).
+ * A page of a stored copy's items, with the copy's row on each: in the board's order, or with `q`
+ * the best matches first (the whole name, then its start, then the start of a word, then anywhere),
+ * each rank in the board's order. Keyset on (rank, position). The copy is found by its key in the
+ * same statement, so a search is one round trip.
  */
-export function itemsQuery (db: Executor, copyId: number, query: ItemQuery) {
+export function pageQuery (db: Executor, key: CopyKey, query: ItemQuery) {
   const { q } = query
   const rank = q === undefined
     ? sql<number>`0`
-    : sql<number>`(case when search_name = ${q} then 0 when starts_with(search_name, ${q}) then 1 when strpos(' ' || search_name, ${' ' + q}) > 0 then 2 else 3 end)`
-  let select = db.selectFrom('dictionary_items')
-    .select(['id', 'name', 'parent_id', 'position', rank.as('rank')])
-    .where('copy_id', '=', copyId)
-  if (q !== undefined) select = select.where(sql<boolean>`strpos(search_name, ${q}) > 0`)
-  if (query.parentId !== undefined) select = query.parentId === '' ? select.where('parent_id', 'is', null) : select.where('parent_id', '=', query.parentId)
-  if (query.after !== undefined) select = select.where(sql<boolean>`(${rank}, position) > (${query.after.rank}, ${query.after.position})`)
-  return (q === undefined ? select.orderBy('position') : select.orderBy(rank).orderBy('position')).limit(query.limit)
+    : sql<number>`(case when i.search_name = ${q} then 0 when starts_with(i.search_name, ${q}) then 1 when strpos(' ' || i.search_name, ${' ' + q}) > 0 then 2 else 3 end)`
+  let select = db.selectFrom('dictionary_copies as c')
+    .innerJoin('dictionary_items as i', 'i.copy_id', 'c.id')
+    .select(['i.id', 'i.name', 'i.parent_id', 'i.position', rank.as('rank')])
+    .select(['c.id as copy_id', 'c.board', 'c.name as copy_name', 'c.integration_id', 'c.fetched_at', 'c.checked_at', 'c.etag', 'c.last_modified', 'c.item_count', 'c.refreshing_until'])
+    .where('c.board', '=', key.board).where('c.name', '=', key.name)
+  select = key.integrationId === null ? select.where('c.integration_id', 'is', null) : select.where('c.integration_id', '=', key.integrationId)
+  if (q !== undefined) select = select.where(sql<boolean>`strpos(i.search_name, ${q}) > 0`)
+  if (query.parentId !== undefined) select = query.parentId === '' ? select.where('i.parent_id', 'is', null) : select.where('i.parent_id', '=', query.parentId)
+  if (query.after !== undefined) select = select.where(sql<boolean>`(${rank}, i.position) > (${query.after.rank}, ${query.after.position})`)
+  return (q === undefined ? select.orderBy('i.position') : select.orderBy(rank).orderBy('i.position')).limit(query.limit)
 }
 
-export async function listItems (db: Executor, copyId: number, query: ItemQuery): Promise<ItemRow[]> {
-  return await itemsQuery(db, copyId, query).execute()
+export async function pageOf (db: Executor, key: CopyKey, query: ItemQuery): Promise<Array<ItemRow & { copy: DictionaryCopy }>> {
+  const rows = await pageQuery(db, key, query).execute()
+  return rows.map(r => ({
+    id: r.id,
+    name: r.name,
+    parent_id: r.parent_id,
+    position: r.position,
+    rank: Number(r.rank),
+    copy: { id: r.copy_id, board: r.board, name: r.copy_name, integration_id: r.integration_id, fetched_at: r.fetched_at, checked_at: r.checked_at, etag: r.etag, last_modified: r.last_modified, item_count: r.item_count, refreshing_until: r.refreshing_until }
+  }))
 }
 
 /** items whose folded name is `folded` exactly, in the board's order */

@@ -17,6 +17,7 @@ import type { IntegrationService, OpenedAccount } from '../integrations/service.
 import * as repo from './repo.js'
 import type { DictionaryItemsQuery, DictionaryListView, DictionaryPageView } from './schemas.js'
 import { searchName } from './search-name.js'
+import { ShortCache } from './short-cache.js'
 
 export interface DictionaryServiceDeps {
   db: Db
@@ -26,6 +27,8 @@ export interface DictionaryServiceDeps {
   log: FastifyBaseLogger
 }
 
+/** how long this process trusts what it read of an integration's board and a board-wide copy's row */
+const MEMO_MS = 5_000
 /** a replica refreshing a copy holds it this long at most; a crashed one's hold lapses */
 const REFRESH_HOLD_MS = 5 * 60_000
 /** the most items a name can mean, as mapping candidates */
@@ -57,11 +60,29 @@ export function createDictionaryService ({ db, integrations, boards, config, log
   /** refreshes under way in this process, by copy key: one at a time per copy */
   const refreshing = new Map<string, Promise<void>>()
 
-  const keyOf = (opened: OpenedAccount, definition: DictionaryDefinition): repo.CopyKey => ({
-    board: opened.adapter.id, name: definition.name, integrationId: definition.scope === 'account' ? opened.integrationId : null
+  /**
+   * The account a catalogue is asked for: whose it is, and how to open it. A stored copy is read
+   * without opening the account (no credentials are decrypted); only a fetch opens it.
+   */
+  interface Asker {
+    adapter: BoardAdapter
+    tenantId: string
+    integrationId: string
+    open: () => Promise<OpenedAccount>
+  }
+
+  const askerOf = (opened: OpenedAccount): Asker => ({ adapter: opened.adapter, tenantId: opened.tenantId, integrationId: opened.integrationId, open: async () => opened })
+
+  const keyOf = (asker: Asker, definition: DictionaryDefinition): repo.CopyKey => ({
+    board: asker.adapter.id, name: definition.name, integrationId: definition.scope === 'account' ? asker.integrationId : null
   })
   const keyText = (key: repo.CopyKey) => `${key.board}/${key.name}/${key.integrationId ?? ''}`
   const maxAge = (definition: DictionaryDefinition) => definition.scope === 'account' ? config.accountTtlMs : config.refreshMs
+
+  // A search is one statement when this process knows the board of the tenant's integration (it
+  // never changes; a deleted integration's board is remembered a few seconds longer, and its own
+  // catalogues go with it). The copy and its items are always read from the database.
+  const boardsOfIntegrations = new ShortCache<string, string>(MEMO_MS)
 
   function definitionOf (adapter: BoardAdapter, name: string): DictionaryDefinition | undefined {
     return adapter.dictionaries.find(d => d.name === name)
@@ -75,7 +96,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
   /** asks the board for the catalogue (conditionally when `stored`) and stores what it gives */
   async function fetchAndStore (opened: OpenedAccount, definition: DictionaryDefinition, stored: DictionaryCopy | undefined): Promise<DictionaryCopy> {
     const { adapter, session, account } = opened
-    const key = keyOf(opened, definition)
+    const key = keyOf(askerOf(opened), definition)
     const version = stored === undefined ? null : { etag: stored.etag, lastModified: stored.last_modified }
     let fetched
     try {
@@ -97,15 +118,15 @@ export function createDictionaryService ({ db, integrations, boards, config, log
   }
 
   /** refreshes a stored copy unless another replica (or this process) is at it; never throws */
-  function refreshInBackground (opened: OpenedAccount, definition: DictionaryDefinition, stored: DictionaryCopy): void {
-    const key = keyOf(opened, definition)
+  function refreshInBackground (asker: Asker, definition: DictionaryDefinition, stored: DictionaryCopy): void {
+    const key = keyOf(asker, definition)
     const text = keyText(key)
     if (refreshing.has(text)) return
     const run = (async () => {
       const claimed = await repo.claimRefresh(db, stored.id, new Date(Date.now() - maxAge(definition)), new Date(Date.now() + REFRESH_HOLD_MS))
       if (claimed === undefined) return
       try {
-        await fetchAndStore(opened, definition, claimed)
+        await fetchAndStore(await asker.open(), definition, claimed)
       } catch (error) {
         await repo.releaseRefresh(db, stored.id)
         throw error
@@ -121,10 +142,14 @@ export function createDictionaryService ({ db, integrations, boards, config, log
    * The stored copy of the catalogue, refreshed in the background when it is due; fetched through
    * this account (and waited for) only when nothing is stored. Throws the board's error then.
    */
-  async function copyFor (opened: OpenedAccount, definition: DictionaryDefinition): Promise<DictionaryCopy> {
-    const stored = await repo.findCopy(db, keyOf(opened, definition))
-    if (stored === undefined) return await fetchAndStore(opened, definition, undefined)
-    if (Date.now() - stored.checked_at.getTime() >= maxAge(definition)) refreshInBackground(opened, definition, stored)
+  async function copyFor (asker: Asker, definition: DictionaryDefinition): Promise<DictionaryCopy> {
+    return await served(asker, definition, await repo.findCopy(db, keyOf(asker, definition)))
+  }
+
+  /** the copy as read (`stored`), refreshed in the background when due; fetched now when there is none */
+  async function served (asker: Asker, definition: DictionaryDefinition, stored: DictionaryCopy | undefined): Promise<DictionaryCopy> {
+    if (stored === undefined) return await fetchAndStore(await asker.open(), definition, undefined)
+    if (Date.now() - stored.checked_at.getTime() >= maxAge(definition)) refreshInBackground(asker, definition, stored)
     return stored
   }
 
@@ -133,6 +158,19 @@ export function createDictionaryService ({ db, integrations, boards, config, log
     const opened = await integrations.openAccount(tenantId, integrationId)
     if (opened === undefined) throw notFound('integration', integrationId)
     return opened
+  }
+
+  /** the tenant's integration as an asker, without opening it while its board is known here */
+  async function askerFor (tenantId: string, integrationId: string): Promise<Asker> {
+    const memo = `${tenantId}/${integrationId}`
+    let board = boardsOfIntegrations.get(memo)
+    if (board === undefined) {
+      board = (await integrations.get(tenantId, integrationId)).board
+      boardsOfIntegrations.set(memo, board)
+    }
+    const adapter = boards.get(board)
+    if (adapter === undefined) throw notFound('integration', integrationId)
+    return { adapter, tenantId, integrationId, open: async () => await mustOpen(tenantId, integrationId) }
   }
 
   function decodeAfter (after: string | undefined): { rank: number, position: number } | undefined {
@@ -150,27 +188,38 @@ export function createDictionaryService ({ db, integrations, boards, config, log
 
     /** the catalogues the integration's board has */
     async list (tenantId: string, integrationId: string): Promise<DictionaryListView> {
-      const { board } = await integrations.get(tenantId, integrationId)
-      const adapter = boards.get(board)
+      const { adapter } = await askerFor(tenantId, integrationId)
       return {
-        items: (adapter?.dictionaries ?? []).map(d => ({ name: d.name, title: d.title, hierarchical: d.hierarchical, searchable: d.searchable, scope: d.scope }))
+        items: adapter.dictionaries.map(d => ({ name: d.name, title: d.title, hierarchical: d.hierarchical, searchable: d.searchable, scope: d.scope }))
       }
     },
 
     /** a page of the catalogue's items: searched by name (`q`), narrowed to children (`parentId`) */
     async items (tenantId: string, integrationId: string, name: string, query: DictionaryItemsQuery): Promise<DictionaryPageView> {
-      const opened = await mustOpen(tenantId, integrationId)
-      const definition = definitionOf(opened.adapter, name)
-      if (definition === undefined) throw unknownDictionary(opened.adapter, name)
+      const asker = await askerFor(tenantId, integrationId)
+      const { adapter } = asker
+      const definition = definitionOf(adapter, name)
+      if (definition === undefined) throw unknownDictionary(adapter, name)
       const after = decodeAfter(query.after)
       const q = query.q === undefined ? undefined : searchName(query.q)
-      const copy = await copyFor(opened, definition)
-      const rows = await repo.listItems(db, copy.id, { q: q === '' ? undefined : q, parentId: query.parentId, after, limit: query.limit + 1 })
+      const key = keyOf(asker, definition)
+      const search = { q: q === '' ? undefined : q, parentId: query.parentId, after, limit: query.limit + 1 }
+      // the copy and the page in one statement; an empty page says nothing of the copy, so it is read apart
+      let rows = await repo.pageOf(db, key, search)
+      let copy: DictionaryCopy
+      if (rows[0] !== undefined) {
+        copy = await served(asker, definition, rows[0].copy)
+      } else {
+        const stored = await repo.findCopy(db, key)
+        copy = await served(asker, definition, stored)
+        // nothing was stored: the page of what was fetched just now
+        if (stored === undefined) rows = await repo.pageOf(db, key, search)
+      }
       const page = rows.slice(0, query.limit)
       if (page.length === 0 && query.parentId !== undefined && query.parentId !== '' && after === undefined) {
         // an empty page may mean a parent that is not there: say so rather than list nothing
         if ((await repo.existingIds(db, copy.id, [query.parentId])).size === 0) {
-          throw invalidInput(`${query.parentId} is not an id of dictionary ${name} of ${opened.adapter.name}`, [{ in: 'query', pointer: '/parentId', detail: `is not an id of dictionary ${name} of ${opened.adapter.name}` }])
+          throw invalidInput(`${query.parentId} is not an id of dictionary ${name} of ${adapter.name}`, [{ in: 'query', pointer: '/parentId', detail: `is not an id of dictionary ${name} of ${adapter.name}` }])
         }
       }
       const last = page[page.length - 1]
@@ -193,7 +242,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
           if (folded === '') return []
           let copy = copies.get(name)
           if (copy === undefined) {
-            copy = copyFor(opened, definition)
+            copy = copyFor(askerOf(opened), definition)
             copies.set(name, copy)
           }
           return await repo.itemsNamed(db, (await copy).id, folded, LOOKUP_LIMIT)
@@ -224,7 +273,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
         if (given.length === 0) continue
         let copy: DictionaryCopy
         try {
-          copy = await copyFor(opened, definition)
+          copy = await copyFor(askerOf(opened), definition)
         } catch (error) {
           if (!(error instanceof BoardError)) throw error
           log.warn({ board: adapter.id, dictionary: definition.name, kind: error.kind }, 'dictionary unavailable: field ids not checked')

@@ -27,7 +27,7 @@ export interface DictionaryServiceDeps {
   log: FastifyBaseLogger
 }
 
-/** how long this process trusts what it read of an integration's board and a board-wide copy's row */
+/** how long this process remembers the board of a tenant's integration */
 const MEMO_MS = 5_000
 /** a replica refreshing a copy holds it this long at most; a crashed one's hold lapses */
 const REFRESH_HOLD_MS = 5 * 60_000
@@ -48,6 +48,17 @@ export function dictionaryOfField (schema: unknown): { name: string, many: boole
   return undefined
 }
 
+/**
+ * The account a catalogue is asked for: whose it is, and how to open it. A stored copy is read
+ * without opening the account (no credentials are decrypted); only a fetch opens it.
+ */
+interface Asker {
+  adapter: BoardAdapter
+  tenantId: string
+  integrationId: string
+  open: () => Promise<OpenedAccount>
+}
+
 const unknownDictionary = (adapter: BoardAdapter, name: string) => new AppError({
   code: 'JOBSYNC_ERR_NOT_FOUND',
   status: 404,
@@ -59,17 +70,6 @@ const unknownDictionary = (adapter: BoardAdapter, name: string) => new AppError(
 export function createDictionaryService ({ db, integrations, boards, config, log }: DictionaryServiceDeps) {
   /** refreshes under way in this process, by copy key: one at a time per copy */
   const refreshing = new Map<string, Promise<void>>()
-
-  /**
-   * The account a catalogue is asked for: whose it is, and how to open it. A stored copy is read
-   * without opening the account (no credentials are decrypted); only a fetch opens it.
-   */
-  interface Asker {
-    adapter: BoardAdapter
-    tenantId: string
-    integrationId: string
-    open: () => Promise<OpenedAccount>
-  }
 
   const askerOf = (opened: OpenedAccount): Asker => ({ adapter: opened.adapter, tenantId: opened.tenantId, integrationId: opened.integrationId, open: async () => opened })
 

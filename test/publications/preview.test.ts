@@ -32,7 +32,7 @@ const put = async (call: Call, id: string, job: object = {}) => {
 }
 
 t.test('the preview: the job mapped into the board\'s fields, the payload the board would get, nothing published', async t => {
-  const { app, call, control, integrationId } = await setup(t)
+  const { call, control, integrationId } = await setup(t)
   await put(call, 'pv-1')
   const res = await call('GET', `/v1/jobs/pv-1/publications/preview?integrationId=${integrationId}&publicationType=featured`)
   t.equal(res.statusCode, 200, res.body)

@@ -66,6 +66,8 @@ export function createEdits ({ db, marks, integrations, jobs, dictionaries, log 
     try {
       row = await marks.begin(tenantId, id, 'update', () => {})
     } catch (error) {
+      // deleted meanwhile (its integration went): nothing to push to
+      if (error instanceof AppError && error.status === 404) return undefined
       if (!(error instanceof AppError) || error.status !== 409) throw error
       // another action is under way: this edit does not reach the posting; the host sees why
       const busy = errorRecord(error)

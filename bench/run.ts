@@ -10,7 +10,7 @@ import { benchNodeFlags, SCALE, SERVER_URL } from './lib/harness.js'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
-const ALL = ['ingest', 'api', 'scheduler', 'startup'] as const
+const ALL = ['ingest', 'api', 'scheduler', 'startup', 'dictionary'] as const
 type Name = typeof ALL[number]
 const only = (process.env.BENCH_ONLY ?? '').split(',').map(s => s.trim()).filter(s => s !== '')
 const chosen = ALL.filter(name => only.length === 0 || only.includes(name))
@@ -51,6 +51,11 @@ function rows (r: Record<string, any>): string[][] {
       ['scheduler', 'three ÷ one', n(r.speedup, 2), '≥ 2.5', yesNo(r.targets.speedup)],
       ['scheduler', 'double syncs (runs / publication > 1, overlapping runs)', `${r.one.doubled + r.three.doubled}, ${r.one.overlapping + r.three.overlapping}`, '0', yesNo(r.targets.noDoubleSyncs)],
       ['scheduler', `claim of 20 due among ${n(r.claim.at10k.publications)} vs ${n(r.claim.at100k.publications)}`, `${n(r.claim.at10k.medianMs, 2)} ms vs ${n(r.claim.at100k.medianMs, 2)} ms`, 'flat', yesNo(r.targets.claimFlat)]
+    ]
+    case 'dictionary': return [
+      ['dictionary', `bare pg, search SQL, ${r.connections} concurrent, ${n(r.areas)} areas in ${r.levels} levels`, `${n(r.bare.perSecond)} queries/s, p99 ${n(r.bare.p99, 1)} ms`, '', ''],
+      ['dictionary', 'GET /v1/integrations/{id}/dictionaries/cities?q= (auth included)', `${n(r.api.perSecond)} req/s, p50 ${n(r.api.p50, 1)} ms`, '', yesNo(r.targets.errors)],
+      ['dictionary', 'API ÷ bare', n(r.ratio, 3), '≥ 0.7', yesNo(r.targets.ratio)]
     ]
     case 'startup': return [
       ['startup', 'embedded (PGlite): first start to ready', `${n(r.first.ms)} ms`, '', ''],

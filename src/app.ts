@@ -20,6 +20,11 @@ import { createRequestLimiter } from './modules/boards/request-limiter.js'
 import { boardRoutes } from './modules/boards/routes.js'
 import { integrationRoutes } from './modules/integrations/routes.js'
 import { createIntegrationService } from './modules/integrations/service.js'
+import { dictionaryRoutes } from './modules/dictionaries/routes.js'
+import { createPublicationTypes } from './modules/dictionaries/publication-types.js'
+import { createDictionaryRefresh } from './modules/dictionaries/refresh-job.js'
+import { createDictionaryService, type DictionaryService } from './modules/dictionaries/service.js'
+import type { PeriodicJob } from './periodic-job.js'
 import { jobRoutes } from './modules/jobs/routes.js'
 import { createJobService } from './modules/jobs/service.js'
 import { publicationRoutes } from './modules/publications/routes.js'
@@ -58,6 +63,10 @@ declare module 'fastify' {
     scheduler: Scheduler
     /** the webhook dispatcher; server.ts starts it, tests tick it */
     dispatcher: Dispatcher
+    /** the scheduled refresh of the boards' stored catalogues; server.ts starts it, tests tick it */
+    dictionaryRefresh: PeriodicJob<{ refreshed: number, failed: number }>
+    /** the catalogues' refreshes that requests started in the background; tests wait for them */
+    dictionaries: Pick<DictionaryService, 'idle'>
   }
 }
 
@@ -67,10 +76,19 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents, limiterFor: board => createRequestLimiter({ db: deps.db, board }) })
   const oauthState = createOAuthState(deps.secrets)
   const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
-  const jobs = createJobService({ db: deps.db })
+  const dictionaries = createDictionaryService({ db: deps.db, integrations, boards, config: deps.config.dictionaries, log: deps.log.child({ module: 'dictionaries' }) })
+  const publicationTypes = createPublicationTypes({ integrations, cacheMs: deps.config.publicationTypesCacheMs, log: deps.log.child({ module: 'publication-types' }) })
+  // a job edit is pushed by the publications, which are built after the jobs they read: bound late
+  let pushJobEdit: ((tenantId: string, jobId: string, actor: string) => Promise<void>) | undefined
+  const jobs = createJobService({ db: deps.db, onEdited: async (tenantId, jobId, actor) => { await pushJobEdit?.(tenantId, jobId, actor) } })
   // the scheduler is built after the publications it pokes: bound late
   let scheduler: Scheduler | undefined
-  const publications = createPublicationService({ db: deps.db, boards, integrations, jobs, log: deps.log.child({ module: 'publications' }), onDue: () => scheduler?.poke() })
+  const publications = createPublicationService({
+    db: deps.db, boards, integrations, jobs, dictionaries, log: deps.log.child({ module: 'publications' }),
+    onDue: () => scheduler?.poke(),
+    onQuotaSpent: integrationId => { publicationTypes.forget(integrationId) }
+  })
+  pushJobEdit = publications.pushJobEdit
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   const candidates = createCandidateService({ db: deps.db, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
@@ -80,6 +98,9 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     oauthState,
     admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
     integrations,
+    dictionaries,
+    publicationTypes,
+    dictionaryRefresh: createDictionaryRefresh({ dictionaries, cron: deps.config.dictionaries.refreshCron, log: deps.log.child({ module: 'dictionaries' }) }),
     jobs,
     publications,
     runner,
@@ -140,8 +161,14 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(candidateRoutes, { candidates: services.candidates })
   await app.register(webhookRoutes, { webhooks: services.webhooks })
+  await app.register(dictionaryRoutes, { dictionaries: services.dictionaries, publicationTypes: services.publicationTypes })
   app.decorate('dispatcher', services.dispatcher)
   app.addHook('preClose', async () => { await services.dispatcher.stop() })
+
+  app.decorate('dictionaryRefresh', services.dictionaryRefresh)
+  app.decorate('dictionaries', { idle: services.dictionaries.idle })
+  // closing waits for the refresh under way, and for refreshes requests started in the background
+  app.addHook('preClose', async () => { await services.dictionaryRefresh.stop(); await services.dictionaries.idle() })
 
   app.decorate('scheduler', services.scheduler)
   // closing waits for the sync runs under way (a started scheduler's cron stops too)

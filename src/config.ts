@@ -42,7 +42,12 @@ export const ServiceEnvSchema = Type.Object({
   SYNC_STORE_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
   SYNC_IDENTITY_LOCKS_MAX: Type.Integer({ default: 500, minimum: 0, maximum: 10_000, description: 'a stored batch locks each email and phone it brings, so batches of other people store side by side; one bringing more than this takes the tenant\'s candidate lock alone (Postgres keeps every lock in one table of max_locks_per_transaction × max_connections, 6,400 by default)' }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
-  WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' })
+  WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
+  DICTIONARY_REFRESH_ENABLED: Type.Boolean({ default: true, description: 'run the refresh of the boards\' stored catalogues (hh areas, …) in this process' }),
+  DICTIONARY_REFRESH_CRON: Type.String({ default: '0 */10 * * * *', minLength: 9, description: 'node-cron expression (with seconds) of the look for catalogues due a refresh' }),
+  DICTIONARY_REFRESH_HOURS: Type.Integer({ default: 24, minimum: 24, maximum: 8760, description: 'a board-wide catalogue is asked of the board again at most this often (conditionally where the board supports it)' }),
+  DICTIONARY_ACCOUNT_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1, maximum: 86_400, description: 'an account\'s own catalogue (hh addresses, managers) is fetched again when older than this' }),
+  PUBLICATION_TYPES_CACHE_SECONDS: Type.Integer({ default: 60, minimum: 0, maximum: 3600, description: 'the paid publications left per type are asked of the board at most this often per integration (0 = every time)' })
 })
 
 /** every variable the process reads: its own and each board's */
@@ -64,6 +69,13 @@ export interface Config {
   resumeMaxBytes: number
   shutdownTimeoutMs: number
   webhookBackoffMs: number
+  dictionaries: {
+    refreshEnabled: boolean
+    refreshCron: string
+    refreshMs: number
+    accountTtlMs: number
+  }
+  publicationTypesCacheMs: number
   sync: {
     schedulerEnabled: boolean
     cron: string
@@ -129,6 +141,13 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     resumeMaxBytes: e.RESUME_MAX_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhookBackoffMs: e.WEBHOOK_BACKOFF_SECONDS * 1000,
+    dictionaries: {
+      refreshEnabled: e.DICTIONARY_REFRESH_ENABLED,
+      refreshCron: e.DICTIONARY_REFRESH_CRON,
+      refreshMs: e.DICTIONARY_REFRESH_HOURS * 3_600_000,
+      accountTtlMs: e.DICTIONARY_ACCOUNT_TTL_SECONDS * 1000
+    },
+    publicationTypesCacheMs: e.PUBLICATION_TYPES_CACHE_SECONDS * 1000,
     sync: {
       schedulerEnabled: e.SCHEDULER_ENABLED,
       cron: e.SCHEDULER_CRON,

@@ -207,6 +207,11 @@ export interface MappingProblem {
   detail: string
   /** the dictionary items the text could mean, when it is ambiguous */
   candidates?: DictionaryItem[]
+  /**
+   * The board fields this job value would fill (`cityId`; `salaryFrom`, `salaryTo`): a publication
+   * that sets one of them itself settles the problem. Absent: only fixing the job settles it.
+   */
+  fields?: string[]
 }
 
 export interface MappedFields {

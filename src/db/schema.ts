@@ -1,7 +1,7 @@
 // Table types for Kysely: one interface per table, collected into Database.
 // Keep them in step with migrations/ (the migration is the truth; these describe it).
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
-import type { BoardId, Outcome, PostingState } from '../boards/types.js'
+import type { BoardId, JobForBoard, Outcome, PostingState } from '../boards/types.js'
 import type { PublicationStatus } from '../modules/publications/status.js'
 import type { IntegrationStatus } from '../modules/integrations/schemas.js'
 import type { OutcomeShareStatus } from '../modules/candidates/schemas.js'
@@ -74,6 +74,7 @@ export interface JobTable {
   location: string | null
   salary: ColumnType<{ from?: number, to?: number, currency: string, gross?: boolean } | null, string | null, string | null>
   employment: string | null
+  remote_type: ColumnType<JobForBoard['remoteType'], JobForBoard['remoteType'] | undefined, JobForBoard['remoteType']>
   tags: ColumnType<string[], string[] | undefined, string[]>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
@@ -118,8 +119,17 @@ export interface PublicationTable {
   lease_expires_at: Timestamp | null
   last_synced_at: Timestamp | null
   last_manual_sync_at: Timestamp | null
+  last_edit: ColumnType<LastEditRecord | null, string | null | undefined, string | null>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** the outcome of the last edit pushed to a publication's posting on the board */
+export interface LastEditRecord {
+  /** ISO 8601 */
+  at: string
+  status: 'applied' | 'refused' | 'failed'
+  error: PublicationErrorRecord | null
 }
 
 export interface PublicationTransitionTable {
@@ -294,7 +304,32 @@ export interface BoardRequestLimitTable {
   blocked_until: Timestamp | null
 }
 
+/** one catalogue of a board as stored: board-wide (integration_id null) or one account's own */
+export interface DictionaryCopyTable {
+  id: Generated<number>
+  board: BoardId
+  name: string
+  integration_id: string | null
+  fetched_at: Timestamp
+  checked_at: Timestamp
+  etag: string | null
+  last_modified: string | null
+  item_count: ColumnType<number, number | undefined, number>
+  refreshing_until: Timestamp | null
+}
+
+export interface DictionaryItemTable {
+  copy_id: number
+  id: string
+  name: string
+  parent_id: string | null
+  search_name: string
+  position: number
+}
+
 export interface Database {
+  dictionary_copies: DictionaryCopyTable
+  dictionary_items: DictionaryItemTable
   webhooks: WebhookTable
   outbox_events: OutboxEventTable
   webhook_deliveries: WebhookDeliveryTable
@@ -329,6 +364,7 @@ export type Publication = Selectable<PublicationTable>
 export type NewPublication = Insertable<PublicationTable>
 export type PublicationUpdate = Updateable<PublicationTable>
 export type PublicationTransition = Selectable<PublicationTransitionTable>
+export type DictionaryCopy = Selectable<DictionaryCopyTable>
 export type Candidate = Selectable<CandidateTable>
 export type Application = Selectable<ApplicationTable>
 export type SyncRun = Selectable<SyncRunTable>

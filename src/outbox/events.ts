@@ -41,6 +41,16 @@ export const EVENT_DATA = {
     reason: Nullable(Type.String()),
     actor: Type.String()
   }),
+  'publication.updated': Type.Object({
+    publicationId: Id(),
+    board: Type.String(),
+    cause: Type.Enum(['job_edit', 'publication_edit'], { description: 'job_edit: PUT /v1/jobs/{hostJobId}; publication_edit: PATCH /v1/publications/{id}' }),
+    lastEdit: Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      status: Type.Enum(['applied', 'refused', 'failed'], { description: 'applied: the posting shows the edit; refused: the board (or jobsync, for a job the board cannot take) said no, the posting is as it was; failed: the board could not be asked' }),
+      error: Type.Union([ErrorData, Type.Null()])
+    })
+  }, { description: "an edit was pushed to the publication's posting on the board: read the publication for its lastEdit" }),
   'integration.failed': Type.Object({
     integrationId: Type.Optional(Id('set when a board account stopped working')),
     board: Type.Optional(Type.String()),

@@ -97,6 +97,8 @@ export function pathValuesOf (op: Operation, data: TenantData): Record<string, s
     if (param.name === 'hostJobId') values[param.name] = data.hostJobId
     else if (param.name === 'tenantId') values[param.name] = data.tenantId
     else if (param.name === 'deliveryId') values[param.name] = data.deliveryId
+    // a dictionary of the sandbox board, on which every tenant's data is made
+    else if (param.name === 'name' && collection === 'dictionaries') values[param.name] = 'cities'
     else if (param.schema.enum !== undefined) values[param.name] = String(param.schema.enum[0])
     else if (idOfCollection[collection] !== undefined) values[param.name] = idOfCollection[collection](data)
     else throw new Error(`no tenant value for {${param.name}} of ${op.path}: teach test/helpers/tenant-data.ts`)

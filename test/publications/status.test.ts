@@ -70,7 +70,7 @@ for (const fx of fixtures(boards)) {
 
     const incomplete = { ...fx.fields }
     if (fx.requiredField !== null) delete incomplete[fx.requiredField]
-    const refused = await call('POST', `/v1/jobs/job-${fx.board}-err/publications`, { integrationId, fields: incomplete, publish: true, ...(fx.requiredField === null ? {} : { publicationType: fx.publicationType }) })
+    const refused = await call('POST', `/v1/jobs/job-${fx.board}-err/publications`, { integrationId, fields: incomplete, publish: true, publicationType: fx.publicationType })
     if (fx.requiredField !== null) {
       t.equal(refused.statusCode, 422, refused.body)
       const problem = problemOf(refused)

@@ -1,20 +1,23 @@
 // The sandbox board: no credentials, no network, deterministic. It lets a host try every flow
 // (install, publish, sync, deliver) without a real board account, through the same service code
 // as the real boards. Everything it returns is derived from the account name.
-import { noDictionaries, nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
 import { BoardError } from '../errors.js'
 import type { BoardImplementation, BoardAccount, PostingRef, PostingStatus, Recruiter } from '../types.js'
 import { sandboxResponses } from './responses.js'
 import { sandboxFields, sandboxPublicationTypes } from './fields.js'
+import { sandboxDictionaries } from './dictionaries.js'
+import { sandboxFieldsFromJob, sandboxPreviewPayload } from './mapping.js'
+import { FEATURED_DEFAULT, sandboxQuota, spendFeatured, type SandboxCredentials } from './quota.js'
 
 export const SandboxInstall = Type.Object({
-  accountName: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'several sandbox accounts per tenant are told apart by name (default "Sandbox")' }))
+  accountName: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'several sandbox accounts per tenant are told apart by name (default "Sandbox")' })),
+  featuredPublications: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: `paid publications of type featured the account has (default ${FEATURED_DEFAULT}); each featured publish spends one` }))
 }, { additionalProperties: false })
 export type SandboxInstall = Static<typeof SandboxInstall>
 
-export interface SandboxCredentials { accountName: string }
+export type { SandboxCredentials }
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8)
 
@@ -25,16 +28,16 @@ function postingIdOrThrow (externalId: string): string {
 
 export function createSandboxAdapter (): BoardImplementation<SandboxCredentials, SandboxInstall> {
   return {
-    ...noDictionaries('sandbox'),
-    fieldsFromJob: nothingFromJob,
-    previewPayload: postingAsGiven,
+    ...sandboxDictionaries,
+    fieldsFromJob: sandboxFieldsFromJob,
+    previewPayload: sandboxPreviewPayload,
     credentialsSchema: SandboxInstall,
     publicCredentialFields: ['accountName'],
     publicationFields: sandboxFields,
     publicationTypes: sandboxPublicationTypes,
 
     async connect (input) {
-      return { accountName: input.accountName ?? 'Sandbox' }
+      return { accountName: input.accountName ?? 'Sandbox', featuredLeft: input.featuredPublications ?? FEATURED_DEFAULT }
     },
 
     async checkAccount (session): Promise<BoardAccount> {
@@ -42,13 +45,12 @@ export function createSandboxAdapter (): BoardImplementation<SandboxCredentials,
       return { externalId: `sandbox-${shortHash(accountName)}`, name: accountName, email: `employer+${shortHash(accountName)}@sandbox.jobsync.dev` }
     },
 
-    async availablePublications () {
-      return []
-    },
+    availablePublications: sandboxQuota,
 
     // the posting id carries what the simulated moderation will decide, so any replica (and any
     // later process) answers the same: pending review right after publishing, then the decision
-    async publish (_session, account, posting): Promise<PostingRef> {
+    async publish (session, account, posting): Promise<PostingRef> {
+      if (posting.publicationType === 'featured') await spendFeatured(session)
       const moderation = posting.fields.moderation === 'reject' ? 'r' : 'a'
       const applicants = typeof posting.fields.applicants === 'number' ? posting.fields.applicants : 10
       const arrivals = typeof posting.fields.arrivalsPerSync === 'number' ? posting.fields.arrivalsPerSync : 0

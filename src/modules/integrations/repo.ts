@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import { writing } from '../../db/errors.js'
 import type { Database, Integration, IntegrationRecruiter, NewIntegration } from '../../db/schema.js'
@@ -78,4 +78,13 @@ export async function countLivePublications (db: Db, integrationId: string): Pro
     ]))
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** an active integration of the board, any tenant's: the one checked most recently */
+export async function findActiveIntegrationOfBoard (db: Db, board: BoardId): Promise<Integration | undefined> {
+  return await db.selectFrom('integrations').selectAll()
+    .where('board', '=', board).where('status', '=', 'active')
+    .orderBy('last_checked_at', sql`desc nulls last`).orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
 }

@@ -10,7 +10,7 @@ import type { Integration, IntegrationError, IntegrationRecruiter } from '../../
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import type { BoardRegistry } from '../../boards/registry.js'
-import type { AccountSession, BoardAccount, BoardAdapter, CredentialStore, Recruiter } from '../../boards/types.js'
+import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
 import type { SecretBox } from '../../crypto/secrets.js'
 import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { OAuthState } from '../boards/oauth-state.js'
@@ -21,6 +21,7 @@ import type { CreateIntegrationInput, IntegrationView, ListIntegrationsQuery, Re
 /** an integration's board account, ready for another module to act on: the board, a session with the stored credentials, the account */
 export interface OpenedAccount {
   integrationId: string
+  tenantId: string
   adapter: BoardAdapter
   session: AccountSession<unknown>
   account: BoardAccount
@@ -176,6 +177,19 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     })
   }
 
+  /** an integration's row as an account ready to act on; undefined for no row, or a board no longer listed */
+  function opened (row: Integration | undefined): OpenedAccount | undefined {
+    const adapter = row === undefined ? undefined : boards.get(row.board)
+    if (row === undefined || adapter === undefined) return undefined
+    return {
+      integrationId: row.id,
+      tenantId: row.tenant_id,
+      adapter,
+      session: session(row.id, storedCredentials(row)),
+      account: { externalId: row.account_external_id ?? '', name: row.account_name ?? '', email: row.account_email }
+    }
+  }
+
   return {
     async install (tenantId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
       const adapter = adapterOf(input.board)
@@ -306,15 +320,15 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
      * account: undefined when the tenant has no such integration, or its board is no longer listed.
      */
     async openAccount (tenantId: string, integrationId: string): Promise<OpenedAccount | undefined> {
-      const row = await repo.findIntegration(db, tenantId, integrationId)
-      const adapter = row === undefined ? undefined : boards.get(row.board)
-      if (row === undefined || adapter === undefined) return undefined
-      return {
-        integrationId: row.id,
-        adapter,
-        session: session(row.id, storedCredentials(row)),
-        account: { externalId: row.account_external_id ?? '', name: row.account_name ?? '', email: row.account_email }
-      }
+      return opened(await repo.findIntegration(db, tenantId, integrationId))
+    },
+
+    /**
+     * Any working account of the board, whoever's: for what is the same for every account of a
+     * board (its catalogues), fetched in the background. The one checked most recently.
+     */
+    async openAnyActive (board: BoardId): Promise<OpenedAccount | undefined> {
+      return opened(await repo.findActiveIntegrationOfBoard(db, board))
     }
   }
 }

@@ -10,13 +10,16 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
   app.put('/v1/jobs/:hostJobId', {
     schema: {
       tags, summary: "Create or replace the host's vacancy (201 when created, 200 when updated)",
-      description: 'Publications already on a board are not changed by this call: edit a publication to push new text to its board.',
+      description: 'A change of what boards show (title, description, location, salary, employment, remoteType, tags) is pushed to every ' +
+        'posting of the job that is up on a board (published or inactive publications, pending review or live), a few at a time, and this call ' +
+        'waits for them: each publication in the answer has its `lastEdit` (`applied`, `refused` with the reason, or `failed`), and a ' +
+        '`publication.updated` event goes out for each. A refusal leaves the posting as it was; the job is stored either way.',
       params: HostJobIdParams,
       body: JobBody,
       response: { 200: JobSchema, 201: JobSchema, ...problemResponses(400, 401, 403) }
     }
   }, async (request, reply) => {
-    const { job, created } = await jobs.upsert(tenantOf(request), request.params.hostJobId, request.body)
+    const { job, created } = await jobs.upsert(tenantOf(request), request.params.hostJobId, request.body, `api_key:${request.principal?.keyId ?? 'unknown'}`)
     return reply.code(created ? 201 : 200).send(job)
   })
 

@@ -1,9 +1,24 @@
-// The host's vacancies, keyed by the host's own id, with their publications and counts.
+// The host's vacancies, keyed by the host's own id, with their publications and counts. A PUT
+// that changes what a board shows is pushed to the job's postings on the boards (`onEdited`, the
+// publications module's push) before it answers, so the answer shows each one's lastEdit.
 import type { Db } from '../../db/index.js'
 import type { Job, Publication } from '../../db/schema.js'
 import { notFound } from '../../errors.js'
 import * as repo from './repo.js'
 import type { JobInput, JobView } from './schemas.js'
+
+/** what boards show of a job: a change of any of these is pushed to its postings */
+function boardFacing (job: Job): string {
+  const { title, description, location, salary, employment, remote_type: remoteType, tags } = job
+  const money = salary === null ? null : [salary.from ?? null, salary.to ?? null, salary.currency, salary.gross ?? null]
+  return JSON.stringify([title, description, location, money, employment, remoteType, tags])
+}
+
+export interface JobServiceDeps {
+  db: Db
+  /** the job changed what boards show: push it to its postings (waited for) */
+  onEdited?: (tenantId: string, jobId: string, actor: string) => Promise<void>
+}
 
 function toView (job: Job, publications: Publication[]): JobView {
   return {
@@ -14,6 +29,7 @@ function toView (job: Job, publications: Publication[]): JobView {
     location: job.location,
     salary: job.salary,
     employment: job.employment as JobView['employment'],
+    remoteType: job.remote_type,
     tags: job.tags,
     publications: publications.map(p => ({
       id: p.id,
@@ -21,7 +37,10 @@ function toView (job: Job, publications: Publication[]): JobView {
       integrationId: p.integration_id,
       status: p.status,
       posting: { state: p.posting_state, url: p.posting_url },
-      applicationCount: p.application_count
+      applicationCount: p.application_count,
+      lastEdit: p.last_edit === null
+        ? null
+        : { ...p.last_edit, error: p.last_edit.error === null ? null : { ...p.last_edit.error, field: p.last_edit.error.field ?? null, boardStatus: p.last_edit.error.boardStatus ?? null } }
     })),
     applicationCount: publications.reduce((sum, p) => sum + p.application_count, 0),
     createdAt: job.created_at.toISOString(),
@@ -29,11 +48,13 @@ function toView (job: Job, publications: Publication[]): JobView {
   }
 }
 
-export function createJobService ({ db }: { db: Db }) {
+export function createJobService ({ db, onEdited }: JobServiceDeps) {
   return {
-    async upsert (tenantId: string, hostJobId: string, input: JobInput): Promise<{ job: JobView, created: boolean }> {
-      const { job, created } = await repo.upsertJob(db, tenantId, hostJobId, input)
-      return { job: toView(job, created ? [] : await repo.publicationsOfJob(db, job.id)), created }
+    async upsert (tenantId: string, hostJobId: string, input: JobInput, actor = 'system'): Promise<{ job: JobView, created: boolean }> {
+      const { job, created, previous } = await repo.upsertJob(db, tenantId, hostJobId, input)
+      if (created) return { job: toView(job, []), created }
+      if (previous !== undefined && boardFacing(previous) !== boardFacing(job)) await onEdited?.(tenantId, job.id, actor)
+      return { job: toView(job, await repo.publicationsOfJob(db, job.id)), created }
     },
 
     async get (tenantId: string, hostJobId: string): Promise<JobView> {

@@ -1,16 +1,15 @@
-// Publishing a draft or errored publication: its fields and type, then the paid quota, then the
-// board. Any refusal moves it to `error` with the reason and is thrown as the problem the host
+// Publishing a draft or errored publication: the job mapped into the board's fields with the
+// publication's own over them, its type, then the paid quota, then the board. Any refusal moves it to `error` with the reason and is thrown as the problem the host
 // sees; dead credentials also mark the integration, as when a sync meets them.
 import type { FastifyBaseLogger } from 'fastify'
-import { Value } from 'typebox/value'
 import type { Publication } from '../../db/schema.js'
-import { AppError, invalidInput } from '../../errors.js'
+import { AppError, invalidInput, type FieldError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import type { PostingRef } from '../../boards/types.js'
 import type { IntegrationService, OpenedAccount } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import type { ActionMarks } from './actions.js'
-import { missingFields, checkFields, postingInput, publicationTypeErrors } from './fields.js'
+import { boardPosting, jobDoesNotFit, missingFields, unknownIds, type PostingDictionaries } from './fields.js'
 import { errorRecord } from './views.js'
 import { transition } from './status.js'
 
@@ -18,7 +17,10 @@ export interface PublisherDeps {
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   jobs: Pick<JobService, 'byId'>
   marks: ActionMarks
+  dictionaries: PostingDictionaries
   log: FastifyBaseLogger
+  /** a publish spent (or tried to spend) a paid publication of the integration: counts shown elsewhere are stale */
+  onQuotaSpent?: (integrationId: string) => void
 }
 
 /** the error as the host sees it, pointing at the publication it left in `error` */
@@ -30,18 +32,23 @@ function withPublication (error: AppError, p: Publication): AppError {
 }
 
 /** the integration's account, or the 400 naming the field that pointed at it */
-export async function accountFor (integrations: Pick<IntegrationService, 'openAccount'>, tenantId: string, integrationId: string, pointer = '/integrationId'): Promise<OpenedAccount> {
+export async function accountFor (integrations: Pick<IntegrationService, 'openAccount'>, tenantId: string, integrationId: string, pointer = '/integrationId', where: FieldError['in'] = 'body'): Promise<OpenedAccount> {
   const opened = await integrations.openAccount(tenantId, integrationId)
   if (opened === undefined) {
-    throw invalidInput(`integration ${integrationId} not found`, [{ in: 'body', pointer, detail: 'is not an integration of this tenant' }])
+    throw invalidInput(`integration ${integrationId} not found`, [{ in: where, pointer, detail: 'is not an integration of this tenant' }])
   }
   return opened
 }
 
-export function createPublisher ({ integrations, jobs, marks, log }: PublisherDeps) {
-  async function onBoard ({ adapter, session, account }: OpenedAccount, row: Publication, type: string | null): Promise<PostingRef> {
-    const fieldErrors = [...checkFields(adapter.publicationFields, row.fields, true), ...publicationTypeErrors(adapter, type)]
-    if (fieldErrors.length > 0) throw missingFields(adapter.name, fieldErrors)
+export function createPublisher ({ integrations, jobs, marks, dictionaries, log, onQuotaSpent = () => {} }: PublisherDeps) {
+  async function onBoard (opened: OpenedAccount, row: Publication, type: string | null): Promise<PostingRef> {
+    const { adapter, session, account } = opened
+    const job = await jobs.byId(row.tenant_id, row.job_id)
+    const posting = await boardPosting(dictionaries, opened, row, job, type)
+    // the job's own values first: a location the board does not know is why its city is missing
+    if (posting.problems.length > 0) throw jobDoesNotFit(adapter.name, posting.problems)
+    if (posting.missing.length > 0) throw missingFields(adapter.name, posting.missing)
+    if (posting.unknownIds.length > 0) throw unknownIds(adapter.name, posting.unknownIds)
 
     // in error while its posting stayed up (credentials died during a sync): publishing again goes
     // back to that posting; a second one would spend a paid publication and orphan its applicants
@@ -54,15 +61,18 @@ export function createPublisher ({ integrations, jobs, marks, log }: PublisherDe
         return { externalId: row.posting_external_id, url: posting.url ?? row.posting_url, state: posting.state }
       }
     }
-    if (adapter.publicationTypes.find(t => t.id === type)?.paid === true) {
+    const paid = adapter.publicationTypes.find(t => t.id === type)?.paid === true
+    if (paid) {
       const quota = (await adapter.availablePublications(session, account)).find(q => q.publicationType === type)
       if (quota?.available === 0) {
         throw new BoardError({ board: adapter.id, kind: 'quota', detail: `no paid ${type} publications left on this ${adapter.name} account` })
       }
     }
-    const job = await jobs.byId(row.tenant_id, row.job_id)
-    const input = postingInput(row, job, type)
-    return await adapter.publish(session, account, { ...input, fields: Value.Default(adapter.publicationFields, structuredClone(input.fields)) as Record<string, unknown> })
+    try {
+      return await adapter.publish(session, account, posting.input)
+    } finally {
+      if (paid) onQuotaSpent(opened.integrationId)
+    }
   }
 
   return async function publish (tenantId: string, id: string, actor: string, publicationType?: string): Promise<Publication> {

@@ -83,3 +83,8 @@ export async function listPublications (db: Db, tenantId: string, f: Publication
   }
   return await query.orderBy('publications.created_at').orderBy('publications.id').limit(f.limit).execute()
 }
+
+/** the publications of a job, oldest first */
+export async function publicationsOfJob (db: Db, tenantId: string, jobId: string): Promise<Publication[]> {
+  return await db.selectFrom('publications').selectAll().where('tenant_id', '=', tenantId).where('job_id', '=', jobId).orderBy('created_at').orderBy('id').execute()
+}

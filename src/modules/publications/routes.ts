@@ -6,8 +6,8 @@ import { IdParams, Page, problemResponses } from '../../http/schemas.js'
 import { HostJobIdParams } from '../jobs/schemas.js'
 import type { PublicationService } from './service.js'
 import {
-  CreatePublicationBody, GetPublicationQuery, LinkPublicationBody, ListPublicationsQuery, PublicationSchema,
-  PublishBody, TransitionSchema, UpdatePublicationBody
+  CreatePublicationBody, GetPublicationQuery, LinkPublicationBody, ListPublicationsQuery, PreviewBody, PreviewQuery, PreviewSchema,
+  PublicationSchema, PublishBody, TransitionSchema, UpdatePublicationBody
 } from './schemas.js'
 
 const tags = ['publications']
@@ -28,6 +28,32 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
       response: { 201: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
     }
   }, async (request, reply) => reply.code(201).send(await publications.create(tenantOf(request), request.params.hostJobId, request.body, actorOf(request))))
+
+  const previewDescription = 'Nothing is published and no quota is spent. The job\'s title, description, salary, location, employment, ' +
+    'remote type and tags are mapped into the board\'s fields; the publication\'s own fields override them. `missing` lists what a publish ' +
+    'would be refused for, `problems` the job values the board cannot take (an ambiguous location comes with its `candidates`).'
+
+  app.get('/v1/jobs/:hostJobId/publications/preview', {
+    schema: {
+      tags,
+      summary: 'Preview a publication of the job on a board: the request the board would get, and what is missing',
+      description: `${previewDescription} Give \`integrationId\`, or \`publicationId\` to preview a publication of the job as it stands.`,
+      params: HostJobIdParams,
+      querystring: PreviewQuery,
+      response: { 200: PreviewSchema, ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504) }
+    }
+  }, async request => await publications.preview(tenantOf(request), request.params.hostJobId, request.query, 'query'))
+
+  app.post('/v1/jobs/:hostJobId/publications/preview', {
+    schema: {
+      tags,
+      summary: 'Preview a publication of the job with the fields of a form in progress (publishes nothing)',
+      description: `${previewDescription} The body is what POST /v1/jobs/{hostJobId}/publications would take; with \`publicationId\` the body's values replace that publication's.`,
+      params: HostJobIdParams,
+      body: PreviewBody,
+      response: { 200: PreviewSchema, ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504) }
+    }
+  }, async request => await publications.preview(tenantOf(request), request.params.hostJobId, request.body, 'body'))
 
   app.post('/v1/publications/link', {
     schema: {

@@ -22,6 +22,12 @@ export const PublicationErrorSchema = Type.Object({
   errors: Type.Optional(Type.Array(FieldErrorItem))
 })
 
+export const LastEditSchema = Type.Object({
+  at: Timestamp(),
+  status: Type.Enum(['applied', 'refused', 'failed'], { description: 'applied: the posting on the board shows the edit; refused: the board (or jobsync, for a job value the board cannot take) said no, and the posting is as it was; failed: the board could not be asked (down, busy, another action under way)' }),
+  error: Type.Union([PublicationErrorSchema, Type.Null()])
+}, { description: 'the last edit pushed to the posting on the board (a PUT of the job or a PATCH of the publication)' })
+
 export const PublicationSchema = Type.Object({
   id: Uuid(),
   jobId: Uuid(),
@@ -40,6 +46,7 @@ export const PublicationSchema = Type.Object({
   fields: Type.Record(Type.String(), Type.Unknown(), { description: "the board's fields (its publicationFields schema)" }),
   publicationType: Type.Union([Type.String(), Type.Null()]),
   error: Type.Union([PublicationErrorSchema, Type.Null()]),
+  lastEdit: Type.Union([LastEditSchema, Type.Null()]),
   applicationCount: Type.Integer(),
   syncIntervalMinutes: Type.Integer({ description: "minutes between candidate syncs: the board's default (Djinni 30, others 60) unless overridden" }),
   nextSyncAt: Type.Union([Timestamp(), Type.Null()], { description: 'when the next scheduled sync is due (published only)' }),
@@ -112,3 +119,40 @@ export const TransitionSchema = Type.Object({
   at: Timestamp()
 }, { $id: 'PublicationTransition' })
 export type TransitionView = Static<typeof TransitionSchema>
+
+const MappingProblemSchema = Type.Object({
+  pointer: Type.String({ description: 'the job\'s field (PUT /v1/jobs/{hostJobId}): /location, /salary, /employment, …' }),
+  detail: Type.String(),
+  candidates: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), parentId: Type.Union([Type.String(), Type.Null()]) }), { description: 'dictionary items an ambiguous value could mean' }),
+  fields: Type.Array(Type.String(), { description: 'the board fields this value would fill: setting one of them in the publication\'s fields settles the problem' })
+})
+
+export const PreviewQuery = Type.Object({
+  integrationId: Type.Optional(Uuid('the board account to publish through (or give publicationId)')),
+  publicationId: Type.Optional(Uuid('preview this publication of the job: its fields, type, title and description')),
+  publicationType: Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))
+}, { additionalProperties: false })
+export type PreviewQuery = Static<typeof PreviewQuery>
+
+export const PreviewBody = Type.Object({
+  integrationId: Type.Optional(Uuid('the board account to publish through (or give publicationId)')),
+  publicationId: Type.Optional(Uuid('start from this publication of the job; what the body gives replaces its own')),
+  fields: Type.Optional(Fields),
+  publicationType: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  title: Override('title', 300),
+  description: Override('description (HTML)', 100_000)
+}, { additionalProperties: false })
+export type PreviewInput = Static<typeof PreviewBody>
+
+export const PreviewSchema = Type.Object({
+  board: BoardIdSchema,
+  integrationId: Uuid(),
+  publicationType: Type.Union([Type.String(), Type.Null()]),
+  payload: Type.Unknown({ description: 'the request the board would be sent (its JSON body, or its form as an object)' }),
+  fields: Type.Record(Type.String(), Type.Unknown(), { description: 'the board\'s fields as they would be sent: filled from the job, the publication\'s own over them, defaults applied' }),
+  fromJob: Type.Record(Type.String(), Type.Unknown(), { description: 'the board\'s fields the job filled' }),
+  missing: Type.Array(Type.Ref('FieldError'), { description: 'what a publish would be refused for now: required fields, wrong values, ids not in the board\'s dictionaries, the publication type' }),
+  problems: Type.Array(MappingProblemSchema, { description: 'job values the board cannot take (and the publication does not set itself)' }),
+  ready: Type.Boolean({ description: 'nothing missing and no problem: a publish would be sent to the board' })
+})
+export type PreviewView = Static<typeof PreviewSchema>

@@ -13,28 +13,36 @@ import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { IntegrationService } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import { createActionMarks, syncAtOnce } from './actions.js'
-import { assertFieldTypes, postingInput } from './fields.js'
+import { createEdits, editOutcome } from './edits.js'
+import { assertFieldTypes, boardPosting, jobDoesNotFit, unknownIds, type PostingDictionaries } from './fields.js'
 import { createPostingStates } from './posting-state.js'
+import { createPreview } from './preview.js'
 import { accountFor, createPublisher } from './publish.js'
 import * as repo from './repo.js'
 import type { CreatePublicationInput, LinkPublicationInput, ListPublicationsQuery, PublicationView, TransitionView, UpdatePublicationInput } from './schemas.js'
 import { transition } from './status.js'
-import { toTransitionView, toView } from './views.js'
+import { errorRecord, toTransitionView, toView } from './views.js'
 
 export interface PublicationServiceDeps {
   db: Db
   boards: BoardRegistry
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   jobs: Pick<JobService, 'mustFind' | 'idOf' | 'byId'>
+  /** the boards' dictionaries: the job's values looked up in them, publication fields' ids checked against them */
+  dictionaries: PostingDictionaries
   log: FastifyBaseLogger
   /** called after a publication became due for a sync at once (the scheduler's poke) */
   onDue?: () => void
+  /** a publish spent (or tried to spend) a paid publication of the integration */
+  onQuotaSpent?: (integrationId: string) => void
 }
 
-export function createPublicationService ({ db, boards, integrations, jobs, log, onDue = () => {} }: PublicationServiceDeps) {
+export function createPublicationService ({ db, boards, integrations, jobs, dictionaries, log, onDue = () => {}, onQuotaSpent }: PublicationServiceDeps) {
   const marks = createActionMarks(db)
   const postingStates = createPostingStates(db, marks)
-  const publishNow = createPublisher({ integrations, jobs, marks, log })
+  const publishNow = createPublisher({ integrations, jobs, marks, dictionaries, log, onQuotaSpent })
+  const edits = createEdits({ db, marks, integrations, jobs, dictionaries, log })
+  const preview = createPreview({ integrations, jobs, dictionaries, findPublication: async (tenantId, id) => await repo.findPublication(db, tenantId, id) })
 
   const intervalOf = (board: string) => boards.get(board)?.syncIntervalMinutes ?? 60
 
@@ -66,10 +74,13 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
 
     async create (tenantId: string, hostJobId: string, input: CreatePublicationInput, actor: string): Promise<PublicationView> {
       const job = await jobs.mustFind(tenantId, hostJobId)
-      const { integrationId, adapter } = await accountFor(integrations, tenantId, input.integrationId)
+      const opened = await accountFor(integrations, tenantId, input.integrationId)
+      const { integrationId, adapter } = opened
       const fields = input.fields ?? {}
-      // even a draft must have the right types; required fields are checked when it is published
+      // even a draft must have the right types and known ids; required fields are checked when it is published
       assertFieldTypes(adapter, fields, false)
+      const unknown = await dictionaries.fieldIdErrors(opened, fields)
+      if (unknown.length > 0) throw unknownIds(adapter.name, unknown)
       if (input.publicationType !== undefined && !adapter.publicationTypes.some(t => t.id === input.publicationType)) {
         throw invalidInput(`${input.publicationType} is not a ${adapter.name} publication type`, [{ in: 'body', pointer: '/publicationType', detail: `is not one of: ${adapter.publicationTypes.map(t => t.id).join(', ')}` }])
       }
@@ -102,7 +113,12 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
       const adapter = boardOf(current.board)
       const fields = input.fields ?? current.fields
       const onBoard = current.posting_external_id !== null && (current.status === 'published' || current.status === 'inactive') && current.posting_state !== 'archived'
-      assertFieldTypes(adapter, fields, onBoard)
+      // required fields may come from the job: a posting on the board is checked whole below, before it is pushed
+      assertFieldTypes(adapter, fields, false)
+      if (input.fields !== undefined) {
+        const unknown = await dictionaries.fieldIdErrors(await accountFor(integrations, tenantId, input.integrationId ?? current.integration_id), fields)
+        if (unknown.length > 0) throw unknownIds(adapter.name, unknown)
+      }
       const changes = {
         fields: JSON.stringify(fields),
         ...(input.title !== undefined ? { title: input.title } : {}),
@@ -122,18 +138,32 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
         }))
       }
 
-      // live on the board: the board takes the edit first; if it refuses, nothing changes here
+      // live on the board: the board takes the edit first (the job's fields with the edited ones
+      // over them); if it refuses, nothing changes here but the recorded lastEdit (an edit our own
+      // checks refuse never reaches the board, and is only answered)
       const row = await marks.begin(tenantId, id, 'update', () => {})
       try {
-        const { session, account } = await accountFor(integrations, tenantId, row.integration_id)
+        const opened = await accountFor(integrations, tenantId, row.integration_id)
         const job = await jobs.byId(tenantId, row.job_id)
-        const edited = { ...row, fields, title: input.title !== undefined ? input.title : row.title, description: input.description !== undefined ? input.description : row.description }
-        await adapter.update(session, account, row.posting_external_id ?? '', postingInput(edited, job, row.publication_type))
+        const edited = { fields, title: input.title !== undefined ? input.title : row.title, description: input.description !== undefined ? input.description : row.description }
+        const posting = await boardPosting(dictionaries, opened, edited, job, row.publication_type)
+        if (posting.problems.length > 0) throw jobDoesNotFit(adapter.name, posting.problems)
+        // a posting on the board keeps its required fields: this edit is the request at fault
+        if (posting.missing.length > 0) throw invalidInput(`fields do not fit ${adapter.name}: ${posting.missing.map(e => `${e.pointer} ${e.detail}`).join('; ')}`, posting.missing)
+        await adapter.update(opened.session, opened.account, row.posting_external_id ?? '', posting.input)
       } catch (error) {
-        await marks.release(id, tenantId)
+        if (!(error instanceof BoardError)) {
+          await marks.release(id, tenantId)
+          throw error
+        }
+        await marks.finish(id, tenantId, async (trx, locked) => await edits.record(trx, locked, 'publication_edit', editOutcome(error), errorRecord(error)))
+        if (error.isCredentialProblem) await integrations.markFailed(tenantId, row.integration_id, error)
         throw error
       }
-      return await view(await marks.finish(id, tenantId, async trx => await repo.updatePublication(trx, id, changes)))
+      return await view(await marks.finish(id, tenantId, async (trx, locked) => {
+        await repo.updatePublication(trx, id, changes)
+        return await edits.record(trx, locked, 'publication_edit', 'applied', null)
+      }))
     },
 
     async deactivate (tenantId: string, id: string, actor: string): Promise<PublicationView> {
@@ -229,6 +259,14 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
         if (error instanceof DuplicateKeyError) throw conflict(`${adapter.name} posting ${externalId} is linked already`)
         throw error
       }
+    },
+
+    /** what publishing would send the board for the job, and what stands in its way; never publishes */
+    preview,
+
+    /** the job changed what boards show: pushed to each of its postings on a board (see edits.ts) */
+    async pushJobEdit (tenantId: string, jobId: string, actor: string): Promise<void> {
+      await edits.pushJobEdit(tenantId, jobId, actor)
     },
 
     async list (tenantId: string, query: ListPublicationsQuery): Promise<{ items: PublicationView[], nextCursor: string | null }> {

@@ -1,5 +1,5 @@
 // Publication rows as the host sees them, and errors as a publication records them.
-import type { Publication, PublicationErrorRecord, PublicationTransition } from '../../db/schema.js'
+import type { LastEditRecord, Publication, PublicationErrorRecord, PublicationTransition } from '../../db/schema.js'
 import type { AppError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
 import type { PublicationView, TransitionView } from './schemas.js'
@@ -18,6 +18,7 @@ export function toView (p: Publication, hostJobId: string, boardInterval: number
     fields: p.fields,
     publicationType: p.publication_type,
     error: p.error === null ? null : { ...p.error, field: p.error.field ?? null, boardStatus: p.error.boardStatus ?? null },
+    lastEdit: lastEditView(p.last_edit),
     applicationCount: p.application_count,
     syncIntervalMinutes: p.sync_interval_minutes ?? boardInterval,
     nextSyncAt: p.status === 'published' ? (p.next_sync_at?.toISOString() ?? null) : null,
@@ -26,6 +27,11 @@ export function toView (p: Publication, hostJobId: string, boardInterval: number
     createdAt: p.created_at.toISOString(),
     updatedAt: p.updated_at.toISOString()
   }
+}
+
+export function lastEditView (edit: LastEditRecord | null): PublicationView['lastEdit'] {
+  if (edit === null) return null
+  return { at: edit.at, status: edit.status, error: edit.error === null ? null : { ...edit.error, field: edit.error.field ?? null, boardStatus: edit.error.boardStatus ?? null } }
 }
 
 export function toTransitionView (t: PublicationTransition): TransitionView {

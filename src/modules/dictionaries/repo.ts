@@ -1,0 +1,161 @@
+// The stored copies of the boards' catalogues and their items. A copy is board-wide (integration_id
+// null) or one account's own; a new version replaces its items whole in one transaction, so a
+// reader sees the old version or the new one, never a mix.
+import { sql, type Transaction } from 'kysely'
+import type { Db } from '../../db/index.js'
+import type { Database, DictionaryCopy } from '../../db/schema.js'
+import type { BoardId, DictionaryItem, DictionaryVersion } from '../../boards/types.js'
+import { searchName } from './search-name.js'
+
+type Executor = Db | Transaction<Database>
+
+/** which copy: the board's own, or an account's (its integration id) */
+export interface CopyKey {
+  board: BoardId
+  name: string
+  integrationId: string | null
+}
+
+/** the copy's row, by its key */
+const isCopy = (key: CopyKey) => sql<boolean>`board = ${key.board} and name = ${key.name} and ${key.integrationId === null ? sql`integration_id is null` : sql`integration_id = ${key.integrationId}`}`
+
+export async function findCopy (db: Executor, key: CopyKey): Promise<DictionaryCopy | undefined> {
+  return await db.selectFrom('dictionary_copies').selectAll().where(isCopy(key)).executeTakeFirst()
+}
+
+// items are written in statements of this many rows (5 parameters each, well under Postgres' 65,535)
+const INSERT_BATCH = 2_000
+
+/** stores a new version of the catalogue: the copy's items replaced whole, in one transaction */
+export async function storeVersion (db: Db, key: CopyKey, items: readonly DictionaryItem[], version: DictionaryVersion, at: Date): Promise<DictionaryCopy> {
+  return await db.transaction().execute(async trx => {
+    const values = { fetched_at: at, checked_at: at, etag: version.etag, last_modified: version.lastModified, item_count: items.length, refreshing_until: null }
+    // the copy row is locked by its update (or made): two replicas storing at once take turns
+    let copy = await trx.updateTable('dictionary_copies').set(values).where(isCopy(key)).returningAll().executeTakeFirst()
+    copy ??= await trx.insertInto('dictionary_copies')
+      .values({ board: key.board, name: key.name, integration_id: key.integrationId, ...values })
+      .onConflict(oc => key.integrationId === null
+        ? oc.columns(['board', 'name']).where('integration_id', 'is', null).doUpdateSet(values)
+        : oc.columns(['integration_id', 'name']).where('integration_id', 'is not', null).doUpdateSet(values))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const copyId = copy.id
+    await trx.deleteFrom('dictionary_items').where('copy_id', '=', copyId).execute()
+    // a board listing an id twice keeps its first place
+    const seen = new Set<string>()
+    const rows = []
+    for (const item of items) {
+      if (seen.has(item.id)) continue
+      seen.add(item.id)
+      rows.push({ copy_id: copyId, id: item.id, name: item.name, parent_id: item.parentId, search_name: searchName(item.name), position: rows.length })
+    }
+    for (let from = 0; from < rows.length; from += INSERT_BATCH) {
+      await trx.insertInto('dictionary_items').values(rows.slice(from, from + INSERT_BATCH)).execute()
+    }
+    if (rows.length !== items.length) copy = await trx.updateTable('dictionary_copies').set({ item_count: rows.length }).where('id', '=', copyId).returningAll().executeTakeFirstOrThrow()
+    return copy
+  })
+}
+
+/** the board confirmed the stored version (304): only the check time moves */
+export async function markChecked (db: Db, copyId: number, at: Date): Promise<DictionaryCopy | undefined> {
+  return await db.updateTable('dictionary_copies').set({ checked_at: at, refreshing_until: null }).where('id', '=', copyId).returningAll().executeTakeFirst()
+}
+
+/**
+ * Takes the copy for a refresh when it was last checked before `dueBefore` and no replica holds it:
+ * the copy, held until `until`, or undefined when it is not due or is held elsewhere.
+ */
+export async function claimRefresh (db: Db, copyId: number, dueBefore: Date, until: Date): Promise<DictionaryCopy | undefined> {
+  return await db.updateTable('dictionary_copies')
+    .set({ refreshing_until: until })
+    .where('id', '=', copyId)
+    .where('checked_at', '<', dueBefore)
+    .where(eb => eb.or([eb('refreshing_until', 'is', null), eb('refreshing_until', '<', sql<Date>`now()`)]))
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** a refresh that failed lets go of the copy, so the next one may try */
+export async function releaseRefresh (db: Db, copyId: number): Promise<void> {
+  await db.updateTable('dictionary_copies').set({ refreshing_until: null }).where('id', '=', copyId).execute()
+}
+
+/** the board-wide copies of `board` */
+export async function boardCopies (db: Db, board: BoardId): Promise<DictionaryCopy[]> {
+  return await db.selectFrom('dictionary_copies').selectAll().where('board', '=', board).where('integration_id', 'is', null).execute()
+}
+
+export interface ItemRow { id: string, name: string, parent_id: string | null, position: number, rank: number }
+
+export interface ItemQuery {
+  /** folded search text; matched as a substring of the folded name */
+  q?: string
+  /** children of this item; '' = the top level */
+  parentId?: string
+  /** after this (rank, position) */
+  after?: { rank: number, position: number }
+  limit: number
+}
+
+/**
+ * A page of a stored copy's items, with the copy's row on each: in the board's order, or with `q`
+ * the best matches first (the whole name, then its start, then the start of a word, then anywhere),
+ * each rank in the board's order. Keyset on (rank, position). The copy is found by its key in the
+ * same statement, so a search is one round trip.
+ */
+export function pageQuery (db: Executor, key: CopyKey, query: ItemQuery) {
+  const { q } = query
+  const rank = q === undefined
+    ? sql<number>`0`
+    : sql<number>`(case when i.search_name = ${q} then 0 when starts_with(i.search_name, ${q}) then 1 when strpos(' ' || i.search_name, ${' ' + q}) > 0 then 2 else 3 end)`
+  let select = db.selectFrom('dictionary_copies as c')
+    .innerJoin('dictionary_items as i', 'i.copy_id', 'c.id')
+    .select(['i.id', 'i.name', 'i.parent_id', 'i.position', rank.as('rank')])
+    .select(['c.id as copy_id', 'c.board', 'c.name as copy_name', 'c.integration_id', 'c.fetched_at', 'c.checked_at', 'c.etag', 'c.last_modified', 'c.item_count', 'c.refreshing_until'])
+    .where('c.board', '=', key.board).where('c.name', '=', key.name)
+  select = key.integrationId === null ? select.where('c.integration_id', 'is', null) : select.where('c.integration_id', '=', key.integrationId)
+  if (q !== undefined) select = select.where(sql<boolean>`strpos(i.search_name, ${q}) > 0`)
+  if (query.parentId !== undefined) select = query.parentId === '' ? select.where('i.parent_id', 'is', null) : select.where('i.parent_id', '=', query.parentId)
+  if (query.after !== undefined) select = select.where(sql<boolean>`(${rank}, i.position) > (${query.after.rank}, ${query.after.position})`)
+  return (q === undefined ? select.orderBy('i.position') : select.orderBy(rank).orderBy('i.position')).limit(query.limit)
+}
+
+export async function pageOf (db: Executor, key: CopyKey, query: ItemQuery): Promise<Array<ItemRow & { copy: DictionaryCopy }>> {
+  const rows = await pageQuery(db, key, query).execute()
+  return rows.map(r => ({
+    id: r.id,
+    name: r.name,
+    parent_id: r.parent_id,
+    position: r.position,
+    rank: Number(r.rank),
+    copy: { id: r.copy_id, board: r.board, name: r.copy_name, integration_id: r.integration_id, fetched_at: r.fetched_at, checked_at: r.checked_at, etag: r.etag, last_modified: r.last_modified, item_count: r.item_count, refreshing_until: r.refreshing_until }
+  }))
+}
+
+/** items whose folded name is `folded` exactly, in the board's order */
+export async function itemsNamed (db: Executor, copyId: number, folded: string, limit: number): Promise<DictionaryItem[]> {
+  const rows = await db.selectFrom('dictionary_items').select(['id', 'name', 'parent_id'])
+    .where('copy_id', '=', copyId).where('search_name', '=', folded).orderBy('position').limit(limit).execute()
+  return rows.map(r => ({ id: r.id, name: r.name, parentId: r.parent_id }))
+}
+
+/** the ones of `ids` the copy holds */
+export async function existingIds (db: Executor, copyId: number, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('dictionary_items').select('id').where('copy_id', '=', copyId).where('id', 'in', [...ids]).execute()
+  return new Set(rows.map(r => r.id))
+}
+
+/** board-wide catalogues of other boards holding any of `ids`: which board and catalogue each id is in */
+export async function idsElsewhere (db: Executor, board: BoardId, ids: readonly string[]): Promise<Array<{ id: string, board: BoardId, name: string }>> {
+  if (ids.length === 0) return []
+  return await db.selectFrom('dictionary_items')
+    .innerJoin('dictionary_copies', 'dictionary_copies.id', 'dictionary_items.copy_id')
+    .select(['dictionary_items.id', 'dictionary_copies.board', 'dictionary_copies.name'])
+    .where('dictionary_copies.integration_id', 'is', null)
+    .where('dictionary_copies.board', '!=', board)
+    .where('dictionary_items.id', 'in', [...ids])
+    .orderBy('dictionary_copies.board').orderBy('dictionary_copies.name')
+    .execute()
+}

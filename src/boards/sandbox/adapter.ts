@@ -1,20 +1,23 @@
 // The sandbox board: no credentials, no network, deterministic. It lets a host try every flow
 // (install, publish, sync, deliver) without a real board account, through the same service code
-// as the real boards. Everything it returns is derived from the account name.
+// as the real boards. Everything it returns is derived from the account name and the posting id,
+// except the postings' lives (removal, expiry, closing, reopening, extending: postings.ts), which
+// the account's credential store remembers.
 import { noDictionaries, nothingFromJob, postingAsGiven } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { createHash } from 'node:crypto'
 import { BoardError } from '../errors.js'
 import type { BoardImplementation, BoardAccount, PostingRef, PostingStatus, Recruiter } from '../types.js'
-import { sandboxResponses } from './responses.js'
+import { sandboxPhoto, sandboxResponses } from './responses.js'
 import { sandboxFields, sandboxPublicationTypes } from './fields.js'
+import { closePosting, countSync, extendPosting, reactivatePosting, rememberPosting, sandboxPostingStatus, type SandboxCredentials } from './postings.js'
+
+export type { SandboxCredentials } from './postings.js'
 
 export const SandboxInstall = Type.Object({
   accountName: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'several sandbox accounts per tenant are told apart by name (default "Sandbox")' }))
 }, { additionalProperties: false })
 export type SandboxInstall = Static<typeof SandboxInstall>
-
-export interface SandboxCredentials { accountName: string }
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8)
 
@@ -48,12 +51,13 @@ export function createSandboxAdapter (): BoardImplementation<SandboxCredentials,
 
     // the posting id carries what the simulated moderation will decide, so any replica (and any
     // later process) answers the same: pending review right after publishing, then the decision
-    async publish (_session, account, posting): Promise<PostingRef> {
+    async publish (session, account, posting): Promise<PostingRef> {
       const moderation = posting.fields.moderation === 'reject' ? 'r' : 'a'
       const applicants = typeof posting.fields.applicants === 'number' ? posting.fields.applicants : 10
       const arrivals = typeof posting.fields.arrivalsPerSync === 'number' ? posting.fields.arrivalsPerSync : 0
       // the id carries the simulation's settings, so every replica and every later run agree
       const externalId = `${moderation}${shortHash(`${account.externalId}:${posting.title}:${Date.now()}:${Math.random()}`)}-${applicants}-${arrivals}`
+      await rememberPosting(session, externalId, posting.fields)
       return { externalId, url: `https://sandbox.jobsync.dev/jobs/${externalId}`, state: 'pending_review' }
     },
 
@@ -61,16 +65,23 @@ export function createSandboxAdapter (): BoardImplementation<SandboxCredentials,
       postingIdOrThrow(externalId)
     },
 
-    async archive (_session, _account, externalId) {
-      postingIdOrThrow(externalId)
+    async archive (session, _account, externalId) {
+      await closePosting(session, postingIdOrThrow(externalId))
     },
 
-    async getPosting (_session, _account, externalId): Promise<PostingStatus> {
-      const id = postingIdOrThrow(externalId)
-      const url = `https://sandbox.jobsync.dev/jobs/${id}`
-      return id.startsWith('r')
-        ? { state: 'rejected', url, reason: 'Rejected by the sandbox moderator (fields.moderation = "reject")' }
-        : { state: 'live', url, reason: null }
+    // moderation decides on the first check; then removal, closing and the end of its term (postings.ts)
+    async getPosting (session, _account, externalId): Promise<PostingStatus> {
+      return sandboxPostingStatus(session, postingIdOrThrow(externalId))
+    },
+
+    // a closed (or expired) posting goes back up as it was; a removed one is gone, and a reopen publishes a new one
+    async reactivate (session, _account, externalId): Promise<PostingRef> {
+      const status = await reactivatePosting(session, postingIdOrThrow(externalId))
+      return { externalId, url: status.url, state: 'live' }
+    },
+
+    async extend (session, _account, externalId): Promise<PostingStatus> {
+      return await extendPosting(session, postingIdOrThrow(externalId))
     },
 
     postingIdFrom (urlOrId) {
@@ -78,7 +89,14 @@ export function createSandboxAdapter (): BoardImplementation<SandboxCredentials,
       return id ?? null
     },
 
-    pageThroughResponses: sandboxResponses,
+    async * pageThroughResponses (session, account, postingId, cursor) {
+      await countSync(session, postingId)
+      yield * sandboxResponses(session, account, postingId, cursor)
+    },
+
+    async openPhoto (_session, _account, application) {
+      return application.photoUrl === null ? null : sandboxPhoto()
+    },
 
     // the sandbox takes every outcome, as a board with an outcome endpoint would
     async shareOutcome () {

@@ -61,7 +61,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       produces: ['application/octet-stream', 'application/pdf', 'text/plain'],
       response: {
         200: { description: 'the file, with the board\'s content type', content: { 'application/octet-stream': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } } },
-        ...problemResponses(400, 401, 403, 404, 422, 502, 504)
+        ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504)
       }
     }
   }, async (request, reply) => await sendFile(reply, await candidates.resume(tenantOf(request), request.params.id)))

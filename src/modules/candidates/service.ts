@@ -9,7 +9,7 @@ import * as repo from './repo.js'
 import type { ApplicationContext } from './repo.js'
 import { storePage, type PageCounts } from './ingest.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
-import { boardDefinition, boardName } from '../../boards/registry.js'
+import { boardName, type BoardRegistry } from '../../boards/registry.js'
 import type { BoardApplication, Outcome } from '../../boards/types.js'
 import type { OutcomeSharer } from '../../outbox/outcomes.js'
 import type { IntegrationService } from '../integrations/service.js'
@@ -71,6 +71,8 @@ const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: stri
 
 export interface CandidateServiceDeps {
   db: Db
+  /** the boards, for what each serves (capabilities); the accounts are opened through integrations */
+  boards: BoardRegistry
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   jobs: Pick<JobService, 'idOf'>
   outcomes: Pick<OutcomeSharer, 'queue' | 'tryNow'>
@@ -116,7 +118,7 @@ function capped (kind: FileKind, limit: number): Transform {
   })
 }
 
-export function createCandidateService ({ db, integrations, jobs, outcomes, resumeMaxBytes, photoMaxBytes, identityLocksMax }: CandidateServiceDeps) {
+export function createCandidateService ({ db, boards, integrations, jobs, outcomes, resumeMaxBytes, photoMaxBytes, identityLocksMax }: CandidateServiceDeps) {
   /** 404, saying where the candidate went when the host merged it */
   // inside a transaction pass it: a second connection deadlocks the embedded database (one connection)
   async function candidateNotFound (tenantId: string, id: string, executor: Db = db): Promise<AppError> {
@@ -138,7 +140,7 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
    * links expire); null when the board serves none or says there is none.
    */
   async function boardFile (tenantId: string, application: { board: string, integration_id: string, external_id: string, resume_url: string | null, photo_url: string | null, raw: unknown }, kind: FileKind): Promise<ResumeDownload | null> {
-    if (boardDefinition(application.board)?.capabilities[fileKinds[kind].capability] !== true) return null
+    if (boards.get(application.board)?.capabilities[fileKinds[kind].capability] !== true) return null
     const opened = await integrations.openAccount(tenantId, application.integration_id)
     const open = kind === 'resume' ? opened?.adapter.openResume : opened?.adapter.openPhoto
     if (opened === undefined || open === undefined) return null
@@ -254,7 +256,7 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
       if (application === undefined) throw notFound('application', applicationId)
       const file = await boardFile(tenantId, application, 'photo')
       if (file !== null) return file
-      const linkOnly = application.photo_url !== null && boardDefinition(application.board)?.capabilities.photoFiles !== true
+      const linkOnly = application.photo_url !== null && boards.get(application.board)?.capabilities.photoFiles !== true
       throw new AppError({
         code: 'JOBSYNC_ERR_NOT_FOUND',
         status: 404,

@@ -149,7 +149,11 @@ export function createPostingStates ({ db, marks, schedule, integrations, log }:
     const seen = snapshotOf(row)
     if (row.posting_external_id === null) return { publication: row, state: null, error: null }
     const opened = await integrations.openAccount(row.tenant_id, row.integration_id)
-    if (opened === undefined) return { publication: row, state: null, error: null }
+    if (opened === undefined) {
+      // a board this process no longer has: nothing can be asked, so nothing is due
+      await repo.setPostingCheck(db, row.id, null)
+      return { publication: row, state: null, error: null }
+    }
     let status: PostingStatus
     try {
       status = await opened.adapter.getPosting(opened.session, opened.account, row.posting_external_id)

@@ -157,3 +157,27 @@ t.test('a reopen missing what the board needs is refused naming the field', asyn
   t.match(problemOf(res), { code: 'JOBSYNC_ERR_MISSING_FIELDS', errors: [{ pointer: '/publicationType' }] })
   t.equal((await s.get(pub.id)).status, 'inactive')
 })
+
+t.test('an extend the board answers with 404: the posting lookup decides whether the publication says it is gone', async t => {
+  let gone = false
+  const s = await sandboxApp(t, {
+    boards: sandboxVariant(sandbox => ({
+      async extend () { throw new BoardError({ board: 'sandbox', kind: 'not_found', boardStatus: 404, detail: 'no such vacancy' }) },
+      async getPosting (...args) {
+        if (gone) throw new BoardError({ board: 'sandbox', kind: 'not_found', boardStatus: 404, detail: 'no such vacancy' })
+        return await sandbox.getPosting(...args)
+      }
+    }))
+  })
+  const pub = await s.publish({ applicants: 1 })
+  await s.settle()
+  const still = await s.call('POST', `/v1/publications/${pub.id}/extend`)
+  t.equal(still.statusCode, 422)
+  t.match(problemOf(still), { code: 'JOBSYNC_ERR_BOARD_NOT_FOUND' })
+  t.match(await s.get(pub.id), { status: 'published', posting: { state: 'live' } }, 'the lookup finds it: nothing changes')
+
+  gone = true
+  t.equal((await s.call('POST', `/v1/publications/${pub.id}/extend`)).statusCode, 422)
+  t.match(await s.get(pub.id), { status: 'error', posting: { state: 'archived' }, error: { code: 'JOBSYNC_ERR_BOARD_NOT_FOUND' } }, 'confirmed gone')
+  t.match((await s.transitions(pub.id)).at(-1), { event: 'board_failed', actor: /^api_key:/ })
+})

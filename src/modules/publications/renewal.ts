@@ -25,6 +25,8 @@ export interface RenewalDeps {
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   jobs: Pick<JobService, 'byId'>
   marks: ActionMarks
+  /** a posting check (posting-state.ts): confirms a 404 the board gave an extend */
+  checkPosting: (row: Publication, actor: string) => Promise<unknown>
   log: FastifyBaseLogger
 }
 
@@ -38,7 +40,7 @@ const notSupported = (board: { id: string, name: string }, detail: string) => ne
   code: 'JOBSYNC_ERR_NOT_SUPPORTED', status: 409, title: 'Not supported by the board', detail, extensions: { board: board.id }
 })
 
-export function createRenewals ({ boards, integrations, jobs, marks, log }: RenewalDeps) {
+export function createRenewals ({ boards, integrations, jobs, marks, checkPosting, log }: RenewalDeps) {
   /** no paid publication of `type` left: refused before the board is asked (as publish does) */
   async function quotaFirst ({ adapter, session, account }: OpenedAccount, type: string | null): Promise<void> {
     if (adapter.publicationTypes.find(t => t.id === type)?.paid !== true) return
@@ -49,9 +51,11 @@ export function createRenewals ({ boards, integrations, jobs, marks, log }: Rene
   }
 
   /** the board refused or failed: the mark goes, dead credentials mark the integration, the host gets the problem */
-  async function refused (row: Publication, error: unknown): Promise<never> {
+  async function refused (row: Publication, error: unknown, confirmGoneAs?: string): Promise<never> {
     await marks.release(row.id, row.tenant_id)
     if (error instanceof BoardError && error.isCredentialProblem) await integrations.markFailed(row.tenant_id, row.integration_id, error)
+    // the board does not know the live posting: a lookup confirms it is gone before the publication says so
+    if (confirmGoneAs !== undefined && error instanceof BoardError && error.kind === 'not_found') await checkPosting(row, confirmGoneAs)
     throw error
   }
 
@@ -126,7 +130,7 @@ export function createRenewals ({ boards, integrations, jobs, marks, log }: Rene
         await quotaFirst(opened, row.publication_type)
         status = await opened.adapter.extend!(opened.session, opened.account, row.posting_external_id ?? '')
       } catch (error) {
-        return await refused(row, error)
+        return await refused(row, error, actor)
       }
       const name = boards.get(row.board)?.name ?? row.board
       const expiresAt = expiryFrom(status.expiresAt, null)

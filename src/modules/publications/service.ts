@@ -41,7 +41,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, log,
   const marks = createActionMarks(db, schedule)
   const postingStates = createPostingStates({ db, marks, schedule, integrations, log })
   const publishNow = createPublisher({ integrations, jobs, marks, log })
-  const renewals = createRenewals({ boards, integrations, jobs, marks, log })
+  const renewals = createRenewals({ boards, integrations, jobs, marks, checkPosting: postingStates.check, log })
 
   function boardOf (board: string) {
     const adapter = boards.get(board)

@@ -88,7 +88,8 @@ export function createPostingStates ({ db, marks, schedule, integrations, log }:
         if (details.posting_url !== row.posting_url || details.posting_expires_at?.getTime() !== row.posting_expires_at?.getTime()) {
           return await repo.updatePublication(trx, row.id, { ...details, posting_check_at: postingCheckAt })
         }
-        await repo.setPostingCheck(trx, row.id, postingCheckAt)
+        // a synced live posting (the usual case, at the end of every run) has no due time to move
+        if (postingCheckAt !== null || row.posting_check_at !== null) await repo.setPostingCheck(trx, row.id, postingCheckAt)
         return row
       }
       /** the posting moved on the board with the status unchanged (e.g. moderation passed) */

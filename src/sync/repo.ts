@@ -131,11 +131,16 @@ export async function finishRun (db: Db | Trx, runId: string, outcome: { error: 
   }).where('id', '=', runId).returningAll().executeTakeFirstOrThrow()
 }
 
-/** failed runs of the publication since its last successful one: how long it has been failing */
+/**
+ * Failed runs of the publication since its last successful one: how long the board has been
+ * failing it. Runs our own processes left (abandoned by a process that died, lease lost to another)
+ * say nothing about the board and do not count.
+ */
 export async function failedRunsInARow (db: Db, publicationId: string): Promise<number> {
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from sync_runs
     where publication_id = ${publicationId} and status = 'failed'
+      and coalesce(error->>'code', '') not in ('JOBSYNC_ERR_SYNC_ABANDONED', 'JOBSYNC_ERR_LEASE_LOST')
       and started_at > coalesce((select max(started_at) from sync_runs where publication_id = ${publicationId} and status = 'succeeded'), '-infinity')`.execute(db)
   return rows[0]?.n ?? 0
 }

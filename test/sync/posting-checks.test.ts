@@ -136,6 +136,13 @@ t.test('a sync 404 that the posting lookup does not confirm is retried, backing 
     }))
   })
   const pub = await s.publish({ applicants: 2 })
+  // runs our own processes left behind (died, lost the lease) say nothing about the board
+  for (const code of ['JOBSYNC_ERR_SYNC_ABANDONED', 'JOBSYNC_ERR_LEASE_LOST', 'JOBSYNC_ERR_SYNC_ABANDONED']) {
+    await s.db.insertInto('sync_runs').values({
+      tenant_id: s.tenantId, publication_id: pub.id, trigger: 'schedule', status: 'failed', owner: 'a dead replica', finished_at: new Date(),
+      error: JSON.stringify({ code, title: 'ours', detail: 'ours', field: null, boardStatus: null })
+    }).execute()
+  }
   const delays: number[] = []
   for (let i = 0; i < 3; i++) {
     await s.syncDue(pub.id)
@@ -143,7 +150,7 @@ t.test('a sync 404 that the posting lookup does not confirm is retried, backing 
     delays.push(Math.round(((await rowOf(s, pub.id)).next_sync_at!.getTime() - Date.now()) / 60_000 * 2) / 2)
   }
   t.match(await s.get(pub.id), { status: 'published', posting: { state: 'live' } }, 'the posting is there: not failed')
-  t.match(await s.runs(pub.id), [{ status: 'failed', error: { code: 'JOBSYNC_ERR_BOARD_NOT_FOUND' } }, { status: 'failed' }, { status: 'failed' }])
+  t.match((await s.runs(pub.id)).slice(0, 3), [{ status: 'failed', error: { code: 'JOBSYNC_ERR_BOARD_NOT_FOUND' } }, { status: 'failed' }, { status: 'failed' }])
   t.same(delays, [1, 2, 4], 'retried after 1, 2, 4 minutes (SYNC_RETRY_SECONDS, doubling)')
 
   missing = false

@@ -86,13 +86,14 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const publications = createPublicationService({
     db: deps.db, boards, integrations, jobs, dictionaries, log: deps.log.child({ module: 'publications' }),
     onDue: () => scheduler?.poke(),
+    postingCheckMs: deps.config.sync.postingCheckMs,
     onQuotaSpent: integrationId => { publicationTypes.forget(integrationId) }
   })
   pushJobEdit = publications.pushJobEdit
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
-  const candidates = createCandidateService({ db: deps.db, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
+  const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
-  scheduler = createScheduler({ db: deps.db, runner, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
+  scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
   return {
     boards,
     oauthState,

@@ -28,6 +28,7 @@ export const ServiceEnvSchema = Type.Object({
   SECRETS_KEY_PREVIOUS: Type.Optional(Type.String({ description: 'comma-separated older "keyId:base64" keys, still accepted for decryption during rotation' })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
   RESUME_MAX_BYTES: Type.Integer({ default: 20_971_520, minimum: 1024, description: 'largest resume file passed through from a board' }),
+  PHOTO_MAX_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024, description: 'largest candidate photo passed through from a board' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, description: 'how long in-flight work may take to finish on SIGTERM' }),
   BOARD_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'timeout of one board HTTP request' }),
   BOARD_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'retries of a board request on 429/5xx/network errors' }),
@@ -41,6 +42,7 @@ export const ServiceEnvSchema = Type.Object({
   SYNC_RETRY_SECONDS: Type.Integer({ default: 60, minimum: 1, description: 'a failed run is retried after this long' }),
   SYNC_STORE_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'applications stored per transaction: board pages are gathered up to this many (the next page is fetched meanwhile)' }),
   SYNC_IDENTITY_LOCKS_MAX: Type.Integer({ default: 500, minimum: 0, maximum: 10_000, description: 'a stored batch locks each email and phone it brings, so batches of other people store side by side; one bringing more than this takes the tenant\'s candidate lock alone (Postgres keeps every lock in one table of max_locks_per_transaction × max_connections, 6,400 by default)' }),
+  POSTING_CHECK_SECONDS: Type.Integer({ default: 300, minimum: 10, maximum: 86_400, description: "how often a posting under the board's review (moderation) is asked about; a posting whose candidate sync is off is asked once per sync interval, a synced one with each sync" }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
   WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
   DICTIONARY_REFRESH_ENABLED: Type.Boolean({ default: true, description: 'run the refresh of the boards\' stored catalogues (hh areas, …) in this process' }),
@@ -67,6 +69,7 @@ export interface Config {
   secretsKeyPrevious: string[]
   bodyLimit: number
   resumeMaxBytes: number
+  photoMaxBytes: number
   shutdownTimeoutMs: number
   webhookBackoffMs: number
   dictionaries: {
@@ -87,6 +90,8 @@ export interface Config {
     storeBatch: number
     identityLocksMax: number
     manualMinIntervalMs: number
+    /** a posting under the board's review is checked this often */
+    postingCheckMs: number
   }
   boards: BoardsConfig
 }
@@ -139,6 +144,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     secretsKeyPrevious: (e.SECRETS_KEY_PREVIOUS ?? '').split(',').map(s => s.trim()).filter(s => s !== ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
     resumeMaxBytes: e.RESUME_MAX_BYTES,
+    photoMaxBytes: e.PHOTO_MAX_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhookBackoffMs: e.WEBHOOK_BACKOFF_SECONDS * 1000,
     dictionaries: {
@@ -158,7 +164,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       retryMs: e.SYNC_RETRY_SECONDS * 1000,
       storeBatch: e.SYNC_STORE_BATCH,
       identityLocksMax: e.SYNC_IDENTITY_LOCKS_MAX,
-      manualMinIntervalMs: e.MANUAL_SYNC_MIN_INTERVAL_SECONDS * 1000
+      manualMinIntervalMs: e.MANUAL_SYNC_MIN_INTERVAL_SECONDS * 1000,
+      postingCheckMs: e.POSTING_CHECK_SECONDS * 1000
     },
     boards: {
       http: { timeoutMs: e.BOARD_TIMEOUT_MS, maxRetries: e.BOARD_MAX_RETRIES, maxRetryAfterMs: e.BOARD_MAX_RETRY_AFTER_MS },

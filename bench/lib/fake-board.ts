@@ -1,6 +1,7 @@
 // The benchmark's board: the candidate list of Djinni's employer API (the contract of
 // test/fakes/djinni.ts: `GET /api/v2/jobs/{id}/candidates/?updated_since&offset&limit`, DRF pages
-// ordered by updated_at then id, updated_since inclusive) over loopback, with every job's
+// ordered by updated_at then id, updated_since inclusive) and the job itself (`GET /api/v2/jobs/{id}/`,
+// always active: each sync run ends with that posting check) over loopback, with every job's
 // candidates generated page by page from bench/lib/applicants.ts, never held. It runs in a child
 // process of its own, so the service's RSS and CPU are measured without it.
 //   env FAKE_PER_JOB    candidates per job (every job id has that many)
@@ -13,6 +14,7 @@ import { applicant, BASE_MS } from './applicants.js'
 const perJob = Number(process.env.FAKE_PER_JOB ?? '100')
 const latencyMs = Number(process.env.FAKE_LATENCY_MS ?? '0')
 const PATH = /^\/api\/v2\/jobs\/(\d+)\/candidates\/$/
+const JOB = /^\/api\/v2\/jobs\/(\d+)\/$/
 let served = 0
 
 const server = createServer((req, res) => {
@@ -23,8 +25,15 @@ const server = createServer((req, res) => {
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   }
+  const job = JOB.exec(url.pathname)
+  if (req.method === 'GET' && job !== null) {
+    const body = { id: Number(job[1]), status: 'active', url: `https://djinni.co/jobs/${job[1]}/` }
+    if (latencyMs > 0) setTimeout(() => { answer(200, body) }, latencyMs)
+    else answer(200, body)
+    return
+  }
   if (req.method !== 'GET' || match === null) { answer(404, { detail: 'Not found.' }); return }
-  const job = Number(match[1])
+  const jobId = Number(match[1])
   const since = url.searchParams.get('updated_since')
   const offset = Math.max(0, Number(url.searchParams.get('offset') ?? '0') || 0)
   const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? '20') || 20))
@@ -33,7 +42,7 @@ const server = createServer((req, res) => {
   const start = from + offset
   const end = Math.min(perJob, start + limit)
   const results = []
-  for (let n = start; n < end; n++) results.push(applicant(job, n))
+  for (let n = start; n < end; n++) results.push(applicant(jobId, n))
   served += results.length
   const next = end < perJob ? `http://${req.headers.host ?? '127.0.0.1'}${url.pathname}?offset=${offset + limit}&limit=${limit}` : null
   const body = { count: Math.max(0, perJob - from), next, previous: null, results }

@@ -120,6 +120,10 @@ export interface PublicationTable {
   last_synced_at: Timestamp | null
   last_manual_sync_at: Timestamp | null
   last_edit: ColumnType<LastEditRecord | null, string | null | undefined, string | null>
+  /** when the next posting check is due: a posting under review, or one whose sync is off; null = checked with each sync, or nothing to check */
+  posting_check_at: Timestamp | null
+  /** when the board will end the posting, where it says */
+  posting_expires_at: Timestamp | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }

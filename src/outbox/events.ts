@@ -51,6 +51,17 @@ export const EVENT_DATA = {
       error: Type.Union([ErrorData, Type.Null()])
     })
   }, { description: "an edit was pushed to the publication's posting on the board: read the publication for its lastEdit" }),
+  'publication.posting_changed': Type.Object({
+    publicationId: Id(),
+    fromPosting: Nullable(Type.String({ description: 'the board-side state before: none, pending_review, live, rejected, archived' })),
+    toPosting: Type.String({ description: 'the board-side state now' }),
+    status: Type.String({ description: "the publication's status after the change (publication.status_changed also tells when it moved)" }),
+    reason: Nullable(Type.String({ description: "the board's words (a moderation comment) or ours" })),
+    event: Type.String({ description: 'the transition: posting_changed (moderation passed), board_failed (rejected or removed), posting_expired, posting_archived, publish, close, reopen, extend, …' }),
+    externalId: Nullable(Type.String({ description: "the posting's id on the board" })),
+    previousExternalId: Type.Optional(Type.String({ description: 'set when a reopen published a new posting in place of this closed one' })),
+    expiresAt: Nullable(Type.String({ description: 'when the board will end the posting, where it says (ISO 8601)' }))
+  }),
   'integration.failed': Type.Object({
     integrationId: Type.Optional(Id('set when a board account stopped working')),
     board: Type.Optional(Type.String()),

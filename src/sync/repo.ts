@@ -28,6 +28,29 @@ export async function claimDuePublications (db: Db, owner: string, limit: number
   return rows
 }
 
+/**
+ * Claims up to `limit` publications whose posting check is due (a posting under the board's review,
+ * or on the board with sync off): the due time is pushed `leaseMs` ahead in the claim itself, so
+ * another replica does not take it meanwhile and a check that dies is simply due again then. Reads
+ * only the partial index of rows that have a check at all: publications with nothing to check, or
+ * not due, cost nothing per tick.
+ */
+export async function claimDuePostingChecks (db: Db, limit: number, leaseMs: number, exclude: string[] = []): Promise<Publication[]> {
+  if (limit <= 0) return []
+  const { rows } = await sql<Publication>`
+    update publications set posting_check_at = now() + ${`${leaseMs} milliseconds`}::interval
+    where id in (
+      select id from publications
+      where posting_check_at <= now()
+        ${exclude.length > 0 ? sql`and id <> all(${exclude}::uuid[])` : sql``}
+      order by posting_check_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning *`.execute(db)
+  return rows
+}
+
 /** claims one publication now (a manual sync); undefined when another owner holds it */
 export async function claimPublication (db: Db, tenantId: string, id: string, owner: string, leaseMs: number): Promise<Publication | undefined> {
   const { rows } = await sql<Publication>`
@@ -106,6 +129,20 @@ export async function finishRun (db: Db | Trx, runId: string, outcome: { error: 
     finished_at: new Date(),
     error: outcome.error === null ? null : JSON.stringify(outcome.error)
   }).where('id', '=', runId).returningAll().executeTakeFirstOrThrow()
+}
+
+/**
+ * Failed runs of the publication since its last successful one: how long the board has been
+ * failing it. Runs our own processes left (abandoned by a process that died, lease lost to another)
+ * say nothing about the board and do not count.
+ */
+export async function failedRunsInARow (db: Db, publicationId: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from sync_runs
+    where publication_id = ${publicationId} and status = 'failed'
+      and coalesce(error->>'code', '') not in ('JOBSYNC_ERR_SYNC_ABANDONED', 'JOBSYNC_ERR_LEASE_LOST')
+      and started_at > coalesce((select max(started_at) from sync_runs where publication_id = ${publicationId} and status = 'succeeded'), '-infinity')`.execute(db)
+  return rows[0]?.n ?? 0
 }
 
 export async function listRuns (db: Db, publicationId: string, limit: number): Promise<SyncRun[]> {

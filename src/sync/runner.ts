@@ -1,6 +1,8 @@
 // One sync run of one publication: page through the board's responses from the stored cursor and
 // store each page, with the cursor it reached, in one transaction. A run killed between pages
 // resumes after the last stored page; a page stored twice changes nothing (upserts by response id).
+// Each run also asks the board about its posting once (docs/DESIGN.md, "The posting's life"): at
+// the end of a run that succeeded, and to confirm a 404 before a failed run counts the posting gone.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
@@ -75,14 +77,29 @@ export interface SyncRunnerDeps {
   db: Db
   boards: BoardRegistry
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
-  publications: Pick<PublicationService, 'failFromBoard'>
+  publications: Pick<PublicationService, 'failFromBoard' | 'checkPosting'>
   candidates: Pick<CandidateService, 'storePage'>
   config: Config['sync']
   log: FastifyBaseLogger
 }
 
+/** a failing publication is retried after `retryMs`, then twice as long after each failure in a row, never less often than its interval */
+export function retryDelay (retryMs: number, intervalMs: number, failedBefore: number): number {
+  return Math.min(retryMs * 2 ** Math.min(failedBefore, 30), Math.max(retryMs, intervalMs))
+}
+
 export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log }: SyncRunnerDeps) {
   const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board)?.syncIntervalMinutes ?? 60) * 60_000
+
+  /** the run's posting check: what the board says of the posting now; never throws (a failure is logged) */
+  async function checkPosting (publication: Publication, runLog: FastifyBaseLogger): Promise<Awaited<ReturnType<typeof publications.checkPosting>> | null> {
+    try {
+      return await publications.checkPosting(publication)
+    } catch (error) {
+      runLog.error({ err: error }, 'posting check failed')
+      return null
+    }
+  }
 
   return {
     /** runs the sync of a publication this owner has leased; never throws (the run records the error) */
@@ -123,6 +140,8 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
       if (failure === null) {
         const finished = closed ?? await repo.finishSucceededRun(db, run.id, publication.id, owner, intervalMs(publication))
         runLog.info({ run: run.id, pages: finished.pages, fetched: finished.fetched, created: finished.created, updated: finished.updated }, 'sync run done')
+        // after the pages: applicants who came before the posting ended are stored first
+        await checkPosting(publication, runLog)
         return finished
       }
 
@@ -132,7 +151,15 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
         await integrations.markFailed(publication.tenant_id, publication.integration_id, failure)
         await publications.failFromBoard(publication.tenant_id, publication.id, failure)
       }
-      const retryIn = failure instanceof BoardError && (failure.kind === 'quota' || failure.isCredentialProblem) ? intervalMs(publication) : config.retryMs
+      if (failure instanceof BoardError && failure.kind === 'not_found') {
+        // a 404 counts only once a posting lookup confirms it: a posting gone (removed, expired, closed on
+        // the board) takes the publication off the schedule; one still there is retried like any failure
+        const checked = await checkPosting(publication, runLog)
+        if (checked !== null && checked.publication.status !== 'published') runLog.warn({ state: checked.state, status: checked.publication.status }, 'the posting is gone on the board: off the sync schedule')
+      }
+      const retryIn = failure instanceof BoardError && (failure.kind === 'quota' || failure.isCredentialProblem)
+        ? intervalMs(publication)
+        : retryDelay(config.retryMs, intervalMs(publication), await repo.failedRunsInARow(db, publication.id))
       await repo.releaseLease(db, publication.id, owner, retryIn, false)
       const finished = await db.transaction().execute(async trx => {
         const done = await repo.finishRun(trx, run.id, { error: record })

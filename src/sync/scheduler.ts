@@ -1,7 +1,9 @@
 // The scheduler: a periodic job (src/periodic-job.ts) that claims due publications (any number of
 // replicas on one Postgres share the work through leases and SKIP LOCKED) and runs them within this
 // process's limits: SYNC_CONCURRENCY runs at once, SYNC_CONCURRENCY_PER_ACCOUNT per board account.
-// A tick logs its error and goes on; stop() waits for the tick and the runs under way.
+// The same tick claims the posting checks that are due (postings under the board's review, or on
+// the board with sync off: one board call each, up to SYNC_CONCURRENCY at once; a synced posting is
+// checked by its run). A tick logs its error and goes on; stop() waits for the tick and the work under way.
 import type { FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -12,19 +14,22 @@ import { conflict, AppError } from '../errors.js'
 import { createPeriodicJob } from '../periodic-job.js'
 import type { SyncRunner } from './runner.js'
 import * as repo from './repo.js'
+import type { PublicationService } from '../modules/publications/service.js'
 
 export interface SchedulerDeps {
   db: Db
   runner: SyncRunner
+  publications: Pick<PublicationService, 'checkPosting'>
   config: Config['sync']
   log: FastifyBaseLogger
   /** who holds leases taken by this scheduler; unique per process by default */
   owner?: string
 }
 
-export function createScheduler ({ db, runner, config, log, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: SchedulerDeps) {
+export function createScheduler ({ db, runner, publications, config, log, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: SchedulerDeps) {
   const running = new Map<string, Promise<unknown>>()
   const perAccount = new Map<string, number>()
+  const checking = new Map<string, Promise<unknown>>()
 
   function launch (publication: Publication, trigger: 'activation' | 'schedule' | 'manual'): void {
     perAccount.set(publication.integration_id, (perAccount.get(publication.integration_id) ?? 0) + 1)
@@ -55,7 +60,25 @@ export function createScheduler ({ db, runner, config, log, owner = `${hostname(
     }
   }
 
-  const job = createPeriodicJob({ name: 'candidate-sync', cron: config.cron, onTick: claimAndLaunch, log, errorMessage: 'scheduler tick failed' })
+  /** due posting checks, each run in the background (a board that is down leaves it due again after the lease) */
+  async function claimPostingChecks (): Promise<void> {
+    const free = Math.min(config.concurrency - checking.size, config.batchSize)
+    if (free <= 0) return
+    const claimed = await repo.claimDuePostingChecks(db, free, config.leaseMs, [...checking.keys()])
+    for (const publication of claimed) {
+      const done = publications.checkPosting(publication)
+        .catch((error: unknown) => { log.error({ err: error, publication: publication.id }, 'posting check crashed') })
+        .finally(() => { checking.delete(publication.id) })
+      checking.set(publication.id, done)
+    }
+  }
+
+  async function onTick (): Promise<void> {
+    await claimAndLaunch()
+    await claimPostingChecks()
+  }
+
+  const job = createPeriodicJob({ name: 'candidate-sync', cron: config.cron, onTick, log, errorMessage: 'scheduler tick failed' })
 
   const scheduler = {
     owner,
@@ -85,10 +108,10 @@ export function createScheduler ({ db, runner, config, log, owner = `${hostname(
       launch(claimed, 'manual')
     },
 
-    /** runs under way in this process, for tests and shutdown */
+    /** runs and posting checks under way in this process, for tests and shutdown */
     async idle (): Promise<void> {
-      while (running.size > 0 || job.busy) {
-        await Promise.allSettled([...running.values(), job.idle()])
+      while (running.size > 0 || checking.size > 0 || job.busy) {
+        await Promise.allSettled([...running.values(), ...checking.values(), job.idle()])
       }
     },
 

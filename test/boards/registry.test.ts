@@ -55,7 +55,7 @@ t.test("each board's factory is given its own settings and nothing of another bo
 t.test('a board whose implementation contradicts its capabilities fails when the registry is built', async t => {
   const claimsFiles = defineBoard({
     id: 'files', name: 'Files', auth: 'none', syncIntervalMinutes: 60, env: Type.Object({}),
-    capabilities: { recruiters: false, publicationQuota: false, outcomes: [], resumeFiles: true, photoFiles: false, reopen: 'new_posting', extend: false },
+    capabilities: { recruiters: false, publicationQuota: false, outcomes: [], resumeFiles: true, photoFiles: true, reopen: 'same_posting', extend: true },
     create: () => createSandboxAdapter()
   })
   t.throws(() => assembleBoard(claimsFiles, claimsFiles.create({} as never)), /files: capabilities.resumeFiles is true but openResume is not implemented/)

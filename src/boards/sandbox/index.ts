@@ -10,6 +10,6 @@ export const sandbox = defineBoard({
   auth: 'none',
   syncIntervalMinutes: 60,
   env: Type.Object({}),
-  capabilities: { recruiters: true, publicationQuota: true, outcomes: ['hired', 'rejected', 'invited'], resumeFiles: false, photoFiles: false, reopen: 'new_posting', extend: false },
+  capabilities: { recruiters: true, publicationQuota: true, outcomes: ['hired', 'rejected', 'invited'], resumeFiles: false, photoFiles: true, reopen: 'same_posting', extend: true },
   create: () => createSandboxAdapter()
 })

@@ -3,14 +3,9 @@
 // may keep; a featured publish spends one, and none left is BoardError 'quota'.
 import { BoardError } from '../errors.js'
 import type { AccountSession, PublicationQuota } from '../types.js'
+import type { SandboxCredentials } from './postings.js'
 
 export const FEATURED_DEFAULT = 2
-
-export interface SandboxCredentials {
-  accountName: string
-  /** featured publications left; absent on accounts installed before there were any: the default */
-  featuredLeft?: number
-}
 
 export function featuredLeft (credentials: SandboxCredentials): number {
   return credentials.featuredLeft ?? FEATURED_DEFAULT

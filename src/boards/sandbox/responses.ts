@@ -2,7 +2,8 @@
 // each later one; derived from the posting id, so every run and replica sees the same people.
 // The first three of every posting share their emails with every other sandbox posting, so a
 // host sees one candidate with several applications.
-import type { AccountSession, BoardApplication, ResponsePage } from '../types.js'
+import { Readable } from 'node:stream'
+import type { AccountSession, BoardApplication, BoardFile, ResponsePage } from '../types.js'
 
 const FIRST = ['Olena', 'Taras', 'Iryna', 'Andrii', 'Sofiia', 'Maksym', 'Kateryna', 'Bohdan', 'Yuliia', 'Dmytro']
 const LAST = ['Shevchenko', 'Kovalenko', 'Bondarenko', 'Tkachenko', 'Kravchenko', 'Oliinyk', 'Melnyk', 'Lysenko']
@@ -28,7 +29,8 @@ function person (posting: string, n: number): BoardApplication {
     emails: [email],
     // the shared people have the same phone on every posting; everyone else is someone else
     phones: [`+38067${String(shared ? 1_000_000 + n : 2_000_000 + (parseInt(posting.slice(1, 7), 16) * 131 + n * 7919) % 7_000_000).padStart(7, '0')}`],
-    photoUrl: null,
+    // two in three have a photo, served through the account (openPhoto) as hh's are
+    photoUrl: n % 3 === 2 ? null : `https://sandbox.jobsync.dev/jobs/${posting}/applications/${n}/photo.png`,
     birthDate: `19${80 + (n % 20)}-0${1 + (n % 9)}-1${n % 10}`,
     resumeText: `${first} ${last}: ${3 + (n % 7)} years of experience.`,
     resumeUrl: null,
@@ -37,6 +39,13 @@ function person (posting: string, n: number): BoardApplication {
     url: `https://sandbox.jobsync.dev/jobs/${posting}/applications/${n}`,
     raw: { sandbox: true, n }
   }
+}
+
+/** a 1×1 PNG: every sandbox photo */
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
+
+export function sandboxPhoto (): BoardFile {
+  return { stream: Readable.from([PHOTO]), contentType: 'image/png', contentLength: PHOTO.length, fileName: null }
 }
 
 export async function * sandboxResponses (_session: AccountSession<unknown>, _account: unknown, postingId: string, cursor: string | null): AsyncIterable<ResponsePage> {

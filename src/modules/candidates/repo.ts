@@ -66,7 +66,11 @@ export async function matchPage (trx: Trx, tenantId: string, publicationId: stri
   return { existing, known }
 }
 
-/** fills what stored candidates lack from a page's applications; never replaces a value with a blank */
+/**
+ * Fills what stored candidates lack from a page's applications; never replaces a value with a
+ * blank. A candidate the page brings nothing new to is not written at all: its updated_at (and its
+ * place in the candidates feed) stays where it was.
+ */
 export async function enrichCandidates (trx: Trx, enriched: ReadonlyMap<string, CandidateFields>): Promise<void> {
   if (enriched.size === 0) return
   // two pages joining the same candidates lock their rows in one order (by id), never in a circle
@@ -90,7 +94,11 @@ export async function enrichCandidates (trx: Trx, enriched: ReadonlyMap<string, 
       updated_at = now()
     from jsonb_to_recordset(${values}::jsonb) as v(id uuid, first_name text, last_name text, middle_name text, photo_url text,
       birth_date date, emails text[], phones text[], skills text[])
-    where c.id = v.id`.execute(trx)
+    where c.id = v.id and (
+      (c.first_name is null and v.first_name is not null) or (c.last_name is null and v.last_name is not null)
+      or (c.middle_name is null and v.middle_name is not null) or (c.photo_url is null and v.photo_url is not null)
+      or (c.birth_date is null and v.birth_date is not null)
+      or not (c.emails @> coalesce(v.emails, '{}')) or not (c.phones @> coalesce(v.phones, '{}')) or not (c.skills @> coalesce(v.skills, '{}')))`.execute(trx)
 }
 
 /**
@@ -126,8 +134,9 @@ export interface ApplicationContext { tenantId: string, publicationId: string, j
 
 /**
  * Inserts or updates a page's applications in one statement (their external ids must be distinct):
- * by external id, the row's id and whether it was new; an application the board did not change is
- * left as it is and is absent from the answer.
+ * by external id, the row's id and whether it was new. An application whose stored columns would
+ * all stay as they are (what the board sent, and what we mapped from it) is not written: not its
+ * row, not its updated_at, and it is absent from the answer, so no event goes out for it.
  */
 export async function upsertApplications (trx: Trx, ctx: ApplicationContext, rows: Array<{ candidateId: string, item: NormalizedApplication }>): Promise<Map<string, { id: string, inserted: boolean }>> {
   if (rows.length === 0) return new Map()
@@ -174,8 +183,17 @@ export async function upsertApplications (trx: Trx, ctx: ApplicationContext, row
       photo_url: eb.fn.coalesce(eb.ref('excluded.photo_url'), eb.ref('applications.photo_url')),
       phones: sql<string[]>`case when cardinality(excluded.phones) = 0 then applications.phones else excluded.phones end`,
       updated_at: sql<Date>`now()`
-    // a re-fetched response the board did not change is no change for the host's feed either
-    })).where(sql<boolean>`applications.raw is distinct from excluded.raw`))
+    // a re-fetched response that changes nothing is no change for the host's feed either; the mapped
+    // columns count too (a better mapping of the same response is news), compared as they would be written
+    })).where(sql<boolean>`(applications.raw, applications.candidate_id, applications.applied_at, applications.board_updated_at,
+        applications.first_name, applications.last_name, applications.middle_name, applications.emails, applications.birth_date,
+        applications.resume_text, applications.resume_url, applications.cover_letter, applications.skills, applications.url,
+        applications.photo_url, applications.phones)
+      is distinct from (excluded.raw, excluded.candidate_id, excluded.applied_at, excluded.board_updated_at,
+        excluded.first_name, excluded.last_name, excluded.middle_name, excluded.emails, excluded.birth_date,
+        excluded.resume_text, excluded.resume_url, excluded.cover_letter, excluded.skills, excluded.url,
+        coalesce(excluded.photo_url, applications.photo_url),
+        case when cardinality(excluded.phones) = 0 then applications.phones else excluded.phones end)`))
     .returning(['applications.id', 'applications.external_id', sql<boolean>`(xmax = 0)`.as('inserted')])
     .execute()
   return new Map(stored.map(row => [row.external_id, { id: row.id, inserted: row.inserted }]))
@@ -278,6 +296,8 @@ export async function mergeCandidates (trx: Trx, tenantId: string, target: strin
     phones: rows.flatMap(c => c.phones),
     skills: rows.flatMap(c => c.skills)
   }]]))
+  // the target changed (it has their applications now) even where their fields brought nothing new
+  await sql`update candidates set updated_at = now() where id = ${target}`.execute(trx)
   await sql`update applications set candidate_id = ${target}, updated_at = now() where tenant_id = ${tenantId} and candidate_id = any(${sources}::uuid[])`.execute(trx)
   await sql`update candidate_identities set candidate_id = ${target} where tenant_id = ${tenantId} and candidate_id = any(${sources}::uuid[])`.execute(trx)
   // earlier merges into a source now point at the target

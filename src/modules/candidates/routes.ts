@@ -1,10 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { Readable } from 'node:stream'
 import { tenantOf } from '../../http/auth.js'
 import { IdParams, problemResponses } from '../../http/schemas.js'
-import type { CandidateService } from './service.js'
+import type { CandidateService, ResumeDownload } from './service.js'
 import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage, MergeBody, OutcomeBody, OutcomeResultSchema } from './schemas.js'
+
+/** a board's file (or our text) sent on: the board's content type, never cached by a shared cache, never sniffed */
+async function sendFile (reply: FastifyReply, file: ResumeDownload): Promise<FastifyReply> {
+  void reply.header('content-type', file.contentType)
+  void reply.header('cache-control', 'private')
+  void reply.header('x-content-type-options', 'nosniff')
+  if (file.contentLength !== null) void reply.header('content-length', file.contentLength)
+  if (file.fileName !== null) void reply.header('content-disposition', `attachment; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"`)
+  return await reply.send(file.body)
+}
 
 export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateService }> = async (app, { candidates }) => {
   app.get('/v1/applications', {
@@ -50,16 +61,27 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       produces: ['application/octet-stream', 'application/pdf', 'text/plain'],
       response: {
         200: { description: 'the file, with the board\'s content type', content: { 'application/octet-stream': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } } },
-        ...problemResponses(400, 401, 403, 404, 422, 502, 504)
+        ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504)
       }
     }
-  }, async (request, reply) => {
-    const resume = await candidates.resume(tenantOf(request), request.params.id)
-    void reply.header('content-type', resume.contentType)
-    if (resume.contentLength !== null) void reply.header('content-length', resume.contentLength)
-    if (resume.fileName !== null) void reply.header('content-disposition', `attachment; filename="${resume.fileName.replace(/[^\w.-]/g, '_')}"`)
-    return await reply.send(resume.body)
-  })
+  }, async (request, reply) => await sendFile(reply, await candidates.resume(tenantOf(request), request.params.id)))
+
+  app.get('/v1/applications/:id/photo', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'The candidate\'s photo from the application, streamed through from the board',
+      description: 'Boards that serve photos through the account (`capabilities.photoFiles`; hh, whose links expire, is asked for a fresh one first) ' +
+        'are fetched with the account\'s credentials and streamed through with the board\'s image type, up to PHOTO_MAX_BYTES (a larger one: ' +
+        '502 `JOBSYNC_ERR_PHOTO_TOO_LARGE`), `Cache-Control: private`. 404 when there is none; a board that gives only a plain link answers ' +
+        '404 with that link as `photoUrl` (as in the application), never a redirect.',
+      params: IdParams,
+      produces: ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'],
+      response: {
+        200: { description: 'the photo, with the board\'s image type', content: { 'image/*': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } } },
+        ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504)
+      }
+    }
+  }, async (request, reply) => await sendFile(reply, await candidates.photo(tenantOf(request), request.params.id)))
 
   app.post('/v1/candidates/:id/merge', {
     schema: {

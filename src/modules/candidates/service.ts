@@ -9,7 +9,7 @@ import * as repo from './repo.js'
 import type { ApplicationContext } from './repo.js'
 import { storePage, type PageCounts } from './ingest.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
-import { boardDefinition, boardName } from '../../boards/registry.js'
+import { boardName, type BoardRegistry } from '../../boards/registry.js'
 import type { BoardApplication, Outcome } from '../../boards/types.js'
 import type { OutcomeSharer } from '../../outbox/outcomes.js'
 import type { IntegrationService } from '../integrations/service.js'
@@ -71,16 +71,20 @@ const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: stri
 
 export interface CandidateServiceDeps {
   db: Db
+  /** the boards, for what each serves (capabilities); the accounts are opened through integrations */
+  boards: BoardRegistry
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   jobs: Pick<JobService, 'idOf'>
   outcomes: Pick<OutcomeSharer, 'queue' | 'tryNow'>
   /** largest resume file passed through from a board */
   resumeMaxBytes: number
+  /** largest photo passed through from a board */
+  photoMaxBytes: number
   /** a page bringing more identities than this takes the tenant's lock instead of one per identity */
   identityLocksMax: number
 }
 
-/** a resume on its way to the host: the board's file, streamed, or the text the board gave */
+/** a resume or photo on its way to the host: the board's file, streamed, or the text the board gave */
 export interface ResumeDownload {
   contentType: string
   contentLength: number | null
@@ -88,25 +92,33 @@ export interface ResumeDownload {
   body: Readable | string
 }
 
-const tooLarge = (limit: number, size?: number) => new AppError({
-  code: 'JOBSYNC_ERR_RESUME_TOO_LARGE',
+/** the files of an application a board may serve through the account */
+type FileKind = 'resume' | 'photo'
+
+const fileKinds = {
+  resume: { capability: 'resumeFiles', code: 'JOBSYNC_ERR_RESUME_TOO_LARGE', title: 'Resume file too large', setting: 'RESUME_MAX_BYTES' },
+  photo: { capability: 'photoFiles', code: 'JOBSYNC_ERR_PHOTO_TOO_LARGE', title: 'Photo too large', setting: 'PHOTO_MAX_BYTES' }
+} as const
+
+const tooLarge = (kind: FileKind, limit: number, size?: number) => new AppError({
+  code: fileKinds[kind].code,
   status: 502,
-  title: 'Resume file too large',
-  detail: `the board's file is ${size === undefined ? 'larger than' : `${size} bytes, over`} the ${limit}-byte limit (RESUME_MAX_BYTES)`
+  title: fileKinds[kind].title,
+  detail: `the board's file is ${size === undefined ? 'larger than' : `${size} bytes, over`} the ${limit}-byte limit (${fileKinds[kind].setting})`
 })
 
 /** passes the bytes through and errors (ending the response early) past `limit` */
-function capped (limit: number): Transform {
+function capped (kind: FileKind, limit: number): Transform {
   let seen = 0
   return new Transform({
     transform (chunk: Buffer, _encoding, done) {
       seen += chunk.length
-      done(seen > limit ? tooLarge(limit) : null, chunk)
+      done(seen > limit ? tooLarge(kind, limit) : null, chunk)
     }
   })
 }
 
-export function createCandidateService ({ db, integrations, jobs, outcomes, resumeMaxBytes, identityLocksMax }: CandidateServiceDeps) {
+export function createCandidateService ({ db, boards, integrations, jobs, outcomes, resumeMaxBytes, photoMaxBytes, identityLocksMax }: CandidateServiceDeps) {
   /** 404, saying where the candidate went when the host merged it */
   // inside a transaction pass it: a second connection deadlocks the embedded database (one connection)
   async function candidateNotFound (tenantId: string, id: string, executor: Db = db): Promise<AppError> {
@@ -121,27 +133,36 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
     return { ...toCandidateView(candidate), applications: (await repo.applicationsOfCandidate(db, id)).map(toApplicationView) }
   }
 
-  /** the file the candidate attached, streamed from the board (boards that serve files); null when there is none to fetch */
-  async function boardFile (tenantId: string, application: { board: string, integration_id: string, external_id: string, resume_url: string | null, photo_url: string | null, raw: unknown }): Promise<ResumeDownload | null> {
-    if (application.resume_url === null || boardDefinition(application.board)?.capabilities.resumeFiles !== true) return null
+  /**
+   * The application's CV file or photo, fetched from the board with the account's credentials and
+   * streamed through (boards that serve them: openResume / openPhoto; the adapter decides from the
+   * stored application whether there is one, refreshing an expired link first where the board's
+   * links expire); null when the board serves none or says there is none.
+   */
+  async function boardFile (tenantId: string, application: { board: string, integration_id: string, external_id: string, resume_url: string | null, photo_url: string | null, raw: unknown }, kind: FileKind): Promise<ResumeDownload | null> {
+    if (boards.get(application.board)?.capabilities[fileKinds[kind].capability] !== true) return null
     const opened = await integrations.openAccount(tenantId, application.integration_id)
-    if (opened?.adapter.openResume === undefined) return null
+    const open = kind === 'resume' ? opened?.adapter.openResume : opened?.adapter.openPhoto
+    if (opened === undefined || open === undefined) return null
+    const limit = kind === 'resume' ? resumeMaxBytes : photoMaxBytes
     let file
     try {
-      file = await opened.adapter.openResume(opened.session, opened.account, { externalId: application.external_id, resumeUrl: application.resume_url, photoUrl: application.photo_url, raw: application.raw })
+      file = await open(opened.session, opened.account, { externalId: application.external_id, resumeUrl: application.resume_url, photoUrl: application.photo_url, raw: application.raw })
     } catch (error) {
       if (error instanceof BoardError && error.isCredentialProblem) await integrations.markFailed(tenantId, opened.integrationId, error)
       throw error
     }
     if (file === null) return null
-    if (file.contentLength !== null && file.contentLength > resumeMaxBytes) {
+    if (file.contentLength !== null && file.contentLength > limit) {
       file.stream.on('error', () => {}).destroy()
-      throw tooLarge(resumeMaxBytes, file.contentLength)
+      throw tooLarge(kind, limit, file.contentLength)
     }
     // pipeline: when the cap (or the host hanging up) ends the stream, the board's connection is closed too;
     // the error itself reaches fastify through the returned stream
-    const body = pipeline(file.stream, capped(resumeMaxBytes), () => {})
-    return { contentType: file.contentType, contentLength: file.contentLength, fileName: file.fileName, body }
+    const body = pipeline(file.stream, capped(kind, limit), () => {})
+    // served from our origin: only an image is called one (a board answering HTML is not rendered as our page)
+    const contentType = kind === 'photo' && !/^image\/[\w.+-]+$/i.test(file.contentType.split(';')[0]?.trim() ?? '') ? 'application/octet-stream' : file.contentType
+    return { contentType, contentLength: file.contentLength, fileName: file.fileName, body }
   }
 
   return {
@@ -208,7 +229,7 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
     async resume (tenantId: string, applicationId: string): Promise<ResumeDownload> {
       const application = await repo.findApplication(db, tenantId, applicationId)
       if (application === undefined) throw notFound('application', applicationId)
-      const file = await boardFile(tenantId, application)
+      const file = await boardFile(tenantId, application, 'resume')
       if (file !== null) return file
       if (application.resume_text !== null && application.resume_text !== '') {
         return { contentType: 'text/plain; charset=utf-8', contentLength: Buffer.byteLength(application.resume_text), fileName: null, body: application.resume_text }
@@ -220,6 +241,30 @@ export function createCandidateService ({ db, integrations, jobs, outcomes, resu
         detail: application.resume_url === null
           ? `application ${applicationId} has no resume`
           : `the board gives this resume only as a link (resumeUrl), not as a file jobsync can fetch`
+      })
+    },
+
+    /**
+     * The candidate's photo from the application, streamed through from a board that serves photos
+     * through the account (openPhoto: the board's link needs the account, or expires and is
+     * refreshed first). A board that gives only a plain link has it in the application's
+     * `photoUrl`: the 404 says so and carries it (no redirect: a client following one could send
+     * our bearer key along to the board's host).
+     */
+    async photo (tenantId: string, applicationId: string): Promise<ResumeDownload> {
+      const application = await repo.findApplication(db, tenantId, applicationId)
+      if (application === undefined) throw notFound('application', applicationId)
+      const file = await boardFile(tenantId, application, 'photo')
+      if (file !== null) return file
+      const linkOnly = application.photo_url !== null && boards.get(application.board)?.capabilities.photoFiles !== true
+      throw new AppError({
+        code: 'JOBSYNC_ERR_NOT_FOUND',
+        status: 404,
+        title: 'Not Found',
+        detail: linkOnly
+          ? `${boardName(application.board)} gives this photo only as a link: photoUrl (fetch it from there)`
+          : `application ${applicationId} has no photo`,
+        ...(linkOnly ? { extensions: { photoUrl: application.photo_url } } : {})
       })
     },
 

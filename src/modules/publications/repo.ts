@@ -25,6 +25,11 @@ export async function updatePublication (trx: Executor, id: string, changes: Pub
   return await trx.updateTable('publications').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 
+/** when the next standalone posting check is due; not a change the host sees (updated_at stays) */
+export async function setPostingCheck (trx: Executor, id: string, at: Date | null): Promise<void> {
+  await trx.updateTable('publications').set({ posting_check_at: at }).where('id', '=', id).execute()
+}
+
 export interface TransitionRecord {
   publicationId: string
   event: string

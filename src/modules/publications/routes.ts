@@ -7,7 +7,7 @@ import { HostJobIdParams } from '../jobs/schemas.js'
 import type { PublicationService } from './service.js'
 import {
   CreatePublicationBody, GetPublicationQuery, LinkPublicationBody, ListPublicationsQuery, PreviewBody, PreviewQuery, PreviewSchema,
-  PublicationSchema, PublishBody, TransitionSchema, UpdatePublicationBody
+  PublicationSchema, PublishBody, ReopenedPublicationSchema, TransitionSchema, UpdatePublicationBody
 } from './schemas.js'
 
 const tags = ['publications']
@@ -127,6 +127,32 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
       response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
     }
   }, async request => await publications.close(tenantOf(request), request.params.id, actorOf(request)))
+
+  app.post('/v1/publications/:id/reopen', {
+    schema: {
+      tags,
+      summary: 'Reopen a closed publication: the same posting where the board re-activates it, else a new one',
+      description: 'Only a closed publication (inactive with its posting archived: closed by the host, expired, or closed on the board); ' +
+        'anything else is a 409 naming its status. Required fields and the paid quota are checked first, as in publish. ' +
+        'Boards that re-activate a closed posting (`capabilities.reopen: same_posting`) put the same posting back up; the others publish a ' +
+        'new one in its place (`reopened` says which; the old posting id stays in the transition). A refusal changes nothing. ' +
+        'The publication is published and synced at once.',
+      params: IdParams,
+      response: { 200: ReopenedPublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    }
+  }, async request => await publications.reopen(tenantOf(request), request.params.id, actorOf(request)))
+
+  app.post('/v1/publications/:id/extend', {
+    schema: {
+      tags,
+      summary: 'Extend (prolong or refresh) a live posting where the board offers it',
+      description: 'Only a live posting of a published or inactive publication; a board that offers no extension answers 409 ' +
+        '`JOBSYNC_ERR_NOT_SUPPORTED` naming it. The paid quota of the publication type is checked first. The board\'s new end, ' +
+        'where it says, is `posting.expiresAt`; the extension is a transition (`extend`) and a `publication.posting_changed` event.',
+      params: IdParams,
+      response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
+    }
+  }, async request => await publications.extend(tenantOf(request), request.params.id, actorOf(request)))
 
   app.get('/v1/publications/:id/transitions', {
     schema: {

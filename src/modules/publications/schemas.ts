@@ -39,7 +39,8 @@ export const PublicationSchema = Type.Object({
     state: PostingStateSchema,
     externalId: Type.Union([Type.String(), Type.Null()], { description: "the posting's id on the board" }),
     url: Type.Union([Type.String(), Type.Null()]),
-    reason: Type.Union([Type.String(), Type.Null()], { description: 'why the board rejected or removed it' })
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'why the board rejected or removed it' }),
+    expiresAt: Type.Union([Timestamp(), Type.Null()], { description: 'when the board will end the posting, where it says (extend moves it)' })
   }),
   title: Type.Union([Type.String(), Type.Null()], { description: "overrides the job's title on this board; null = the job's" }),
   description: Type.Union([Type.String(), Type.Null()], { description: "overrides the job's description on this board; null = the job's" }),
@@ -105,6 +106,14 @@ export type ListPublicationsQuery = Static<typeof ListPublicationsQuery>
 export const GetPublicationQuery = Type.Object({
   refresh: Type.Boolean({ default: false, description: "ask the board for the posting's state first" })
 }, { additionalProperties: false })
+
+export const ReopenedPublicationSchema = Type.Object({
+  ...PublicationSchema.properties,
+  reopened: Type.Enum(['same_posting', 'new_posting'], {
+    description: 'same_posting: the board re-activated the closed posting; new_posting: a new posting was published in its place (the old id is in the transition)'
+  })
+})
+export type ReopenedPublicationView = Static<typeof ReopenedPublicationSchema>
 
 export const TransitionSchema = Type.Object({
   id: Type.Integer(),

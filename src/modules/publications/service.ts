@@ -1,7 +1,8 @@
 // Publications: a host vacancy on one board through one installed account. The status machine is
 // in status.ts and this module applies it: actions that talk to the board follow the action-mark
 // protocol of actions.ts, publishing is publish.ts, what the board says about a posting is applied
-// by posting-state.ts, and the board fields are checked by fields.ts.
+// by posting-state.ts (on request, by the scheduler's posting checks and with each sync), reopen and
+// extend are renewal.ts, and the board fields are checked by fields.ts.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../../db/index.js'
 import { DuplicateKeyError } from '../../db/errors.js'
@@ -12,11 +13,12 @@ import type { BoardRegistry } from '../../boards/registry.js'
 import { createdAfter, createdPage } from '../../http/cursor.js'
 import type { IntegrationService } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
-import { createActionMarks, syncAtOnce } from './actions.js'
+import { createActionMarks, nextPostingCheck, syncAtOnce, type CheckSchedule } from './actions.js'
 import { createEdits, editOutcome } from './edits.js'
 import { assertFieldTypes, boardPosting, jobDoesNotFit, unknownIds, type PostingDictionaries } from './fields.js'
-import { createPostingStates } from './posting-state.js'
+import { createPostingStates, expiryFrom, type PostingCheck } from './posting-state.js'
 import { createPreview } from './preview.js'
+import { createRenewals } from './renewal.js'
 import { accountFor, createPublisher } from './publish.js'
 import * as repo from './repo.js'
 import type { CreatePublicationInput, LinkPublicationInput, ListPublicationsQuery, PublicationView, TransitionView, UpdatePublicationInput } from './schemas.js'
@@ -35,16 +37,19 @@ export interface PublicationServiceDeps {
   onDue?: () => void
   /** a publish spent (or tried to spend) a paid publication of the integration */
   onQuotaSpent?: (integrationId: string) => void
+  /** how often a posting under the board's review is checked (POSTING_CHECK_SECONDS) */
+  postingCheckMs?: number
 }
 
-export function createPublicationService ({ db, boards, integrations, jobs, dictionaries, log, onDue = () => {}, onQuotaSpent }: PublicationServiceDeps) {
-  const marks = createActionMarks(db)
-  const postingStates = createPostingStates(db, marks)
+export function createPublicationService ({ db, boards, integrations, jobs, dictionaries, log, onDue = () => {}, onQuotaSpent, postingCheckMs = 300_000 }: PublicationServiceDeps) {
+  const intervalOf = (board: string) => boards.get(board)?.syncIntervalMinutes ?? 60
+  const schedule: CheckSchedule = { pendingMs: postingCheckMs, intervalMs: p => (p.sync_interval_minutes ?? intervalOf(p.board)) * 60_000 }
+  const marks = createActionMarks(db, schedule)
+  const postingStates = createPostingStates({ db, marks, schedule, integrations, log })
   const publishNow = createPublisher({ integrations, jobs, marks, dictionaries, log, onQuotaSpent })
   const edits = createEdits({ db, marks, integrations, jobs, dictionaries, log })
   const preview = createPreview({ integrations, jobs, dictionaries, findPublication: async (tenantId, id) => await repo.findPublication(db, tenantId, id) })
-
-  const intervalOf = (board: string) => boards.get(board)?.syncIntervalMinutes ?? 60
+  const renewals = createRenewals({ boards, integrations, jobs, marks, checkPosting: postingStates.check, log })
 
   function boardOf (board: string) {
     const adapter = boards.get(board)
@@ -173,7 +178,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, dict
 
     async activate (tenantId: string, id: string, actor: string): Promise<PublicationView> {
       const activated = await marks.locked(tenantId, id, async (trx, row) => {
-        if (row.posting_state === 'archived') throw conflict('the posting is closed on the board; publish a new publication instead', { currentStatus: row.status })
+        if (row.posting_state === 'archived') throw conflict('the posting is closed on the board; reopen it instead (POST /v1/publications/{id}/reopen)', { currentStatus: row.status })
         return await marks.record(trx, row, 'activate', actor, {}, 'candidate sync turned back on')
       })
       onDue()
@@ -199,27 +204,36 @@ export function createPublicationService ({ db, boards, integrations, jobs, dict
         await marks.record(trx, locked, 'close', actor, { posting_state: 'archived' }, 'closed: the posting is archived on the board')))
     },
 
+    /** with `refresh`, the board is asked first (a posting check); a board that is down answers with what we know */
     async get (tenantId: string, id: string, refresh: boolean, actor: string): Promise<PublicationView> {
       const row = await mustFind(tenantId, id)
       if (!refresh || row.posting_external_id === null || row.posting_state === 'archived') return await view(row)
-      const { adapter, session, account } = await accountFor(integrations, tenantId, row.integration_id)
-      try {
-        const status = await adapter.getPosting(session, account, row.posting_external_id)
-        return await view(await postingStates.apply(tenantId, id, actor, status.state, status.url, status.reason, null))
-      } catch (error) {
-        if (!(error instanceof BoardError)) throw error
-        if (error.kind === 'not_found') return await view(await postingStates.apply(tenantId, id, actor, 'removed', null, error.message, null))
-        if (error.isCredentialProblem) return await view(await postingStates.apply(tenantId, id, actor, row.posting_state, null, null, error))
-        // the board is down or slow: answer with what we know
-        log.warn({ publication: id, board: row.board, kind: error.kind }, 'posting state refresh failed')
-        return await view(row)
-      }
+      return await view((await postingStates.check(row, actor)).publication)
     },
 
     /** the board refused the account during a sync: published → error, recorded as the system's doing */
     async failFromBoard (tenantId: string, id: string, error: BoardError): Promise<void> {
-      const row = await mustFind(tenantId, id)
-      await postingStates.apply(tenantId, id, 'system', row.posting_state, null, null, error)
+      await postingStates.credentialsFailed(tenantId, id, 'system', error)
+    },
+
+    /**
+     * A posting check for the scheduler and the sync runner: asks the board about the posting and
+     * applies the answer, as the system's doing. A posting the board does not know counts as removed.
+     */
+    async checkPosting (publication: Publication): Promise<PostingCheck> {
+      return await postingStates.check(publication, 'system')
+    },
+
+    /** reopens a closed publication (renewal.ts); `reopened` says whether the board re-activated the posting or a new one was published */
+    async reopen (tenantId: string, id: string, actor: string): Promise<PublicationView & { reopened: 'same_posting' | 'new_posting' }> {
+      const { publication, reopened } = await renewals.reopen(tenantId, id, actor)
+      onDue()
+      return { ...await view(publication), reopened }
+    },
+
+    /** prolongs or refreshes a live posting where the board offers it (renewal.ts) */
+    async extend (tenantId: string, id: string, actor: string): Promise<PublicationView> {
+      return await view(await renewals.extend(tenantId, id, actor))
     },
 
     async link (tenantId: string, input: LinkPublicationInput, actor: string): Promise<PublicationView> {
@@ -249,6 +263,8 @@ export function createPublicationService ({ db, boards, integrations, jobs, dict
           const created = await repo.insertPublication(trx, {
             tenant_id: tenantId, job_id: job.id, integration_id: integrationId, board: adapter.id, status: transition('link', null),
             posting_external_id: externalId, posting_url: status.url, posting_state: state, posting_reason: status.reason,
+            posting_expires_at: expiryFrom(status.expiresAt, null),
+            posting_check_at: nextPostingCheck(schedule, { status: 'published', posting_state: state, posting_external_id: externalId, board: adapter.id, sync_interval_minutes: null }),
             first_published_at: new Date(), ...syncAtOnce()
           })
           await marks.recordTransition(trx, tenantId, { publicationId: created.id, event: 'link', fromStatus: null, toStatus: 'published', fromPosting: null, toPosting: state, reason: `linked to ${adapter.name} posting ${externalId}`, actor })

@@ -12,7 +12,7 @@ export function toView (p: Publication, hostJobId: string, boardInterval: number
     integrationId: p.integration_id,
     board: p.board,
     status: p.status,
-    posting: { state: p.posting_state, externalId: p.posting_external_id, url: p.posting_url, reason: p.posting_reason },
+    posting: { state: p.posting_state, externalId: p.posting_external_id, url: p.posting_url, reason: p.posting_reason, expiresAt: p.posting_expires_at?.toISOString() ?? null },
     title: p.title,
     description: p.description,
     fields: p.fields,

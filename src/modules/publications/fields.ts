@@ -55,10 +55,6 @@ export function publicationTypeErrors (adapter: BoardAdapter, type: string | nul
   return []
 }
 
-/** the vacancy with the publication's own fields only (no job mapping): its own title and description over the job's */
-export function postingInput (p: Publication, job: { title: string, description: string }, publicationType: string | null): PostingInput {
-  return { title: p.title ?? job.title, description: p.description ?? job.description, fields: p.fields, publicationType }
-}
 
 /** what a board's mapping and its dictionary check need of the dictionaries module */
 export type PostingDictionaries = Pick<DictionaryService, 'lookupFor' | 'fieldIdErrors'>

@@ -1,11 +1,12 @@
 // Publishing a draft or errored publication: the job mapped into the board's fields with the
-// publication's own over them, its type, then the paid quota, then the board. Any refusal moves it to `error` with the reason and is thrown as the problem the host
-// sees; dead credentials also mark the integration, as when a sync meets them.
+// publication's own over them, its type, then the paid quota, then the board. Any refusal moves it
+// to `error` with the reason and is thrown as the problem the host sees; dead credentials also mark
+// the integration, as when a sync meets them. Reopening (renewal.ts) makes its posting the same way.
 import type { FastifyBaseLogger } from 'fastify'
-import type { Publication } from '../../db/schema.js'
+import type { Job, Publication } from '../../db/schema.js'
 import { AppError, invalidInput, type FieldError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
-import type { PostingRef } from '../../boards/types.js'
+import type { PostingInput, PostingRef } from '../../boards/types.js'
 import type { IntegrationService, OpenedAccount } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import type { ActionMarks } from './actions.js'
@@ -40,15 +41,31 @@ export async function accountFor (integrations: Pick<IntegrationService, 'openAc
   return opened
 }
 
+/** the posting as the board gets it, or the problem that stops it: the job's values, missing fields, unknown ids */
+export async function readyPosting (dictionaries: PostingDictionaries, opened: OpenedAccount, row: Publication, job: Job, type: string | null): Promise<PostingInput> {
+  const { adapter } = opened
+  const posting = await boardPosting(dictionaries, opened, row, job, type)
+  // the job's own values first: a location the board does not know is why its city is missing
+  if (posting.problems.length > 0) throw jobDoesNotFit(adapter.name, posting.problems)
+  if (posting.missing.length > 0) throw missingFields(adapter.name, posting.missing)
+  if (posting.unknownIds.length > 0) throw unknownIds(adapter.name, posting.unknownIds)
+  return posting.input
+}
+
+/** no paid publication of `type` left: refused before the board is asked; true when the type is paid */
+export async function quotaFirst ({ adapter, session, account }: OpenedAccount, type: string | null): Promise<boolean> {
+  if (adapter.publicationTypes.find(t => t.id === type)?.paid !== true) return false
+  const quota = (await adapter.availablePublications(session, account)).find(q => q.publicationType === type)
+  if (quota?.available === 0) {
+    throw new BoardError({ board: adapter.id, kind: 'quota', detail: `no paid ${type} publications left on this ${adapter.name} account` })
+  }
+  return true
+}
+
 export function createPublisher ({ integrations, jobs, marks, dictionaries, log, onQuotaSpent = () => {} }: PublisherDeps) {
   async function onBoard (opened: OpenedAccount, row: Publication, type: string | null): Promise<PostingRef> {
     const { adapter, session, account } = opened
-    const job = await jobs.byId(row.tenant_id, row.job_id)
-    const posting = await boardPosting(dictionaries, opened, row, job, type)
-    // the job's own values first: a location the board does not know is why its city is missing
-    if (posting.problems.length > 0) throw jobDoesNotFit(adapter.name, posting.problems)
-    if (posting.missing.length > 0) throw missingFields(adapter.name, posting.missing)
-    if (posting.unknownIds.length > 0) throw unknownIds(adapter.name, posting.unknownIds)
+    const input = await readyPosting(dictionaries, opened, row, await jobs.byId(row.tenant_id, row.job_id), type)
 
     // in error while its posting stayed up (credentials died during a sync): publishing again goes
     // back to that posting; a second one would spend a paid publication and orphan its applicants
@@ -61,15 +78,9 @@ export function createPublisher ({ integrations, jobs, marks, dictionaries, log,
         return { externalId: row.posting_external_id, url: posting.url ?? row.posting_url, state: posting.state }
       }
     }
-    const paid = adapter.publicationTypes.find(t => t.id === type)?.paid === true
-    if (paid) {
-      const quota = (await adapter.availablePublications(session, account)).find(q => q.publicationType === type)
-      if (quota?.available === 0) {
-        throw new BoardError({ board: adapter.id, kind: 'quota', detail: `no paid ${type} publications left on this ${adapter.name} account` })
-      }
-    }
+    const paid = await quotaFirst(opened, type)
     try {
-      return await adapter.publish(session, account, posting.input)
+      return await adapter.publish(session, account, input)
     } finally {
       if (paid) onQuotaSpent(opened.integrationId)
     }

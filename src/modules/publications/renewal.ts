@@ -4,7 +4,6 @@
 // as publishing does. A refusal changes nothing: the publication stays as it was, and the host
 // gets the problem.
 import type { FastifyBaseLogger } from 'fastify'
-import { Value } from 'typebox/value'
 import type { Publication } from '../../db/schema.js'
 import { AppError } from '../../errors.js'
 import { BoardError } from '../../boards/errors.js'
@@ -13,8 +12,8 @@ import type { PostingRef, PostingStatus } from '../../boards/types.js'
 import type { IntegrationService, OpenedAccount } from '../integrations/service.js'
 import type { JobService } from '../jobs/service.js'
 import type { ActionMarks } from './actions.js'
-import { checkFields, missingFields, postingInput, publicationTypeErrors } from './fields.js'
-import { accountFor } from './publish.js'
+import type { PostingDictionaries } from './fields.js'
+import { accountFor, quotaFirst, readyPosting } from './publish.js'
 import { expiryFrom } from './posting-state.js'
 import { transition } from './status.js'
 
@@ -25,6 +24,9 @@ export interface RenewalDeps {
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   jobs: Pick<JobService, 'byId'>
   marks: ActionMarks
+  dictionaries: PostingDictionaries
+  /** a reopen or extend spent (or tried to spend) a paid publication of the integration */
+  onQuotaSpent?: (integrationId: string) => void
   /** a posting check (posting-state.ts): confirms a 404 the board gave an extend */
   checkPosting: (row: Publication, actor: string) => Promise<unknown>
   log: FastifyBaseLogger
@@ -40,16 +42,7 @@ const notSupported = (board: { id: string, name: string }, detail: string) => ne
   code: 'JOBSYNC_ERR_NOT_SUPPORTED', status: 409, title: 'Not supported by the board', detail, extensions: { board: board.id }
 })
 
-export function createRenewals ({ boards, integrations, jobs, marks, checkPosting, log }: RenewalDeps) {
-  /** no paid publication of `type` left: refused before the board is asked (as publish does) */
-  async function quotaFirst ({ adapter, session, account }: OpenedAccount, type: string | null): Promise<void> {
-    if (adapter.publicationTypes.find(t => t.id === type)?.paid !== true) return
-    const quota = (await adapter.availablePublications(session, account)).find(q => q.publicationType === type)
-    if (quota?.available === 0) {
-      throw new BoardError({ board: adapter.id, kind: 'quota', detail: `no paid ${type} publications left on this ${adapter.name} account` })
-    }
-  }
-
+export function createRenewals ({ boards, integrations, jobs, marks, dictionaries, checkPosting, log, onQuotaSpent = () => {} }: RenewalDeps) {
   /** the board refused or failed: the mark goes, dead credentials mark the integration, the host gets the problem */
   async function refused (row: Publication, error: unknown, confirmGoneAs?: string): Promise<never> {
     await marks.release(row.id, row.tenant_id)
@@ -80,12 +73,9 @@ export function createRenewals ({ boards, integrations, jobs, marks, checkPostin
         const opened = await accountFor(integrations, tenantId, row.integration_id)
         const { adapter, session, account } = opened
         type ??= adapter.publicationTypes.length === 1 ? adapter.publicationTypes[0]?.id ?? null : null
-        const fieldErrors = [...checkFields(adapter.publicationFields, row.fields, true), ...publicationTypeErrors(adapter, type)]
-        if (fieldErrors.length > 0) throw missingFields(adapter.name, fieldErrors)
-        await quotaFirst(opened, type)
-        const job = await jobs.byId(tenantId, row.job_id)
-        const given = postingInput(row, job, type)
-        const input = { ...given, fields: Value.Default(adapter.publicationFields, structuredClone(given.fields)) as Record<string, unknown> }
+        // the posting as publish would make it now: the job as it is, the publication's fields over it
+        const input = await readyPosting(dictionaries, opened, row, await jobs.byId(tenantId, row.job_id), type)
+        if (await quotaFirst(opened, type)) onQuotaSpent(opened.integrationId)
         if (adapter.capabilities.reopen === 'same_posting' && adapter.reactivate !== undefined && row.posting_external_id !== null) {
           try {
             ref = await adapter.reactivate(session, account, row.posting_external_id, input)
@@ -127,7 +117,7 @@ export function createRenewals ({ boards, integrations, jobs, marks, checkPostin
       let status: PostingStatus
       try {
         const opened = await accountFor(integrations, tenantId, row.integration_id)
-        await quotaFirst(opened, row.publication_type)
+        if (await quotaFirst(opened, row.publication_type)) onQuotaSpent(opened.integrationId)
         status = await opened.adapter.extend!(opened.session, opened.account, row.posting_external_id ?? '')
       } catch (error) {
         return await refused(row, error, actor)

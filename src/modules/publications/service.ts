@@ -49,7 +49,7 @@ export function createPublicationService ({ db, boards, integrations, jobs, dict
   const publishNow = createPublisher({ integrations, jobs, marks, dictionaries, log, onQuotaSpent })
   const edits = createEdits({ db, marks, integrations, jobs, dictionaries, log })
   const preview = createPreview({ integrations, jobs, dictionaries, findPublication: async (tenantId, id) => await repo.findPublication(db, tenantId, id) })
-  const renewals = createRenewals({ boards, integrations, jobs, marks, checkPosting: postingStates.check, log })
+  const renewals = createRenewals({ boards, integrations, jobs, marks, dictionaries, checkPosting: postingStates.check, log, onQuotaSpent })
 
   function boardOf (board: string) {
     const adapter = boards.get(board)

@@ -49,8 +49,11 @@ export async function seedTenant (app: TestApp, label: string): Promise<TenantDa
   await app.app.scheduler.idle()
   await app.app.dispatcher.drain()
 
-  const applications = (await call('GET', `/v1/applications?publicationId=${publication.id as string}&limit=200`)).items as Array<{ id: string, candidateId: string }>
+  const listed = (await call('GET', `/v1/applications?publicationId=${publication.id as string}&limit=200`)).items as Array<{ id: string, candidateId: string, photoUrl: string | null }>
+  // the first one has a photo, so every read of "an application" (its photo too) has something to show
+  const applications = [...listed.filter(a => a.photoUrl !== null), ...listed.filter(a => a.photoUrl === null)]
   if (applications.length === 0) throw new Error('the sandbox sync made no applications')
+  if (applications[0]!.photoUrl === null) throw new Error('none of the sandbox applicants has a photo')
   const candidates = await Promise.all([...new Set(applications.map(a => a.candidateId))].map(async id => await call('GET', `/v1/candidates/${id}`)))
   const people = candidates.flatMap(c => [[c.firstName, c.lastName].filter(Boolean).join(' '), ...(c.emails as string[])]).filter(s => s !== '')
   const deliveries = (await call('GET', `/v1/webhooks/${webhook.id as string}/deliveries`)).items as Array<{ id: string }>

@@ -66,7 +66,17 @@ export interface FakeDefinition<Id extends BoardId = BoardId, Fake = any, Option
   /** secrets the fake handed to the app outside any request (hh: the OAuth application's client secret) */
   secrets?: (fake: Fake) => string[]
   /** the request each step of a flow sends, for faults to be injected into */
-  requests: { check: RegExp, publish: RegExp, responsesPage: RegExp }
+  requests: {
+    check: RegExp
+    publish: RegExp
+    responsesPage: RegExp
+    /** what a posting check asks about one posting (moderation, removal, expiry) */
+    postingCheck: RegExp
+    /** the paid publications left of the account; null where the board does not count them */
+    availablePublications: RegExp | null
+  }
+  /** a catalogue the board keeps for all its accounts (stored by jobsync), and the request that fetches it; null where there is none */
+  dictionary: { name: string, request: RegExp } | null
   /** the outcomes the board takes: the request that shares one, and whether the board has an application's; null where none are shared */
   outcomes: { request: RegExp, shared: (fake: Fake, externalId: string) => boolean } | null
   scenario: BoardScenario<Fake>

@@ -571,8 +571,12 @@ export const djinniFake = defineFake({
   requests: {
     check: /^GET \/api\/v2\/me\/$/,
     publish: /^POST \/api\/v2\/jobs\/$/,
-    responsesPage: /^GET \/api\/v2\/jobs\/\d+\/candidates\/$/
+    responsesPage: /^GET \/api\/v2\/jobs\/\d+\/candidates\/$/,
+    postingCheck: /^GET \/api\/v2\/jobs\/\d+\/$/,
+    // Djinni does not count publications
+    availablePublications: null
   },
+  dictionary: { name: 'categories', request: /^GET \/api\/v2\/dictionaries\/categories\/$/ },
   outcomes: {
     request: /^POST \/api\/v2\/applications\/\d+\/status$/,
     shared: (fake, externalId) => fake.outcomeOf(Number(externalId)) !== undefined

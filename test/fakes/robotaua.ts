@@ -658,8 +658,12 @@ export const robotauaFake = defineFake({
     // every call starts with a login when the stored token is gone or old
     check: /^POST \/auth\/Login$/,
     publish: /^POST \/api\/vacancy\/add$/,
-    responsesPage: /^POST \/api\/apply\/list$/
+    responsesPage: /^POST \/api\/apply\/list$/,
+    postingCheck: /^GET \/api\/vacancy\/get\/\d+$/,
+    // Robota.ua's API does not say how many tickets are left
+    availablePublications: null
   },
+  dictionary: { name: 'cities', request: /^GET \/api\/values\/citylist$/ },
   // no documented call moves an apply into a folder: outcomes stay in jobsync
   outcomes: null,
   scenario: {

@@ -643,8 +643,12 @@ export const workuaFake = defineFake({
   requests: {
     check: /^GET \/jobs\/my$/,
     publish: /^POST \/jobs$/,
-    responsesPage: /^GET \/jobs\/\d+\/responses\/$/
+    responsesPage: /^GET \/jobs\/\d+\/responses\/$/,
+    // one job of the account's list: `GET /jobs/my?id=…&all=1`
+    postingCheck: /^GET \/jobs\/my$/,
+    availablePublications: /^GET \/available-publications$/
   },
+  dictionary: { name: 'category', request: /^GET \/dictionaries\/category$/ },
   // Work.ua has no outcome endpoint: outcomes stay in jobsync
   outcomes: null,
   scenario: {

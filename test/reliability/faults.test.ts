@@ -19,9 +19,11 @@ import { installAccount, installCredentials, LONG_DESCRIPTION, tenantCaller, typ
 t.setTimeout(300_000)
 const boards = await startFakeBoards()
 
-type Step = 'check' | 'publish' | 'page 1' | 'page 2' | 'outcome'
+type Step = 'check' | 'quota' | 'dictionary' | 'publish' | 'posting check' | 'page 1' | 'page 2' | 'outcome'
 type Kind = '429' | '500' | '502' | '503' | 'timeout' | 'reset' | 'malformed' | 'truncated' | 'revoked' | 'expired'
-const STEPS: Step[] = ['check', 'publish', 'page 1', 'page 2', 'outcome']
+const STEPS: Step[] = ['check', 'quota', 'dictionary', 'publish', 'posting check', 'page 1', 'page 2', 'outcome']
+/** steps of the publish screen and the posting's life: their case ends once the step is done and cleared */
+const SHORT_STEPS: ReadonlySet<Step> = new Set(['quota', 'dictionary', 'posting check'])
 const KINDS: Kind[] = ['429', '500', '502', '503', 'timeout', 'reset', 'malformed', 'truncated', 'revoked', 'expired']
 
 // BOARD_MAX_RETRIES=1 (startFakeBoards): a fault lasting 3 requests outlasts the client's retries
@@ -56,6 +58,8 @@ interface BoardCase {
   tokensExpire: boolean
   /** an install carries a fresh OAuth grant: there is nothing to revoke before it */
   oauth: boolean
+  /** the board-wide catalogue the dictionary step reads */
+  dictionary: string | null
   fields: Record<string, unknown>
   publicationType: string
   /** seeds `n` transferable applications on the posting */
@@ -93,7 +97,10 @@ const cases: BoardCase[] = FAKE_BOARD_IDS.map((board): BoardCase => {
     server: serverGroup(definition.servers(fake)),
     steps: {
       check: requests.check,
+      quota: requests.availablePublications,
+      dictionary: definition.dictionary?.request ?? null,
       publish: requests.publish,
+      'posting check': requests.postingCheck,
       'page 1': requests.responsesPage,
       'page 2': requests.responsesPage,
       // a board without an outcome endpoint: recorded here only
@@ -103,6 +110,7 @@ const cases: BoardCase[] = FAKE_BOARD_IDS.map((board): BoardCase => {
     // an account opened only to see what the board can do to one
     tokensExpire: scenario.newAccount(fake).expire !== undefined,
     oauth: boardDefinition(board)?.auth === 'oauth2',
+    dictionary: definition.dictionary?.name ?? null,
     fields: scenario.publishing.fields,
     publicationType: scenario.publishing.publicationType,
     seed: (posting, n) => { scenario.responses.add(fake, posting, n) },
@@ -187,6 +195,10 @@ async function runCase (t: Test, app: TestApp, bc: BoardCase, step: Step, kind: 
     if (dead) t.not(await integrationStatus(integrationId), 'active', `no integration left active with dead credentials (${when})`)
   }
 
+  // the publish screen: the paid publications left, and a catalogue of the board
+  if (step === 'quota') await quotaStep(t, call, bc, integrationId, kind, { start, clear, failed, integrationNotActiveWhileDead })
+  if (step === 'dictionary') await dictionaryStep(t, app, call, bc, integrationId, kind, { start, clear, failed, integrationNotActiveWhileDead })
+
   // 2. publish
   const hostJobId = unique(`${bc.board}-${kind}`)
   await call('PUT', `/v1/jobs/${hostJobId}`, { title: `Engineer ${hostJobId}`, description: LONG_DESCRIPTION })
@@ -206,6 +218,13 @@ async function runCase (t: Test, app: TestApp, bc: BoardCase, step: Step, kind: 
     t.equal(created.statusCode, 201, `published ${created.statusCode === 201 ? '' : created.body}`)
     publicationId = created.json().id
     if (step === 'publish') await clear(integrationId)
+  }
+  if (step === 'posting check') await postingCheckStep(t, app, call, bc, publicationId, kind, { start, clear, integrationNotActiveWhileDead }, integrationId)
+  if (SHORT_STEPS.has(step)) {
+    await endState(t, app, call, publicationId, integrationStatus, integrationId)
+    // off the schedule: its first sync would queue before the next case's publication
+    t.equal((await call('POST', `/v1/publications/${publicationId}/deactivate`)).statusCode, 200, 'taken off the schedule')
+    return
   }
   const posting = (await call('GET', `/v1/publications/${publicationId}`)).json().posting.externalId as string
   bc.seed(posting, bc.applications)
@@ -269,12 +288,119 @@ async function runCase (t: Test, app: TestApp, bc: BoardCase, step: Step, kind: 
     t.ok(bc.outcomeShared!(application.externalId), 'the board has it')
   }
 
-  // the end state
+  await endState(t, app, call, publicationId, integrationStatus, integrationId)
+}
+
+async function endState (t: Test, app: TestApp, call: Call, publicationId: string, integrationStatus: (id: string) => Promise<string>, integrationId: string): Promise<void> {
   await transitionsTellTheTruth(t, call, publicationId)
   t.equal(await integrationStatus(integrationId), 'active', 'the integration is active again')
   t.equal((await call('GET', `/v1/publications/${publicationId}`)).json().status, 'published')
   await leasesFree(t, app, publicationId)
   totals.cases++
+}
+
+/** what a step is given of its case: the fault's start and end, and the checks every failure gets */
+interface StepTools {
+  start: () => void
+  clear: (integrationId?: string) => Promise<void>
+  failed?: (res: LightMyRequestResponse, what: string) => void
+  integrationNotActiveWhileDead: (when: string) => Promise<void>
+}
+
+/** requests of the board that match `re` so far */
+const asked = (bc: BoardCase, re: RegExp) => bc.server.requests.filter(r => re.test(`${r.method} ${r.path}`)).length
+
+/** the publication types with the paid publications left: a board failing answers a problem (nothing counted yet), and counts once it answers */
+async function quotaStep (t: Test, call: Call, bc: BoardCase, integrationId: string, kind: Kind, tools: StepTools): Promise<void> {
+  const before = asked(bc, bc.steps.quota!)
+  tools.start()
+  const res = await call('GET', `/v1/integrations/${integrationId}/publication-types`)
+  // (dead credentials may stop the adapter at an earlier request: hh's `/me`)
+  if (kind !== 'revoked') t.ok(asked(bc, bc.steps.quota!) > before, 'the board was asked for the counts')
+  if (kind === 'expired') t.equal(res.statusCode, 200, `expired tokens renewed for the counts ${res.statusCode === 200 ? '' : res.body}`)
+  else {
+    tools.failed!(res, 'publication types')
+    await tools.integrationNotActiveWhileDead('quota')
+  }
+  await tools.clear(integrationId)
+  const again = await call('GET', `/v1/integrations/${integrationId}/publication-types`)
+  t.equal(again.statusCode, 200, `counted once the board answers ${again.statusCode === 200 ? '' : again.body}`)
+  t.ok(again.json().items.some((x: { paid: boolean, remaining: number | null }) => x.paid && typeof x.remaining === 'number'), 'a paid type with its count')
+}
+
+/**
+ * A board-wide catalogue: asked of a failing board with nothing stored, a problem; stored once the
+ * board answers; then served from the stored copy while the board fails again (a refresh due or not).
+ */
+async function dictionaryStep (t: Test, app: TestApp, call: Call, bc: BoardCase, integrationId: string, kind: Kind, tools: StepTools): Promise<void> {
+  const name = bc.dictionary!
+  const url = `/v1/integrations/${integrationId}/dictionaries/${name}`
+  // nothing stored: every case starts from a board that has to be asked
+  await app.db.deleteFrom('dictionary_copies').where('board', '=', bc.board).where('name', '=', name).execute()
+  const before = asked(bc, bc.steps.dictionary!)
+  tools.start()
+  const res = await call('GET', url)
+  const boardAsked = asked(bc, bc.steps.dictionary!) > before
+  if (kind === 'expired' || (kind === 'revoked' && res.statusCode === 200)) {
+    // a catalogue the board serves without the account's credentials is not touched by dead ones
+    t.equal(res.statusCode, 200, `the catalogue ${res.statusCode === 200 ? '' : res.body}`)
+  } else {
+    if (kind !== 'revoked') t.ok(boardAsked, 'the board was asked for the catalogue')
+    tools.failed!(res, 'dictionary')
+    await tools.integrationNotActiveWhileDead('dictionary')
+  }
+  await tools.clear(integrationId)
+  const stored = await call('GET', url)
+  t.equal(stored.statusCode, 200, `stored once the board answers ${stored.statusCode === 200 ? '' : stored.body}`)
+  const items = stored.json().items as unknown[]
+  t.ok(items.length > 0, `${items.length} items`)
+
+  // the board fails again with the copy due for a refresh: the stored copy answers, with its age
+  await app.db.updateTable('dictionary_copies').set({ checked_at: new Date(Date.now() - 3 * 86_400_000) }).where('board', '=', bc.board).where('name', '=', name).execute()
+  tools.start()
+  const served = await call('GET', url)
+  t.equal(served.statusCode, 200, `the stored copy answers while the board fails ${served.statusCode === 200 ? '' : served.body}`)
+  t.same(served.json().items, items, 'the same items')
+  await app.app.dictionaries.idle()
+  await tools.clear(integrationId)
+}
+
+/**
+ * A posting check while the board fails: a board that is down changes nothing (the check is due
+ * again later); dead credentials fail the publication as a sync does; expired tokens are renewed.
+ */
+async function postingCheckStep (t: Test, app: TestApp, call: Call, bc: BoardCase, publicationId: string, kind: Kind, tools: StepTools, integrationId: string): Promise<void> {
+  const seen = (await call('GET', `/v1/publications/${publicationId}`)).json()
+  // no sync meanwhile: the check alone asks the board
+  await app.db.updateTable('publications').set({ next_sync_at: new Date(Date.now() + 3_600_000), posting_check_at: new Date(Date.now() - 1000) }).where('id', '=', publicationId).execute()
+  const transitions = (await call('GET', `/v1/publications/${publicationId}/transitions`)).json().items.length as number
+  const before = asked(bc, bc.steps['posting check']!)
+  tools.start()
+  for (let i = 0; i < 2; i++) { await app.app.scheduler.tick(); await app.app.scheduler.idle() }
+  t.ok(asked(bc, bc.steps['posting check']!) > before, 'the check asked the board')
+  const now = (await call('GET', `/v1/publications/${publicationId}`)).json()
+  if (kind === 'revoked') {
+    totals.stepFailures++
+    await tools.integrationNotActiveWhileDead('posting check')
+    t.match(now, { status: 'error', error: { code: /INVALID_CREDENTIALS/ } }, 'dead credentials fail the publication, with the reason')
+  } else if (kind !== 'expired') {
+    totals.stepFailures++
+    t.match(now, { status: 'published', posting: { state: seen.posting.state, externalId: seen.posting.externalId } }, 'a board that is down changes nothing')
+    t.equal((await call('GET', `/v1/publications/${publicationId}/transitions`)).json().items.length, transitions, 'no transition')
+    const row = await app.db.selectFrom('publications').select('posting_check_at').where('id', '=', publicationId).executeTakeFirstOrThrow()
+    t.ok(row.posting_check_at !== null && row.posting_check_at.getTime() > Date.now(), 'the check is due again later')
+  } else {
+    t.match(now, { status: 'published', posting: { externalId: seen.posting.externalId } }, 'expired tokens renewed for the check')
+  }
+  await tools.clear(integrationId)
+  if (kind === 'revoked') {
+    const again = await call('POST', `/v1/publications/${publicationId}/publish`)
+    t.equal(again.statusCode, 200, `back to published ${again.statusCode === 200 ? '' : again.body}`)
+  }
+  // the board answers again: the next check reads the posting
+  await app.db.updateTable('publications').set({ posting_check_at: new Date(Date.now() - 1000) }).where('id', '=', publicationId).execute()
+  for (let i = 0; i < 2; i++) { await app.app.scheduler.tick(); await app.app.scheduler.idle() }
+  t.match((await call('GET', `/v1/publications/${publicationId}`)).json(), { status: 'published', posting: { externalId: String } }, 'checked once the board answers')
 }
 
 async function leasesFree (t: Test, app: TestApp, publicationId: string): Promise<void> {
@@ -309,6 +435,7 @@ for (const bc of cases.filter(c => process.env.FAULTS_BOARD === undefined || pro
     const app = await build(t, { ownDb: true, env: { ...boards.env, BOARD_TIMEOUT_MS: '400', SYNC_RETRY_SECONDS: '3600' } })
     for (const step of STEPS) {
       if (bc.steps[step] === null) continue
+      if (process.env.FAULTS_STEPS !== undefined && !process.env.FAULTS_STEPS.split(',').includes(step)) continue
       for (const kind of KINDS) {
         if (kind === 'expired' && (step === 'check' || !bc.tokensExpire)) continue
         if (kind === 'revoked' && step === 'check' && bc.oauth) continue

@@ -226,8 +226,12 @@ export const headhunterFake = defineFake({
     check: /^GET \/me$/,
     publish: /^POST \/vacancies$/,
     // the collection the scenario's responses are in
-    responsesPage: /^GET \/negotiations\/response$/
+    responsesPage: /^GET \/negotiations\/response$/,
+    postingCheck: /^GET \/vacancies\/\d+$/,
+    availablePublications: /^GET \/employers\/\d+\/managers\/\d+\/vacancies\/available_types$/
   },
+  // hh's shared catalogues come with the current vacancy fields (issue 17)
+  dictionary: null,
   outcomes: {
     request: /^PUT \/negotiations\//,
     shared: (fake, externalId) => fake.stateChanges.some(c => c.negotiationId === externalId)

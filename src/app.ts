@@ -10,7 +10,7 @@ import auth from './http/auth.js'
 import { healthRoutes } from './http/health.js'
 import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
-import problems, { sendFrameworkProblem } from './http/problems.js'
+import problems, { sendClientProblem, sendFrameworkProblem } from './http/problems.js'
 import validation from './http/validation.js'
 import { loggerOptions } from './logging.js'
 import { adminRoutes } from './modules/admin/routes.js'
@@ -143,7 +143,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // path parameters are validated by the route schemas (a host job id may be 200 characters);
     // the router only stops absurd ones, and says so as problem+json like every other error
     routerOptions: { maxParamLength: 1000 },
-    frameworkErrors: sendFrameworkProblem
+    frameworkErrors: sendFrameworkProblem,
+    clientErrorHandler: sendClientProblem
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   let closing = false

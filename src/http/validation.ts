@@ -53,8 +53,8 @@ export function nulAt (value: unknown, pointer = ''): { pointer: string, what: '
     }
     return null
   }
-  // parsed JSON, a query or the path's parameters: plain objects only (a Buffer body is no text)
-  if (value !== null && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+  // parsed JSON, a query or the path's parameters (a Buffer body is bytes, not text)
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const [key, item] of Object.entries(value)) {
       const at = `${pointer}/${escapePointer(key)}`
       if (key.includes('\u0000')) return { pointer: at, what: 'name' }

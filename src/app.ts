@@ -10,7 +10,7 @@ import auth from './http/auth.js'
 import { healthRoutes } from './http/health.js'
 import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
-import problems, { sendFrameworkProblem } from './http/problems.js'
+import problems, { sendClientProblem, sendFrameworkProblem } from './http/problems.js'
 import validation from './http/validation.js'
 import { loggerOptions } from './logging.js'
 import { adminRoutes } from './modules/admin/routes.js'
@@ -72,6 +72,10 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
+/** a tenth of the shortest request limit, between 50 ms and a second: a late request is cut off at most 10% late */
+const connectionsCheckingInterval = (limits: Config['http']): number =>
+  Math.min(1000, Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10)))
+
 export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool }) {
   const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents, limiterFor: board => createRequestLimiter({ db: deps.db, board }) })
   const oauthState = createOAuthState(deps.secrets)
@@ -120,6 +124,16 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger ?? pino(loggerOptions(config.logLevel)),
     bodyLimit: config.bodyLimit,
+    // slow and idle clients are cut off (a server that only inject()s never starts them)
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      // node looks for requests over their time this often (30 s by default, longer than the limits)
+      connectionsCheckingInterval: connectionsCheckingInterval(config.http)
+    },
     // a caller's request id is kept when it looks like one; otherwise we make one
     genReqId: request => {
       const given = request.headers['x-request-id']
@@ -129,7 +143,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // path parameters are validated by the route schemas (a host job id may be 200 characters);
     // the router only stops absurd ones, and says so as problem+json like every other error
     routerOptions: { maxParamLength: 1000 },
-    frameworkErrors: sendFrameworkProblem
+    frameworkErrors: sendFrameworkProblem,
+    clientErrorHandler: sendClientProblem
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   let closing = false
@@ -149,7 +164,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   // infrastructure first, then the modules
   await app.register(problems)
-  await app.register(validation)
+  await app.register(validation, { jsonMaxDepth: config.jsonMaxDepth })
   await app.register(openapi)
   await app.register(metrics)
   await app.register(auth, { admin: services.admin })

@@ -27,6 +27,11 @@ export const ServiceEnvSchema = Type.Object({
   })),
   SECRETS_KEY_PREVIOUS: Type.Optional(Type.String({ description: 'comma-separated older "keyId:base64" keys, still accepted for decryption during rotation' })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
+  JSON_MAX_DEPTH: Type.Integer({ default: 64, minimum: 2, maximum: 1000, description: 'deepest nesting of objects and arrays a JSON body may have (refused with 400 before it is parsed)' }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, description: "time a client has to send a request's headers (408 and the connection closed after it)" }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, description: 'time a client has to send a whole request, headers and body (408 and the connection closed after it); at least HEADERS_TIMEOUT_MS' }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100, description: 'how long an idle keep-alive connection is kept open for its next request' }),
+  CONNECTION_TIMEOUT_MS: Type.Integer({ default: 300_000, minimum: 1000, description: 'a connection with no traffic either way for this long is closed; longer than the slowest route (a board call with its retries)' }),
   RESUME_MAX_BYTES: Type.Integer({ default: 20_971_520, minimum: 1024, description: 'largest resume file passed through from a board' }),
   PHOTO_MAX_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024, description: 'largest candidate photo passed through from a board' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, description: 'how long in-flight work may take to finish on SIGTERM' }),
@@ -68,6 +73,10 @@ export interface Config {
   secretsKey: string | undefined
   secretsKeyPrevious: string[]
   bodyLimit: number
+  /** deepest nesting of a JSON body */
+  jsonMaxDepth: number
+  /** the HTTP server's limits on slow and idle clients */
+  http: { headersTimeoutMs: number, requestTimeoutMs: number, keepAliveTimeoutMs: number, connectionTimeoutMs: number }
   resumeMaxBytes: number
   photoMaxBytes: number
   shutdownTimeoutMs: number
@@ -129,6 +138,10 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   if (production && e.SECRETS_KEY === undefined) {
     throw new ConfigError('Invalid configuration: SECRETS_KEY is required when NODE_ENV=production')
   }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    // the whole request includes its headers (node refuses to start otherwise)
+    throw new ConfigError(`Invalid configuration: HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`)
+  }
   if (production && e.DATABASE_URL !== undefined && e.ADMIN_API_KEY === undefined) {
     throw new ConfigError('Invalid configuration: ADMIN_API_KEY is required when NODE_ENV=production')
   }
@@ -143,6 +156,13 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     secretsKey: e.SECRETS_KEY,
     secretsKeyPrevious: (e.SECRETS_KEY_PREVIOUS ?? '').split(',').map(s => s.trim()).filter(s => s !== ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
+    jsonMaxDepth: e.JSON_MAX_DEPTH,
+    http: {
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS
+    },
     resumeMaxBytes: e.RESUME_MAX_BYTES,
     photoMaxBytes: e.PHOTO_MAX_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

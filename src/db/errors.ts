@@ -38,3 +38,22 @@ export async function writing<T> (table: string, write: () => Promise<T>): Promi
     throw namedConstraintError(table, error)
   }
 }
+
+/** why the database refused a value a board sent, as a stable word; null: not the value's fault */
+export type UnstorableReason = 'invalid_text' | 'invalid_date' | 'out_of_range' | 'too_large' | 'invalid_value'
+
+/**
+ * A value the database cannot take (Postgres' class 22, data exception; a check constraint; an index
+ * row too large), named without the driver's text, which quotes the value. Anything else (a lost
+ * connection, a deadlock, a bug) is null: a reason to fail, not to skip.
+ */
+export function unstorableReason (error: unknown): UnstorableReason | null {
+  const { code } = (error ?? {}) as DriverError
+  if (typeof code !== 'string') return null
+  if (code === '22021' || code === '22P05') return 'invalid_text'
+  if (code === '22007' || code === '22008') return 'invalid_date'
+  if (code === '22003') return 'out_of_range'
+  if (code === '22001' || code === '54000') return 'too_large'
+  if (code.startsWith('22') || code === '23514') return 'invalid_value'
+  return null
+}

@@ -5,6 +5,7 @@ import type { BoardId, JobForBoard, Outcome, PostingState } from '../boards/type
 import type { PublicationStatus } from '../modules/publications/status.js'
 import type { IntegrationStatus } from '../modules/integrations/schemas.js'
 import type { OutcomeShareStatus } from '../modules/candidates/schemas.js'
+import type { UnstorableReason } from './errors.js'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -230,6 +231,9 @@ export interface OutcomeShareTable {
   done_at: Timestamp | null
 }
 
+/** a board's response a sync could not store (src/modules/candidates/ingest.ts) */
+export interface UnstorableResponse { externalId: string, reason: UnstorableReason }
+
 export interface SyncRunTable {
   id: Generated<string>
   tenant_id: string
@@ -244,6 +248,8 @@ export interface SyncRunTable {
   created: ColumnType<number, number | undefined, number>
   updated: ColumnType<number, number | undefined, number>
   skipped: ColumnType<Record<string, number>, string | undefined, string>
+  /** the first responses of the run the database refused even cleaned, with why */
+  unstorable: ColumnType<UnstorableResponse[], string | undefined, string>
   cursor_start: string | null
   cursor_end: string | null
   error: ColumnType<PublicationErrorRecord | null, string | null, string | null>

@@ -3,6 +3,8 @@
 // internals, only the request id to quote.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
 import { AppError, PROBLEM_BASE, type FieldError } from '../errors.js'
 import type { Problem } from './schemas.js'
 
@@ -130,6 +132,32 @@ export function sendFrameworkProblem (error: FastifyError, request: FastifyReque
   return sendProblem(reply.header('x-request-id', request.id), problem)
 }
 
+// what node's HTTP parser refuses before there is a request (fastify's clientErrorHandler)
+const clientErrors: Record<string, { status: number, title: string, detail: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, title: 'Request Timeout', detail: 'The request was not sent in time; the connection is closed' },
+  HPE_HEADER_OVERFLOW: { status: 431, title: 'Request Header Fields Too Large', detail: 'The request line and headers are larger than the server accepts' }
+}
+
+/**
+ * fastify's `clientErrorHandler`: a request node could not read (too slow, headers too large, not
+ * HTTP) is answered as problem+json like every other refusal, and its connection closed. There is
+ * no request, so the id quoted is made here.
+ */
+export function sendClientProblem (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // a reset connection is gone already: nothing to answer
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const known = clientErrors[error.code ?? '']
+  const id = randomUUID()
+  const problem: Problem = known === undefined
+    ? { type: `${PROBLEM_BASE}bad-request`, title: 'Bad Request', status: 400, detail: 'The request is not valid HTTP', instance: id, code: 'JOBSYNC_ERR_VALIDATION', errors: [{ in: 'header', pointer: '/', detail: 'is not valid HTTP' }] }
+    : { type: `${PROBLEM_BASE}${known.status === 408 ? 'request-timeout' : 'headers-too-large'}`, ...known, instance: id, code: known.status === 408 ? 'JOBSYNC_ERR_REQUEST_TIMEOUT' : 'JOBSYNC_ERR_HEADERS_TOO_LARGE' }
+  this.log.info({ code: error.code, status: problem.status, reqId: id }, problem.title)
+  const body = JSON.stringify(problem)
+  if (!socket.writable) { socket.destroy(error); return }
+  // the answer is written out, then the connection closed whatever the client still sends
+  socket.end(`HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${id}\r\nconnection: close\r\n\r\n${body}`, () => socket.destroy())
+}
+
 // a connection-level database failure (server down, refused, pool exhausted) is a 503, not a bug
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08003'])
 export function isDatabaseUnavailable (error: unknown): boolean {
@@ -148,6 +176,9 @@ export default fp(async function problems (app: FastifyInstance) {
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: problem.code, status: problem.status }, problem.title)
     if (problem.status === 503) void reply.header('retry-after', '5')
+    // refused before its body was read (no key, a body over the limit): the client may still be
+    // sending it, so the connection ends with the answer instead of reading what is left
+    if (problem.status === 401 || problem.status === 413) void reply.header('connection', 'close')
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, {

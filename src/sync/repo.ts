@@ -2,7 +2,7 @@
 // and the sync run records.
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
-import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
+import type { Database, Publication, PublicationErrorRecord, SyncRun, UnstorableResponse } from '../db/schema.js'
 
 type Trx = Transaction<Database>
 
@@ -97,8 +97,11 @@ export async function startRun (db: Db, run: { tenantId: string, publicationId: 
   return rows[0]!
 }
 
+/** how many unstorable responses a run names (their count in `skipped` goes on) */
+export const UNSTORABLE_LISTED = 100
+
 /** what a stored batch of pages adds to the run, and the cursor its last page reached */
-export async function recordPages (trx: Trx, runId: string, publicationId: string, page: { pages: number, fetched: number, created: number, updated: number, skipped: Record<string, number>, cursor: string | null }): Promise<void> {
+export async function recordPages (trx: Trx, runId: string, publicationId: string, page: { pages: number, fetched: number, created: number, updated: number, skipped: Record<string, number>, unstorable: UnstorableResponse[], cursor: string | null }): Promise<void> {
   await sql`
     with publication as (
       update publications set sync_cursor = ${page.cursor}, application_count = application_count + ${page.created}
@@ -109,7 +112,10 @@ export async function recordPages (trx: Trx, runId: string, publicationId: strin
       skipped = (select coalesce(jsonb_object_agg(key, total), '{}'::jsonb) from (
         select key, sum(value::int) as total from (
           select * from jsonb_each_text(skipped) union all select * from jsonb_each_text(${JSON.stringify(page.skipped)}::jsonb)
-        ) parts group by key) sums)
+        ) parts group by key) sums),
+      unstorable = (select coalesce(jsonb_agg(e order by n), '[]'::jsonb) from (
+        select e, n from jsonb_array_elements(unstorable || ${JSON.stringify(page.unstorable)}::jsonb) with ordinality as listed(e, n)
+        order by n limit ${UNSTORABLE_LISTED}) firsts)
     where id = ${runId}`.execute(trx)
 }
 

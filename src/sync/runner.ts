@@ -122,8 +122,13 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
             const counts = await candidates.storePage(trx, ctx, batch.flatMap(page => page.items))
             const skipped: Record<string, number> = {}
             for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
+            // a response the database refused is skipped like those the board's rules hold back, and named
+            if (counts.unstorable.length > 0) {
+              skipped.unstorable = (skipped.unstorable ?? 0) + counts.unstorable.length
+              runLog.warn({ run: run.id, unstorable: counts.unstorable }, 'responses the database refused were skipped')
+            }
             await repo.recordPages(trx, run.id, publication.id, {
-              pages: batch.length, fetched: batch.reduce((n, page) => n + page.items.length, 0), created: counts.created, updated: counts.updated, skipped, cursor: batch[batch.length - 1]!.cursor
+              pages: batch.length, fetched: batch.reduce((n, page) => n + page.items.length, 0), created: counts.created, updated: counts.updated, skipped, unstorable: counts.unstorable, cursor: batch[batch.length - 1]!.cursor
             })
             // the board's last batch ends the run with it: the run, its last pages and the lease commit together
             return last ? await repo.finishSucceededRun(trx, run.id, publication.id, owner, intervalMs(publication)) : undefined

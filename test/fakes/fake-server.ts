@@ -31,6 +31,7 @@ export type FaultMode =
   | 'malformed' // 200 with a body that is not JSON
   | 'truncated' // 200 with a JSON body cut in the middle
   | 'pass' // answered as usual, after `action` ran (a change on the board timed to a request, e.g. credentials revoked before page 2)
+  | 'poison' // answered as usual, in valid JSON whose text values carry U+0000, unpaired surrogates and control characters
 
 export interface Fault {
   /** only requests whose `METHOD /path` matches; all when unset */
@@ -60,6 +61,24 @@ export interface FakeServer {
   inject (fault: Fault): void
   clearFaults (): void
   close (): Promise<void>
+}
+
+// what a careless applicant's copy-paste brings: U+0000, a lone low and a lone high surrogate, BEL, ESC, a C1 control
+const POISON = { start: '\udc00', inside: '\u0000\u0007', end: '\ud800\u001b\u0085' }
+// text a person typed (a name, a letter, a phone with spaces): not ids, dates, URLs or codes, which
+// the board's own format fixes and an adapter reads as such
+const isProse = (text: string): boolean => /[^\x00-\x7f]|\s/.test(text) && !/^(https?:\/\/|\d{4}-\d{2}-\d{2})/.test(text)
+
+/** a board's JSON answer with every prose string poisoned; what remains is the same valid JSON */
+export function poisonJson (value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (!isProse(value)) return value
+    const [first = '', ...rest] = Array.from(value)
+    return `${POISON.start}${first}${POISON.inside}${rest.join('')}${POISON.end}`
+  }
+  if (Array.isArray(value)) return value.map(poisonJson)
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, poisonJson(item)]))
+  return value
 }
 
 export type FakeHandler = (req: FakeRequest) => FakeReply | Promise<FakeReply>
@@ -123,6 +142,8 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
       let fault = faults.find(f => f.left > 0 && (f.match === undefined || f.match.test(`${request.method} ${request.path}`)))
       if (fault !== undefined && fault.passing > 0) { fault.passing--; fault = undefined }
       if (fault !== undefined && fault.mode === 'pass') { fault.left--; fault.action?.(); fault = undefined }
+      let poisoned = false
+      if (fault !== undefined && fault.mode === 'poison') { fault.left--; poisoned = true; fault = undefined }
       if (fault !== undefined) {
         fault.left--
         if (fault.mode === 'timeout') return // hold the socket open; close() destroys it
@@ -137,7 +158,7 @@ export async function startFakeServer (handler: FakeHandler): Promise<FakeServer
         .then(() => handler(request))
         .then(reply => {
           if (reply.unrouted === true) unmatched.push(`${request.method} ${request.path}`)
-          send(res, reply)
+          send(res, poisoned && typeof reply.body === 'object' ? { ...reply, body: poisonJson(reply.body) } : reply)
         })
         .catch((err: unknown) => {
           // a bug in the fake itself: make it loud in the test output, and fail the test that ran into it

@@ -1,14 +1,19 @@
 // Bad input, generated from the app's own OpenAPI document for every route: wrong types, missing
 // and unknown fields, nulls, huge and unicode strings, bad and unknown ids, bad cursors, malformed
-// JSON, wrong content types, bad keys. Each request carries at least one defect the route must
+// JSON, wrong content types, bad keys, U+0000 in any string (named as the field it is in), JSON nested
+// deeper than JSON_MAX_DEPTH (up to 100k deep). Each request carries at least one defect the route must
 // refuse (checked against the route's own schemas with ajv before it is sent), so: no 5xx, every
 // refusal is problem+json of the right shape, and the database is exactly as it was.
+// The same requests also go over real sockets to the listening app (undici), a sample per route with
+// every U+0000 and depth case among them: what inject() shows must hold on the wire too.
 // Reproduce a failure with BAD_INPUT_SEED=<the printed seed>; BAD_INPUT_RUNS sets the runs per route.
 import t from 'tap'
+import { request as httpRequest } from 'undici'
 import fc from 'fast-check'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { LightMyRequestResponse } from 'fastify'
+import { nestsDeeperThan } from '../../src/http/validation.js'
 import { ADMIN_KEY, bearer, build } from '../helpers/app.js'
 import { databaseChecksums } from '../helpers/db-contents.js'
 import { documentedOperations, fillPath, nameOf, validValue, withQuery, type JsonSchema, type Operation, type Parameter } from '../helpers/routes.js'
@@ -46,7 +51,12 @@ interface BadRequest {
   body?: { json: unknown } | { raw: string, contentType: string }
   /** false only for requests with no defect a route could refuse (health checks, bare lists): reads only */
   mustReject: boolean
+  /** the field the refusal must name (errors[] holds it) */
+  names?: { in: 'body' | 'query' | 'path', pointer: string }
 }
+
+/** what a response is to the checks, from inject() or from a socket */
+interface Answer { statusCode: number, headers: Record<string, string | string[] | undefined>, body: string }
 
 // ---- values
 
@@ -79,6 +89,29 @@ const badCursor = fc.oneof(
   fc.constantFrom(b64(['not a date', '00000000-0000-4000-8000-000000000000']), b64([new Date(0).toISOString(), '-'.repeat(36)]),
     b64([new Date(0).toISOString(), 'not-an-id']), b64(['', '']), b64([1, 2]), b64('["x"'), '%%%', '====')
 ).filter(s => s.length <= 200 && !cursorAccepted(s))
+
+/** the first string within `value` with U+0000 put in it, and the JSON pointer below `value` where it is; null: no string in it */
+function withNul (value: unknown, pointer = ''): { value: unknown, pointer: string } | null {
+  if (typeof value === 'string') return { value: `${value.slice(0, 1)}\u0000${value.slice(1)}`, pointer }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = withNul(value[i], `${pointer}/${i}`)
+      if (found !== null) return { value: value.map((item, j) => j === i ? found.value : item), pointer: found.pointer }
+    }
+    return null
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = withNul(item, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+      if (found !== null) return { value: { ...value, [key]: found.value }, pointer: found.pointer }
+    }
+  }
+  return null
+}
+
+/** JSON_MAX_DEPTH is 64 (the default): arrays or objects nested 65 to 100k deep */
+const tooDeep = fc.tuple(fc.constantFrom(65, 100, 1000, 100_000), fc.boolean()).map(([depth, objects]) =>
+  objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`)
 
 // ---- the defects a route can have
 
@@ -126,6 +159,15 @@ function defectsOf (op: Operation, own: TenantData, other: TenantData, revokedKe
   const required = op.queryParams.filter(p => p.required)
   if (required.length > 0) defects.push(fc.constantFrom(...required).map(p => base(`missing query ${p.name}`, { query: Object.fromEntries(Object.entries(baseQuery()).filter(([n]) => n !== p.name)) })))
 
+  // U+0000, refused wherever it is, naming where (no schema lets it through to Postgres)
+  for (const param of op.pathParams) {
+    defects.push(fc.constant(base(`nul path {${param.name}}`, { pathValues: { ...basePath(), [param.name]: `${basePath()[param.name] ?? 'x'}\u0000` }, names: { in: 'path', pointer: `/${param.name}` } })))
+  }
+  for (const param of op.queryParams) {
+    defects.push(fc.constantFrom('\u0000', 'a\u0000', `${String(validValue(param.schema))}\u0000`)
+      .map(v => base(`nul query ${param.name}`, { query: { ...baseQuery(), [param.name]: v }, names: { in: 'query', pointer: `/${param.name}` } })))
+  }
+
   if (op.body !== undefined) {
     const schema = op.body
     const valid = baseBody()!.json as Record<string, unknown>
@@ -145,7 +187,17 @@ function defectsOf (op: Operation, own: TenantData, other: TenantData, revokedKe
       const limit = property.maxLength ?? property.anyOf?.find(s => s.maxLength !== undefined)?.maxLength
       if (limit !== undefined) defects.push(huge(limit).map(s => ({ ...valid, [name]: s })).filter(refused).map(withBody(`body huge ${name}`)))
       if (property.format === 'uuid' && op.method !== 'PUT') defects.push(fc.uuid().map(id => ({ ...valid, [name]: id })).map(withBody(`body unknown ${name}`)))
+      // the valid value with U+0000 in its first string (a free-form object's too: fields, credentials)
+      const nul = withNul(valid[name] ?? (property.type === 'string' ? 'x' : undefined), `/${name}`)
+      if (nul !== null) defects.push(fc.constant(base(`nul body ${name}`, { body: { json: { ...valid, [name]: nul.value } }, names: { in: 'body', pointer: nul.pointer } })))
+      else defects.push(fc.constant(base(`nul body ${name}`, { body: { json: { ...valid, [`${name}\u0000`]: 1 } }, names: { in: 'body', pointer: `/${name}\u0000` } })))
+      // a field nested far too deep, as raw text: no JSON.stringify could even write it
+      defects.push(tooDeep.map(deep => base(`deep body ${name}`, {
+        body: { raw: `${JSON.stringify({ ...valid, [name]: null }).slice(0, -1)},"${name}":${deep}}`, contentType: 'application/json' },
+        names: { in: 'body', pointer: '/' }
+      })))
     }
+    defects.push(tooDeep.map(deep => base('deep body', { body: { raw: deep, contentType: 'application/json' }, names: { in: 'body', pointer: '/' } })))
     // above BODY_LIMIT_BYTES (1 MiB)
     defects.push(fc.constant(base('body too large', { body: { json: { ...valid, [Object.keys(schema.properties ?? { x: 0 })[0]!]: 'x'.repeat(1_100_000) } } })))
     // text/plain has a parser: it arrives as a string, which no object schema takes
@@ -178,6 +230,8 @@ const noise = fc.record({
 
 // ---- the run
 
+interface Extra { query?: Record<string, string>, requestId?: string }
+
 t.test(`every route refuses bad input cleanly (seed ${seed}, ${runsPerRoute} runs per route)`, async t => {
   t.comment(`fast-check seed ${seed}: rerun with BAD_INPUT_SEED=${seed}`)
   const testApp = await build(t, { env: { LOG_LEVEL: 'warn' } })
@@ -197,7 +251,7 @@ t.test(`every route refuses bad input cleanly (seed ${seed}, ${runsPerRoute} run
   const defectsSeen = new Map<string, number>()
   let total = 0
 
-  const send = async (op: Operation, req: BadRequest, extra: { query?: Record<string, string>, requestId?: string }): Promise<LightMyRequestResponse> => {
+  const prepare = (op: Operation, req: BadRequest, extra: Extra) => {
     const url = withQuery(fillPath(op.path, req.pathValues), { ...extra.query, ...req.query })
     const headers: Record<string, string> = { ...req.headers }
     if (extra.requestId !== undefined) headers['x-request-id'] = extra.requestId
@@ -205,16 +259,21 @@ t.test(`every route refuses bad input cleanly (seed ${seed}, ${runsPerRoute} run
     if (req.body !== undefined && req.method !== 'GET') {
       if ('json' in req.body) { payload = JSON.stringify(req.body.json); headers['content-type'] = 'application/json' } else { payload = req.body.raw; headers['content-type'] = req.body.contentType }
     }
-    return await app.inject({ method: req.method, url, headers, ...(payload === undefined ? {} : { payload }) })
+    return { url, headers, payload }
   }
-  const check = (op: Operation, req: BadRequest, res: LightMyRequestResponse): void => {
+  const send = async (op: Operation, req: BadRequest, extra: Extra): Promise<Answer> => {
+    const { url, headers, payload } = prepare(op, req, extra)
+    const res: LightMyRequestResponse = await app.inject({ method: req.method, url, headers, ...(payload === undefined ? {} : { payload }) })
+    return { statusCode: res.statusCode, headers: res.headers as Answer['headers'], body: res.body }
+  }
+  const check = (op: Operation, req: BadRequest, res: Answer): void => {
     const where = `${req.method} ${op.path} [${req.defect}] → ${res.statusCode}`
     if (res.statusCode >= 500) throw new Error(`${where}: ${res.body.slice(0, 500)}\nlogs: ${logs.slice(-3).join('').slice(0, 1500)}`)
     if (req.mustReject && res.statusCode < 400) throw new Error(`${where}: accepted a request it must refuse: ${res.body.slice(0, 300)}`)
     if (res.statusCode < 400) return
     const type = String(res.headers['content-type'])
     if (!type.startsWith('application/problem+json')) throw new Error(`${where}: content-type ${type}`)
-    const problem = res.json() as Record<string, unknown>
+    const problem = JSON.parse(res.body) as Record<string, unknown>
     const shape = problem.status === res.statusCode && typeof problem.type === 'string' && typeof problem.code === 'string' &&
       typeof problem.title === 'string' && problem.title !== '' && typeof problem.detail === 'string' && problem.detail !== '' &&
       problem.instance === res.headers['x-request-id']
@@ -224,6 +283,11 @@ t.test(`every route refuses bad input cleanly (seed ${seed}, ${runsPerRoute} run
       const ok = Array.isArray(errors) && errors.length > 0 && errors.every(e => ['body', 'query', 'path', 'header'].includes(String(e.in)) &&
         typeof e.pointer === 'string' && e.pointer.startsWith('/') && typeof e.detail === 'string')
       if (!ok) throw new Error(`${where}: a validation problem without errors[]: ${res.body.slice(0, 500)}`)
+    }
+    if (req.names !== undefined) {
+      const { in: part, pointer } = req.names
+      const named = res.statusCode === 400 && (problem.errors as Array<Record<string, unknown>>).some(e => e.in === part && e.pointer === pointer)
+      if (!named) throw new Error(`${where}: the refusal does not name ${part} ${pointer}: ${res.body.slice(0, 500)}`)
     }
   }
 
@@ -245,6 +309,30 @@ t.test(`every route refuses bad input cleanly (seed ${seed}, ${runsPerRoute} run
     }
   }
 
+  // the same over real sockets: one request of each defect of each route (U+0000 and depth among
+  // them), as a client on the network sends it. A body over the limit is the transport suite's
+  // (test/reliability/transport.test.ts): the server may hang up before the client has written it.
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  let overSockets = 0
+  for (const op of operations) {
+    for (const defect of defectsOf(op, own, other, spare.key)) {
+      for (const [req, extra] of fc.sample(fc.tuple(defect, noise), { seed: seed + overSockets, numRuns: 1 })) {
+        if (req.defect === 'body too large') continue
+        const { url, headers, payload } = prepare(op, req, extra)
+        try {
+          const res = await httpRequest(`${address}${url}`, { method: req.method, headers, ...(payload === undefined ? {} : { body: payload }) })
+          check(op, req, { statusCode: res.statusCode, headers: res.headers, body: await res.body.text() })
+        } catch (error) {
+          t.fail(`over a socket: ${(error as Error).message.slice(0, 1500)}\n  request: ${JSON.stringify({ url: url.slice(0, 300), defect: req.defect })}`)
+        }
+        overSockets++
+        const kind = req.defect.replace(/ \{?\w+\}?$/, '')
+        defectsSeen.set(`${kind} (socket)`, (defectsSeen.get(`${kind} (socket)`) ?? 0) + 1)
+      }
+    }
+  }
+  t.ok(overSockets >= operations.length, `${overSockets} requests over sockets`)
+
   const missing = operations.filter(o => (sent.get(nameOf(o)) ?? 0) === 0).map(nameOf)
   t.same(missing, [], 'every route of the document got requests')
   t.ok(total >= 10_000 || runsPerRoute < 250, `${total} requests to ${sent.size} routes`)
@@ -257,4 +345,12 @@ t.test(`every route refuses bad input cleanly (seed ${seed}, ${runsPerRoute} run
   const after = await databaseChecksums(db)
   t.same(after, before, 'the database is unchanged by the refused requests')
   for (const table of Object.keys(after)) if (after[table] !== before[table]) t.comment(`${table}: ${before[table] ?? 'none'} → ${after[table]}`)
+})
+
+t.test('depth is counted in brackets outside strings, without parsing', async t => {
+  t.notOk(nestsDeeperThan(`{"a":"${'['.repeat(1000)}","b":"\\"${'{'.repeat(1000)}"}`, 2), 'brackets in strings, escaped quotes included, do not count')
+  t.notOk(nestsDeeperThan('[[[]]]', 3), '3 deep is 3')
+  t.ok(nestsDeeperThan('[[[[]]]]', 3), '4 deep is deeper than 3')
+  t.ok(nestsDeeperThan(`${'{"a":'.repeat(100_000)}1`, 64), 'an unterminated 100k-deep body is refused before the parser sees it')
+  t.notOk(nestsDeeperThan(`[${'[1],'.repeat(100_000)}[1]]`, 2), 'wide is not deep')
 })

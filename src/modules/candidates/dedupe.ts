@@ -2,14 +2,42 @@
 // of its normalised emails or phones (emails first: a shared office phone is weaker evidence), or
 // makes a new one. A second application fills the candidate's empty fields and never blanks one.
 import type { BoardApplication } from '../../boards/types.js'
-import { normalizeEmails, normalizePhones } from './normalize.js'
+import { cleanJson, cleanLine, cleanText, normalizeEmails, normalizePhones } from './normalize.js'
 
 export interface NormalizedApplication extends BoardApplication {
   emails: string[]
   phones: string[]
 }
 
-export function normalizeApplication (item: BoardApplication): NormalizedApplication {
+// what cleaning leaves blank is none, as the adapters give a blank
+const blankIsNull = (value: string): string | null => value.trim() === '' ? null : value
+const line = (value: string | null): string | null => value === null ? null : blankIsNull(cleanLine(value))
+const text = (value: string | null): string | null => value === null ? null : blankIsNull(cleanText(value))
+
+/** a board's response with its text cleaned (normalize.ts): nothing in it that Postgres refuses to store */
+export function cleanApplication (item: BoardApplication): BoardApplication {
+  return {
+    externalId: cleanLine(item.externalId),
+    appliedAt: line(item.appliedAt),
+    updatedAt: line(item.updatedAt),
+    firstName: line(item.firstName),
+    lastName: line(item.lastName),
+    middleName: line(item.middleName),
+    emails: item.emails.map(cleanLine),
+    phones: item.phones.map(cleanLine),
+    photoUrl: line(item.photoUrl),
+    birthDate: line(item.birthDate),
+    resumeText: text(item.resumeText),
+    resumeUrl: line(item.resumeUrl),
+    coverLetter: text(item.coverLetter),
+    skills: item.skills.map(cleanLine).filter(skill => skill.trim() !== ''),
+    url: line(item.url),
+    raw: cleanJson(item.raw)
+  }
+}
+
+export function normalizeApplication (board: BoardApplication): NormalizedApplication {
+  const item = cleanApplication(board)
   return { ...item, emails: normalizeEmails(item.emails), phones: normalizePhones(item.phones) }
 }
 

@@ -3,13 +3,46 @@
 // host hears of exactly what changed, in the page's transaction.
 import type { Transaction } from 'kysely'
 import { randomUUID } from 'node:crypto'
-import type { Database } from '../../db/schema.js'
 import type { BoardApplication } from '../../boards/types.js'
+import { unstorableReason } from '../../db/errors.js'
+import type { Database, UnstorableResponse } from '../../db/schema.js'
 import { emitMany, type OutboxEvent } from '../../outbox/events.js'
-import { identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
+import { cleanApplication, identitiesOf, normalizeApplication, planPage, type NormalizedApplication } from './dedupe.js'
 import * as candidates from './repo.js'
 
-export interface PageCounts { created: number, updated: number, unchanged: number }
+export interface PageCounts {
+  created: number
+  updated: number
+  unchanged: number
+  /** responses the database refused even cleaned (an impossible date, a value too large), with why */
+  unstorable: UnstorableResponse[]
+}
+
+/**
+ * Stores a page, and when the database refuses one of its values, every response of the page that
+ * it takes: the page goes in as one (savepoint), and only when that fails on a value are its
+ * responses stored one by one, each in its own savepoint, those refused left out and named. One
+ * applicant's bad data costs the page a slower store, never the run.
+ */
+export async function storePageSkippingUnstorable (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
+  const whole = await candidates.inSavepoint(trx, 'page', async () => await storePage(trx, ctx, items, identityLocksMax))
+  if (whole.ok) return whole.value
+  if (unstorableReason(whole.error) === null || items.length === 0) throw whole.error
+  const counts: PageCounts = { created: 0, updated: 0, unchanged: 0, unstorable: [] }
+  for (const item of items) {
+    const one = await candidates.inSavepoint(trx, 'response', async () => await storePage(trx, ctx, [item], identityLocksMax))
+    if (one.ok) {
+      counts.created += one.value.created
+      counts.updated += one.value.updated
+      counts.unchanged += one.value.unchanged
+      continue
+    }
+    const reason = unstorableReason(one.error)
+    if (reason === null) throw one.error
+    counts.unstorable.push({ externalId: cleanApplication(item).externalId, reason })
+  }
+  return counts
+}
 
 /**
  * Stores one page of applications in a handful of statements, whatever its length: the locks of
@@ -19,7 +52,7 @@ export interface PageCounts { created: number, updated: number, unchanged: numbe
  * the applications, then the events of what changed, in the page's order.
  */
 export async function storePage (trx: Transaction<Database>, ctx: candidates.ApplicationContext, items: BoardApplication[], identityLocksMax: number): Promise<PageCounts> {
-  const counts: PageCounts = { created: 0, updated: 0, unchanged: 0 }
+  const counts: PageCounts = { created: 0, updated: 0, unchanged: 0, unstorable: [] }
   if (items.length === 0) return counts
   const normalized = items.map(normalizeApplication)
   const identities = normalized.flatMap(identitiesOf)

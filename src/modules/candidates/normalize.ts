@@ -31,3 +31,31 @@ const unique = (values: Array<string | null>): string[] => [...new Set(values.fi
 
 export const normalizeEmails = (values: string[]): string[] => unique(values.map(normalizeEmail))
 export const normalizePhones = (values: string[]): string[] => unique(values.map(v => normalizePhone(v)))
+
+// Text from a board is cleaned before it is stored: Postgres refuses U+0000 in text and in jsonb,
+// and an unpaired surrogate is no character at all (jsonb refuses its escape; text would turn it
+// into U+FFFD). Other control characters are noise from copy-paste: tab and line breaks mean
+// something in a cover letter or a resume, nothing in a name, an email or a phone.
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g
+const LINE_BREAKS = /[\t\n\r]+/g
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** multi-line text with no U+0000, unpaired surrogate or control character but tab, CR and LF */
+export function cleanText (value: string): string {
+  return value.replace(LONE_SURROGATES, '').replace(CONTROLS, '')
+}
+
+/** one-line text (a name, an email, a phone, an id): cleaned, and tabs and line breaks made one space */
+export function cleanLine (value: string): string {
+  return cleanText(value).replace(LINE_BREAKS, ' ')
+}
+
+/** a board's JSON with every string and key cleaned as multi-line text */
+export function cleanJson (value: unknown): unknown {
+  if (typeof value === 'string') return cleanText(value)
+  if (Array.isArray(value)) return value.map(cleanJson)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [cleanText(key), cleanJson(item)]))
+  }
+  return value
+}

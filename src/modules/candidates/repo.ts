@@ -37,6 +37,22 @@ export async function lockIdentities (trx: Trx, tenantId: string, identities: Id
       (select count(pg_advisory_xact_lock(key)) from unnest(${keys.map(String)}::bigint[]) as key)`.execute(trx)
 }
 
+/**
+ * Runs `work` inside a savepoint of the transaction: what it wrote is undone when it throws, and the
+ * transaction goes on. The error comes back to the caller, who decides whether it ends the transaction.
+ */
+export async function inSavepoint<T> (trx: Trx, name: 'page' | 'response', work: () => Promise<T>): Promise<{ ok: true, value: T } | { ok: false, error: unknown }> {
+  await sql`savepoint ${sql.id(name)}`.execute(trx)
+  try {
+    const value = await work()
+    await sql`release savepoint ${sql.id(name)}`.execute(trx)
+    return { ok: true, value }
+  } catch (error) {
+    await sql`rollback to savepoint ${sql.id(name)}`.execute(trx)
+    return { ok: false, error }
+  }
+}
+
 const tenantLockKey = (tenantId: string): string => lockKey(`candidates:${tenantId}`)
 const identityLockKey = (tenantId: string, i: Identity): bigint => BigInt(lockKey(`identity:${tenantId}:${i.kind}:${i.value}`))
 /** a 64-bit advisory lock key: the first 8 bytes of the name's SHA-256, signed as Postgres bigints are */

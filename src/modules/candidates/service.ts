@@ -7,7 +7,7 @@ import { AppError, invalidInput, notFound } from '../../errors.js'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationContext } from './repo.js'
-import { storePage, type PageCounts } from './ingest.js'
+import { storePageSkippingUnstorable, type PageCounts } from './ingest.js'
 import type { ApplicationsQuery, ApplicationView, CandidateView, OutcomeResult } from './schemas.js'
 import { boardName, type BoardRegistry } from '../../boards/registry.js'
 import type { BoardApplication, Outcome } from '../../boards/types.js'
@@ -166,9 +166,9 @@ export function createCandidateService ({ db, boards, integrations, jobs, outcom
   }
 
   return {
-    /** stores a page of a board's applicants in the sync's transaction (ingest.ts) */
+    /** stores a page of a board's applicants in the sync's transaction, leaving out (and naming) those the database refuses (ingest.ts) */
     async storePage (trx: Transaction<Database>, ctx: ApplicationContext, items: BoardApplication[]): Promise<PageCounts> {
-      return await storePage(trx, ctx, items, identityLocksMax)
+      return await storePageSkippingUnstorable(trx, ctx, items, identityLocksMax)
     },
 
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {

@@ -19,6 +19,7 @@ const toView = (r: SyncRun): SyncRunView => ({
   created: r.created,
   updated: r.updated,
   skipped: r.skipped,
+  unstorable: r.unstorable,
   error: r.error === null ? null : { code: r.error.code, title: r.error.title, detail: r.error.detail, boardStatus: r.error.boardStatus ?? null }
 })
 

@@ -16,6 +16,9 @@ export const SECRETS_KEY = 'test:' + Buffer.alloc(32, 7).toString('base64')
 /** OUTBOUND_ALLOW of the test apps: their receivers' address */
 export const TEST_OUTBOUND_ALLOW = '127.0.0.1/32'
 
+/** the test apps' DNS: no name resolves (tests stay off the network); tests that need names pass their own */
+export const noDns: Resolve = async hostname => { throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }) }
+
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 export interface TestApp {
@@ -59,7 +62,7 @@ export interface BuildOptions {
   resolve?: Resolve
 }
 
-export async function build (t: Teardown, { env = {}, ownDb = false, boards, resolve }: BuildOptions = {}): Promise<TestApp> {
+export async function build (t: Teardown, { env = {}, ownDb = false, boards, resolve = noDns }: BuildOptions = {}): Promise<TestApp> {
   const dbHandle = ownDb ? await createTestDb() : await testFileDb()
   // the tests' webhook receivers and fakes listen on 127.0.0.1: the outbound policy lets that one
   // address through (as an operator would with OUTBOUND_ALLOW), and nothing else internal

@@ -43,6 +43,7 @@ import { createScheduler, type Scheduler } from './sync/scheduler.js'
 import { AgentPool } from './boards/http.js'
 import { createBoardRegistry, type BoardRegistry } from './boards/registry.js'
 import type { SecretBox } from './crypto/secrets.js'
+import { createOutboundPolicy, type Resolve } from './net/outbound.js'
 
 export interface AppDeps {
   config: Config
@@ -53,6 +54,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger
   /** board adapters; default: the registry built from config */
   boards?: BoardRegistry
+  /** how tenants' host names are resolved for the outbound policy; default: the system's resolver (tests pass their own) */
+  resolve?: Resolve
 }
 
 declare module 'fastify' {
@@ -94,6 +97,8 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     onQuotaSpent: integrationId => { publicationTypes.forget(integrationId) }
   })
   pushJobEdit = publications.pushJobEdit
+  // every URL a tenant gives passes it, at registration and at connection
+  const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow, resolve: deps.resolve })
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
@@ -112,8 +117,8 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     scheduler,
     sync: createSyncService({ db: deps.db, scheduler, publications }),
     candidates,
-    webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets }),
-    dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
+    webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets, outbound, maxPerTenant: deps.config.webhooksPerTenantMax }),
+    dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, outbound, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
   }
 }
 

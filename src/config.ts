@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import path from 'node:path'
 import { BOARDS, boardEnvProperties, type BoardsConfig } from './boards/registry.js'
+import { parseOutboundAllow } from './net/outbound.js'
 
 /** the process's own settings, beside the boards' */
 export const ServiceEnvSchema = Type.Object({
@@ -49,6 +50,11 @@ export const ServiceEnvSchema = Type.Object({
   SYNC_IDENTITY_LOCKS_MAX: Type.Integer({ default: 500, minimum: 0, maximum: 10_000, description: 'a stored batch locks each email and phone it brings, so batches of other people store side by side; one bringing more than this takes the tenant\'s candidate lock alone (Postgres keeps every lock in one table of max_locks_per_transaction × max_connections, 6,400 by default)' }),
   POSTING_CHECK_SECONDS: Type.Integer({ default: 300, minimum: 10, maximum: 86_400, description: "how often a posting under the board's review (moderation) is asked about; a posting whose candidate sync is off is asked once per sync interval, a synced one with each sync" }),
   MANUAL_SYNC_MIN_INTERVAL_SECONDS: Type.Integer({ default: 60, minimum: 0, description: 'POST /v1/publications/{id}/sync at most this often per publication' }),
+  WEBHOOKS_PER_TENANT_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 1000, description: 'webhook endpoints a tenant may have; one more is refused (409)' }),
+  OUTBOUND_ALLOW: Type.String({
+    default: '',
+    description: 'comma-separated CIDRs (10.1.2.0/24, fd00::/8, a bare address) or host names that webhook URLs may reach although internal; everything listed becomes reachable by every tenant'
+  }),
   WEBHOOK_BACKOFF_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'first retry delay of a webhook delivery; doubles per attempt, at most an hour, for 24 hours' }),
   DICTIONARY_REFRESH_ENABLED: Type.Boolean({ default: true, description: 'run the refresh of the boards\' stored catalogues (hh areas, …) in this process' }),
   DICTIONARY_REFRESH_CRON: Type.String({ default: '0 */10 * * * *', minLength: 9, description: 'node-cron expression (with seconds) of the look for catalogues due a refresh' }),
@@ -81,6 +87,9 @@ export interface Config {
   photoMaxBytes: number
   shutdownTimeoutMs: number
   webhookBackoffMs: number
+  webhooksPerTenantMax: number
+  /** OUTBOUND_ALLOW's entries, each a CIDR or a host name */
+  outboundAllow: string[]
   dictionaries: {
     refreshEnabled: boolean
     refreshCron: string
@@ -145,6 +154,9 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   if (production && e.DATABASE_URL !== undefined && e.ADMIN_API_KEY === undefined) {
     throw new ConfigError('Invalid configuration: ADMIN_API_KEY is required when NODE_ENV=production')
   }
+  const outboundAllow = e.OUTBOUND_ALLOW.split(',').map(s => s.trim()).filter(s => s !== '')
+  const badAllow = parseOutboundAllow(outboundAllow).bad
+  if (badAllow.length > 0) throw new ConfigError(`Invalid configuration: OUTBOUND_ALLOW has entries that are neither a CIDR nor a host name: ${badAllow.map(describeValue).join(', ')}`)
   return {
     production,
     host: e.HOST,
@@ -167,6 +179,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     photoMaxBytes: e.PHOTO_MAX_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webhookBackoffMs: e.WEBHOOK_BACKOFF_SECONDS * 1000,
+    webhooksPerTenantMax: e.WEBHOOKS_PER_TENANT_MAX,
+    outboundAllow,
     dictionaries: {
       refreshEnabled: e.DICTIONARY_REFRESH_ENABLED,
       refreshCron: e.DICTIONARY_REFRESH_CRON,

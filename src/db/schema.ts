@@ -3,6 +3,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { BoardId, JobForBoard, Outcome, PostingState } from '../boards/types.js'
 import type { PublicationStatus } from '../modules/publications/status.js'
+import type { OutboundFailure } from '../net/failures.js'
 import type { IntegrationStatus } from '../modules/integrations/schemas.js'
 import type { OutcomeShareStatus } from '../modules/candidates/schemas.js'
 import type { UnstorableReason } from './errors.js'
@@ -289,7 +290,8 @@ export interface WebhookDeliveryTable {
   attempts: ColumnType<number, number | undefined, number>
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>
   last_status_code: number | null
-  last_error: string | null
+  /** a stable code (src/net/failures.ts), never a library's text */
+  last_error: OutboundFailure | null
   delivered_at: Timestamp | null
   queued_at: ColumnType<Date, Date | string | undefined, Date | string>
   created_at: CreatedAt
@@ -300,7 +302,8 @@ export interface WebhookAttemptTable {
   delivery_id: string
   at: CreatedAt
   status_code: number | null
-  error: string | null
+  /** a stable code (src/net/failures.ts) */
+  error: OutboundFailure | null
   duration_ms: number
 }
 

@@ -2,33 +2,48 @@
 // SKIP LOCKED by pushing their next attempt into the future (a lease). Per webhook and subject
 // (a candidate, a publication) only the oldest pending delivery goes out, so a receiver sees one
 // candidate's events in order. 2xx delivers; 408, 429 (Retry-After), 5xx and network errors retry
-// with exponential backoff for 24 hours; other 4xx fail at once. An endpoint failing for 24 hours
-// is disabled, and the tenant's other endpoints hear of it (`integration.failed`). Each round also
-// sends the outcomes queued for the boards (outcomes.ts), with the same backoff. Rounds are the
-// ticks of a periodic job (src/periodic-job.ts): one at a time, on cron and on demand.
+// with exponential backoff for 24 hours; other 4xx (and 3xx: redirects are not followed) fail at
+// once. An endpoint failing for 24 hours is disabled, and the tenant's other endpoints hear of it
+// (`integration.failed`). Each round also sends the outcomes queued for the boards (outcomes.ts).
+// Rounds are the ticks of a periodic job (src/periodic-job.ts): one at a time, on cron and on
+// demand. A round does not wait for what it sends: every attempt holds a slot (slots.ts, shared
+// fairly between tenants, a few per endpoint) for at most its deadline, and a freed slot asks for
+// the next round. Every connection passes the outbound policy (src/net/outbound.ts), and what a
+// failed attempt shows the tenant is a stable code (src/net/failures.ts).
 import type { FastifyBaseLogger } from 'fastify'
-import { Agent, request } from 'undici'
+import { request } from 'undici'
 import type { Db } from '../db/index.js'
 import type { SecretBox } from '../crypto/secrets.js'
 import { parseRetryAfter } from '../boards/http.js'
+import type { OutboundPolicy } from '../net/outbound.js'
+import { OutboundFailureError, outboundFailure, type OutboundFailure } from '../net/failures.js'
 import { sign } from './signature.js'
 import { backoffFor, GIVE_UP_MS } from './backoff.js'
 import { emit } from './events.js'
 import { createPeriodicJob } from '../periodic-job.js'
 import type { OutcomeSharer } from './outcomes.js'
+import { createSlots } from './slots.js'
 import * as repo from './repo.js'
 import type { ClaimedDelivery } from './repo.js'
 
 const LEASE_MS = 60_000
-const TIMEOUT_MS = 10_000
 // an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
 const DISABLE_AFTER_MS = 24 * 3600_000
 
 export interface DispatcherOptions {
   db: Db
   secrets: SecretBox
+  /** every connection to an endpoint passes it */
+  outbound: Pick<OutboundPolicy, 'agent'>
   log: FastifyBaseLogger
-  batchSize?: number
+  /** attempts under way at once in this process */
+  slots?: number
+  /** attempts under way at once per endpoint */
+  slotsPerEndpoint?: number
+  /** one attempt, from connecting to the last byte of the answer */
+  attemptTimeoutMs?: number
+  /** the longest answer read; a longer one is cut off (the status still counts) */
+  responseMaxBytes?: number
   /** first retry delay; doubles per attempt */
   backoffMs?: number
   cronExpression?: string
@@ -36,16 +51,24 @@ export interface DispatcherOptions {
   outcomes?: OutcomeSharer
 }
 
-export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes }: DispatcherOptions) {
-  const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
+interface Answer { status: number | null, error: OutboundFailure | null, retryAfterMs: number | undefined }
 
-  async function deliver (d: ClaimedDelivery): Promise<void> {
+export function createDispatcher ({
+  db, secrets, outbound, log, slots: total = 32, slotsPerEndpoint = 4, attemptTimeoutMs = 10_000, responseMaxBytes = 64 * 1024,
+  backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes
+}: DispatcherOptions) {
+  const agent = outbound.agent({ connections: 16, keepAliveTimeout: 10_000, connectTimeoutMs: attemptTimeoutMs })
+  // a quarter of the slots stays free for a tenant that turns up while another has a backlog
+  const slots = createSlots({ total, reserve: Math.floor(total / 4), perKey: slotsPerEndpoint, onFree: () => { job.poke() } })
+  /** ends the attempts under way when the dispatcher stops */
+  const stopping = new AbortController()
+
+  /** the answer's status, read to its end within the deadline and the size cap */
+  async function post (d: ClaimedDelivery): Promise<Answer> {
     const body = JSON.stringify({ id: d.event_id, type: d.type, createdAt: d.event_created_at.toISOString(), tenantId: d.tenant_id, data: d.payload })
     const timestamp = Math.floor(Date.now() / 1000)
     const secret = secrets.open<string>({ keyId: d.secret_key_id, data: d.secret })
-    const started = Date.now()
     let status: number | null = null
-    let error: string | null = null
     let retryAfterMs: number | undefined
     try {
       const res = await request(d.url, {
@@ -59,29 +82,47 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
           'webhook-signature': sign(secret, d.event_id, timestamp, body)
         },
         body,
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS
+        // the total deadline: headers and body together, however slowly they drip
+        signal: AbortSignal.any([AbortSignal.timeout(attemptTimeoutMs), stopping.signal])
       })
       status = res.statusCode
       retryAfterMs = parseRetryAfter(res.headers['retry-after'])
-      await res.body.dump()
+      let size = 0
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length
+        if (size > responseMaxBytes) {
+          res.body.destroy()
+          throw new OutboundFailureError('too_large', `answer longer than ${responseMaxBytes} bytes`)
+        }
+      }
+      return { status, error: null, retryAfterMs }
     } catch (e) {
-      error = (e as { code?: string }).code ?? (e as Error).message
+      // the status, when it came, still says whether the event was taken
+      return { status, error: outboundFailure(e), retryAfterMs }
     }
+  }
+
+  async function deliver (d: ClaimedDelivery): Promise<void> {
+    const started = Date.now()
+    const { status, error, retryAfterMs } = await post(d)
     const durationMs = Date.now() - started
     const delivered = status !== null && status >= 200 && status < 300
+    // an attempt cut short by a stopping process is left leased: it is tried again when the lease ends
+    if (stopping.signal.aborted && !delivered && error !== null) return
     const retryable = status === null || status === 408 || status === 429 || status >= 500
     const attempts = d.attempts + 1
     const expired = Date.now() - d.queued_at.getTime() > GIVE_UP_MS
     const outcome = delivered ? 'delivered' : (retryable && !expired ? 'pending' : 'failed')
     const next = new Date(Date.now() + Math.max(retryAfterMs ?? 0, backoffFor(attempts, backoffMs)))
+    // a status that is not 2xx is the failure even when reading the rest of the answer failed too
+    const failure: OutboundFailure | null = delivered ? null : (status !== null ? 'bad_status' : error ?? 'connection_failed')
     await db.transaction().execute(async trx => {
-      await repo.recordAttempt(trx, d.id, { statusCode: status, error, durationMs })
+      await repo.recordAttempt(trx, d.id, { statusCode: status, error: delivered ? error : failure, durationMs })
       await repo.finishDelivery(trx, d.id, {
         status: outcome,
         attempts,
         lastStatusCode: status,
-        lastError: error ?? (delivered ? null : `HTTP ${status ?? ''}`),
+        lastError: failure,
         nextAttemptAt: outcome === 'pending' ? next : new Date(),
         ...(delivered ? { deliveredAt: new Date() } : {})
       })
@@ -89,7 +130,7 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
         await repo.clearFailingSince(trx, d.webhook_id)
       } else {
         await repo.markFailing(trx, d.webhook_id)
-        const reason = `failing for 24 hours (last: ${error ?? `HTTP ${status ?? ''}`})`
+        const reason = `failing for 24 hours (last: ${failure ?? ''}${status !== null ? ` ${status}` : ''})`
         const disabled = await repo.disableIfFailingFor(trx, d.webhook_id, DISABLE_AFTER_MS, reason)
         if (disabled !== undefined) {
           log.warn({ webhook: d.webhook_id }, 'webhook disabled after failing for 24 hours')
@@ -100,32 +141,54 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
         }
       }
     })
-    if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error, outcome }, 'webhook delivery not accepted')
+    if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error: failure, outcome }, 'webhook delivery not accepted')
   }
 
-  /** one round: claims due deliveries and sends them, then the due outcomes; the number sent */
-  async function round (): Promise<number> {
-    const claimed = await repo.claimDeliveries(db, batchSize, LEASE_MS)
-    await Promise.all(claimed.map(async d => { await deliver(d) }))
-    const shared = await outcomes?.tick() ?? 0
-    const sent = claimed.length + shared
-    // a backlog goes out in rounds back to back, not one round per cron fire (a round of batchSize
-    // every 5 s is 10 events/s: a sync's backlog would take hours); only a started dispatcher does
+  /** claims what the free slots allow, fairly, and starts sending it; the claimed and when they are all done */
+  async function claimAndStart (): Promise<{ claimed: number, settled: Promise<void> }> {
+    if (slots.free === 0) return { claimed: 0, settled: Promise.resolve() }
+    const candidates = await repo.deliveryCandidates(db, slotsPerEndpoint, slots.fullKeys())
+    const picked = slots.pick(candidates.map(c => ({ ...c, tenantId: c.tenant_id, key: c.webhook_id })))
+    const claimed = await repo.claimDeliveries(db, picked.map(c => c.id), LEASE_MS)
+    const runs = claimed.map(d => slots.run({ tenantId: d.tenant_id, key: d.webhook_id }, async () => {
+      try {
+        await deliver(d)
+      } catch (error) {
+        // the database failed under the attempt: the lease ends and the delivery is tried again
+        log.error({ err: error, delivery: d.id }, 'webhook dispatch failed')
+      }
+    }))
+    return { claimed: claimed.length, settled: Promise.all(runs).then(() => undefined) }
+  }
+
+  /** one round: starts the due deliveries and outcomes the slots allow; the number started, and their end */
+  async function round (): Promise<{ sent: number, settled: Promise<void> }> {
+    const deliveries = await claimAndStart()
+    const shared = await outcomes?.start() ?? { claimed: 0, settled: Promise.resolve() }
+    const sent = deliveries.claimed + shared.claimed
+    // a backlog goes out in rounds back to back, not one round per cron fire (a round every 5 s
+    // would take hours over a sync's backlog); only a started dispatcher does
     if (sent > 0) job.poke()
-    return sent
+    return { sent, settled: Promise.all([deliveries.settled, shared.settled]).then(() => undefined) }
   }
 
   const job = createPeriodicJob({ name: 'webhook-dispatch', cron: cronExpression, onTick: round, log, errorMessage: 'webhook dispatch failed' })
 
   const dispatcher = {
-    /** one round: claims due deliveries and sends them; the number sent (0 when it failed) */
+    /** one round, and the end of what it started (tests); the number started (0 when it failed) */
     async tick (): Promise<number> {
-      return await job.tick() ?? 0
+      const result = await job.tick()
+      await result?.settled
+      return result?.sent ?? 0
     },
 
-    /** rounds until nothing is due now (tests, shutdown) */
+    /** rounds until nothing is due now and nothing is under way (tests, shutdown) */
     async drain (maxRounds = 100): Promise<void> {
-      for (let i = 0; i < maxRounds; i++) if (await dispatcher.tick() === 0) return
+      for (let i = 0; i < maxRounds; i++) {
+        await slots.idle()
+        await outcomes?.idle()
+        if (await dispatcher.tick() === 0) return
+      }
     },
 
     start (): void {
@@ -134,6 +197,9 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
 
     async stop (): Promise<void> {
       await job.stop()
+      stopping.abort()
+      await slots.idle()
+      await outcomes?.idle()
       await agent.close()
     }
   }

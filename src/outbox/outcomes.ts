@@ -1,7 +1,9 @@
 // Outcomes on their way to the boards. The host's POST records the outcome and queues a share in
 // one transaction; the share is tried at once and, when the board is down, busy or slow, again by
 // the dispatcher with the webhooks' backoff for 24 hours. Claims use SKIP LOCKED with a lease, and
-// per application only the oldest pending share goes out, so a board sees outcomes in order.
+// per application only the oldest pending share goes out, so a board sees outcomes in order. Like
+// the webhooks, the dispatcher's rounds do not wait for a slow board: each share holds one of the
+// sharer's slots (slots.ts, shared fairly between tenants) while it runs.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
@@ -13,6 +15,7 @@ import { emit } from './events.js'
 import * as repo from './shares-repo.js'
 import type { ClaimedShare } from './shares-repo.js'
 import { backoffFor, GIVE_UP_MS } from './backoff.js'
+import { createSlots } from './slots.js'
 
 const LEASE_MS = 60_000
 
@@ -35,13 +38,17 @@ export interface OutcomeSharerDeps {
   log: FastifyBaseLogger
   /** first retry delay; doubles per attempt */
   backoffMs: number
-  batchSize?: number
+  /** shares under way at once in this process */
+  slots?: number
 }
 
 const errorRecord = (e: BoardError): PublicationErrorRecord =>
   ({ code: e.code, title: e.title, detail: e.message, field: null, boardStatus: e.boardStatus ?? null })
 
-export function createOutcomeSharer ({ db, integrations, log, backoffMs, batchSize = 20 }: OutcomeSharerDeps) {
+export function createOutcomeSharer ({ db, integrations, log, backoffMs, slots: total = 8 }: OutcomeSharerDeps) {
+  // a tenant is its own key here: no tenant takes more than half of the slots
+  const slots = createSlots({ total, reserve: Math.floor(total / 4), perKey: Math.max(1, Math.floor(total / 2)) })
+
   /** asks the board; 'not_supported' where it has no endpoint, or the account is gone */
   async function ask (share: ClaimedShare): Promise<'shared' | 'not_supported'> {
     const target = await repo.shareTarget(db, share.application_id)
@@ -99,15 +106,30 @@ export function createOutcomeSharer ({ db, integrations, log, backoffMs, batchSi
 
     /** tries one share now, if it is due and first in line; undefined when it is not (someone has it, or it waits its turn) */
     async tryNow (id: string): Promise<ShareState | undefined> {
-      const [share] = await repo.claimShares(db, 1, LEASE_MS, id)
+      const [share] = await repo.claimShares(db, [id], LEASE_MS)
       return share === undefined ? undefined : await attempt(share)
     },
 
-    /** one round of due shares; the number tried */
-    async tick (): Promise<number> {
-      const claimed = await repo.claimShares(db, batchSize, LEASE_MS)
-      for (const share of claimed) await attempt(share)
-      return claimed.length
+    /** starts the due shares the free slots allow, fairly between tenants; the number started, and their end */
+    async start (): Promise<{ claimed: number, settled: Promise<void> }> {
+      if (slots.free === 0) return { claimed: 0, settled: Promise.resolve() }
+      const candidates = await repo.shareCandidates(db, total)
+      const picked = slots.pick(candidates.map(c => ({ id: c.id, tenantId: c.tenant_id, key: c.tenant_id })))
+      const claimed = await repo.claimShares(db, picked.map(c => c.id), LEASE_MS)
+      const runs = claimed.map(share => slots.run({ tenantId: share.tenant_id, key: share.tenant_id }, async () => {
+        try {
+          await attempt(share)
+        } catch (error) {
+          // the database failed under the attempt: the lease ends and the share is tried again
+          log.error({ err: error, share: share.id }, 'sharing an outcome failed')
+        }
+      }))
+      return { claimed: claimed.length, settled: Promise.all(runs).then(() => undefined) }
+    },
+
+    /** until no share is under way */
+    async idle (): Promise<void> {
+      await slots.idle()
     }
   }
 }

@@ -1,10 +1,11 @@
 // The queries of the outbox and webhook delivery: events written with their deliveries (one per
-// subscribed active webhook), deliveries claimed with SKIP LOCKED under a lease (per webhook and
-// subject only the oldest pending one), and what a finished attempt writes back to the delivery and
+// subscribed active webhook), candidates for the dispatcher's slots (per webhook and subject only
+// the oldest pending one) claimed with SKIP LOCKED under a lease, and what a finished attempt writes back to the delivery and
 // to its webhook.
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Database, WebhookDelivery } from '../db/schema.js'
+import type { OutboundFailure } from '../net/failures.js'
 
 export type DeliveryStatus = WebhookDelivery['status']
 
@@ -50,31 +51,56 @@ export async function insertEvents (trx: Transaction<Database>, tenantId: string
     from event join webhooks w on w.tenant_id = ${tenantId} and w.status = 'active' and event.type = any(w.events)`.execute(trx)
 }
 
-/** up to `limit` due deliveries to active webhooks, oldest event first and per webhook and subject only the oldest pending one, leased for `leaseMs` */
-export async function claimDeliveries (db: Db, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql<ClaimedDelivery>`
-    with due as (
-      select d.id from webhook_deliveries d
-      join webhooks w on w.id = d.webhook_id and w.status = 'active'
-      where d.status = 'pending' and d.next_attempt_at <= now()
+/** a due delivery that may be claimed: the oldest pending one of its webhook and subject */
+export interface DeliveryCandidate {
+  id: string
+  webhook_id: string
+  tenant_id: string
+}
+
+/**
+ * Per active webhook (but the `skipWebhooks`), up to `perWebhook` due deliveries that are first in
+ * line for their subject, oldest event first. Nothing is locked: `claimDeliveries` takes the ones
+ * the slots go to.
+ */
+export async function deliveryCandidates (db: Db, perWebhook: number, skipWebhooks: readonly string[]): Promise<DeliveryCandidate[]> {
+  const { rows } = await sql<DeliveryCandidate>`
+    select c.id, w.id as webhook_id, w.tenant_id
+    from webhooks w
+    cross join lateral (
+      select d.id, d.event_seq from webhook_deliveries d
+      where d.webhook_id = w.id and d.status = 'pending' and d.next_attempt_at <= now()
         and not exists (
           select 1 from webhook_deliveries earlier
           where earlier.webhook_id = d.webhook_id and earlier.subject = d.subject
             and earlier.status = 'pending' and earlier.event_seq < d.event_seq)
       order by d.event_seq
-      limit ${limit}
+      limit ${perWebhook}
+    ) c
+    where w.status = 'active' and w.id <> all(${[...skipWebhooks]}::uuid[])
+    order by c.event_seq`.execute(db)
+  return rows
+}
+
+/** claims these deliveries if they are still due (another replica may have them), leased for `leaseMs` */
+export async function claimDeliveries (db: Db, ids: readonly string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<ClaimedDelivery>`
+    with due as (
+      select d.id from webhook_deliveries d
+      where d.id = any(${[...ids]}::uuid[]) and d.status = 'pending' and d.next_attempt_at <= now()
       for update of d skip locked
     )
     update webhook_deliveries d set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval
     from due, webhooks w, outbox_events e
-    where d.id = due.id and w.id = d.webhook_id and e.id = d.event_seq
+    where d.id = due.id and w.id = d.webhook_id and w.status = 'active' and e.id = d.event_seq
     returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
   return rows
 }
 
 /** one try at sending a delivery, for its attempt log */
 export async function recordAttempt (
-  trx: Transaction<Database>, deliveryId: string, attempt: { statusCode: number | null, error: string | null, durationMs: number }
+  trx: Transaction<Database>, deliveryId: string, attempt: { statusCode: number | null, error: OutboundFailure | null, durationMs: number }
 ): Promise<void> {
   await trx.insertInto('webhook_attempts').values({ delivery_id: deliveryId, status_code: attempt.statusCode, error: attempt.error, duration_ms: attempt.durationMs }).execute()
 }
@@ -82,7 +108,7 @@ export async function recordAttempt (
 /** where a delivery stands after a try; `deliveredAt` is written only when given */
 export async function finishDelivery (
   trx: Transaction<Database>, deliveryId: string,
-  result: { status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: Date, deliveredAt?: Date }
+  result: { status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: OutboundFailure | null, nextAttemptAt: Date, deliveredAt?: Date }
 ): Promise<void> {
   await trx.updateTable('webhook_deliveries').set({
     status: result.status,

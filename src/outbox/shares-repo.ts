@@ -1,4 +1,5 @@
-// The queries of outcome sharing: the queue of shares, claimed with SKIP LOCKED under a lease
+// The queries of outcome sharing: the queue of shares, its candidates for the dispatcher's slots
+// claimed with SKIP LOCKED under a lease
 // (per application only the oldest pending share, so a board sees outcomes in order), and what a
 // finished attempt writes back to the share and to its application.
 import { sql, type Transaction } from 'kysely'
@@ -24,19 +25,37 @@ export async function queueShare (trx: Transaction<Database>, tenantId: string, 
   return share.id
 }
 
-/** due pending shares, oldest per application only, leased for `leaseMs`; `only` narrows the claim to one share */
-export async function claimShares (db: Db, limit: number, leaseMs: number, only?: string): Promise<ClaimedShare[]> {
-  const { rows } = await sql<ClaimedShare>`
-    with due as (
-      select s.id from outcome_shares s
+/**
+ * Due pending shares that are first in line for their application, up to `perTenant` per tenant,
+ * oldest first. Nothing is locked: `claimShares` takes the ones the slots go to.
+ */
+export async function shareCandidates (db: Db, perTenant: number): Promise<Array<{ id: string, tenant_id: string }>> {
+  const { rows } = await sql<{ id: string, tenant_id: string }>`
+    select id, tenant_id from (
+      select s.id, s.tenant_id, s.next_attempt_at, row_number() over (partition by s.tenant_id order by s.next_attempt_at, s.id) as n
+      from outcome_shares s
       where s.status = 'pending' and s.next_attempt_at <= now()
-        ${only === undefined ? sql`` : sql`and s.id = ${only}`}
         and not exists (
           select 1 from outcome_shares earlier
           where earlier.application_id = s.application_id and earlier.status = 'pending'
             and (earlier.queued_at, earlier.id) < (s.queued_at, s.id))
-      order by s.next_attempt_at
-      limit ${limit}
+    ) due
+    where n <= ${perTenant}
+    order by next_attempt_at, id`.execute(db)
+  return rows
+}
+
+/** claims these shares if they are still due and first in line for their application, leased for `leaseMs` */
+export async function claimShares (db: Db, ids: readonly string[], leaseMs: number): Promise<ClaimedShare[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<ClaimedShare>`
+    with due as (
+      select s.id from outcome_shares s
+      where s.id = any(${[...ids]}::uuid[]) and s.status = 'pending' and s.next_attempt_at <= now()
+        and not exists (
+          select 1 from outcome_shares earlier
+          where earlier.application_id = s.application_id and earlier.status = 'pending'
+            and (earlier.queued_at, earlier.id) < (s.queued_at, s.id))
       for update skip locked
     )
     update outcome_shares s set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval

@@ -7,11 +7,17 @@ import { loadConfig, type Config } from '../../src/config.js'
 import { loggerOptions } from '../../src/logging.js'
 import { createSecretBox } from '../../src/crypto/secrets.js'
 import type { BoardRegistry } from '../../src/boards/registry.js'
+import type { Resolve } from '../../src/net/outbound.js'
 import tap from 'tap'
 import { createTestDb, type TestDb } from './db.js'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop'
 export const SECRETS_KEY = 'test:' + Buffer.alloc(32, 7).toString('base64')
+/** OUTBOUND_ALLOW of the test apps: their receivers' address */
+export const TEST_OUTBOUND_ALLOW = '127.0.0.1/32'
+
+/** the test apps' DNS: no name resolves (tests stay off the network); tests that need names pass their own */
+export const noDns: Resolve = async hostname => { throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }) }
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -52,15 +58,19 @@ export interface BuildOptions {
   boards?: BoardRegistry
   /** a database of its own, for tests that break it */
   ownDb?: boolean
+  /** how the outbound policy resolves host names (a test's DNS) */
+  resolve?: Resolve
 }
 
-export async function build (t: Teardown, { env = {}, ownDb = false, boards }: BuildOptions = {}): Promise<TestApp> {
+export async function build (t: Teardown, { env = {}, ownDb = false, boards, resolve = noDns }: BuildOptions = {}): Promise<TestApp> {
   const dbHandle = ownDb ? await createTestDb() : await testFileDb()
-  const config = loadConfig({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, ...env })
+  // the tests' webhook receivers and fakes listen on 127.0.0.1: the outbound policy lets that one
+  // address through (as an operator would with OUTBOUND_ALLOW), and nothing else internal
+  const config = loadConfig({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW, ...env })
   const logs: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })
   const logger = pino(loggerOptions(config.logLevel), stream)
-  const app = await buildApp({ config, db: dbHandle.db, secrets: createSecretBox(SECRETS_KEY), logger, boards })
+  const app = await buildApp({ config, db: dbHandle.db, secrets: createSecretBox(SECRETS_KEY), logger, boards, resolve })
   await app.ready()
   t.teardown(async () => {
     await app.close()

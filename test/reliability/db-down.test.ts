@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js'
 import { loggerOptions } from '../../src/logging.js'
 import { createSecretBox } from '../../src/crypto/secrets.js'
 import { createPostgresDb } from '../../src/db/index.js'
-import { ADMIN_KEY, SECRETS_KEY, bearer } from '../helpers/app.js'
+import { ADMIN_KEY, SECRETS_KEY, TEST_OUTBOUND_ALLOW, bearer } from '../helpers/app.js'
 import { createTestDb, testDatabaseUrl } from '../helpers/db.js'
 import { LONG_DESCRIPTION } from '../helpers/publishing.js'
 import { startTcpProxy } from '../helpers/tcp-proxy.js'
@@ -58,7 +58,8 @@ async function run (serverUrl: string): Promise<void> {
     SCHEDULER_CRON: '* * * * * *',
     SYNC_LEASE_SECONDS: '5',
     SYNC_RETRY_SECONDS: '1',
-    WEBHOOK_BACKOFF_SECONDS: '1'
+    WEBHOOK_BACKOFF_SECONDS: '1',
+    OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW
   })
   const logs: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })

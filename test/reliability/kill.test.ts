@@ -11,7 +11,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { startDjinniFake } from '../fakes/djinni.js'
-import { ADMIN_KEY, SECRETS_KEY } from '../helpers/app.js'
+import { ADMIN_KEY, SECRETS_KEY, TEST_OUTBOUND_ALLOW } from '../helpers/app.js'
 import { createTestDb, testDatabaseUrl } from '../helpers/db.js'
 import { LONG_DESCRIPTION } from '../helpers/publishing.js'
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js'
@@ -86,7 +86,8 @@ async function killTest (t: Test): Promise<void> {
     SYNC_LEASE_SECONDS: '5',
     SYNC_RETRY_SECONDS: '1',
     WEBHOOK_BACKOFF_SECONDS: '1',
-    BOARD_TIMEOUT_MS: '5000'
+    BOARD_TIMEOUT_MS: '5000',
+    OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW
   }
 
   let output = ''

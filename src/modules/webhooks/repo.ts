@@ -27,10 +27,17 @@ export interface WebhookChanges {
 /** a delivery with its event's id and type */
 export type DeliveryWithEvent = WebhookDelivery & { event_id: string, type: string }
 
-export async function insertWebhook (db: Db, tenantId: string, webhook: NewWebhook): Promise<Webhook> {
-  return await db.insertInto('webhooks').values({
-    tenant_id: tenantId, url: webhook.url, events: webhook.events, description: webhook.description, secret: webhook.secret, secret_key_id: webhook.secretKeyId
-  }).returningAll().executeTakeFirstOrThrow()
+/** inserts the webhook unless the tenant has `max` already (undefined then); two at once cannot both pass the count */
+export async function insertWebhook (db: Db, tenantId: string, webhook: NewWebhook, max: number): Promise<Webhook | undefined> {
+  return await db.transaction().execute(async trx => {
+    // the tenant's row is the lock the count is taken under
+    await trx.selectFrom('tenants').select('id').where('id', '=', tenantId).forUpdate().execute()
+    const { count } = await trx.selectFrom('webhooks').select(eb => eb.fn.countAll<string>().as('count')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow()
+    if (Number(count) >= max) return undefined
+    return await trx.insertInto('webhooks').values({
+      tenant_id: tenantId, url: webhook.url, events: webhook.events, description: webhook.description, secret: webhook.secret, secret_key_id: webhook.secretKeyId
+    }).returningAll().executeTakeFirstOrThrow()
+  })
 }
 
 export async function findWebhook (db: Db, tenantId: string, id: string): Promise<Webhook | undefined> {

@@ -11,8 +11,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.post('/v1/webhooks', {
     schema: {
       tags, summary: 'Subscribe an endpoint to events (the signing secret is shown once)',
+      description: 'The URL must reach a public address (no loopback, private, link-local or metadata address, no user:password); a tenant has at most WEBHOOKS_PER_TENANT_MAX endpoints (409 beyond).',
       body: CreateWebhookBody,
-      response: { 201: Type.Object({ ...WebhookSchema.properties, secret: Type.String({ description: 'verify webhook-signature with it; shown only now' }) }), ...problemResponses(400, 401, 403) }
+      response: { 201: Type.Object({ ...WebhookSchema.properties, secret: Type.String({ description: 'verify webhook-signature with it; shown only now' }) }), ...problemResponses(400, 401, 403, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await webhooks.create(tenantOf(request), request.body)))
 

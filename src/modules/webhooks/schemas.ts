@@ -1,8 +1,11 @@
 import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
+import { OUTBOUND_FAILURES } from '../../net/failures.js'
 import { EVENT_DATA, EVENT_TYPES, type EventType } from '../../outbox/events.js'
 
 export const EventTypeSchema = Type.Enum([...EVENT_TYPES])
+
+const OutboundFailureSchema = Type.Enum([...OUTBOUND_FAILURES], { description: 'why the attempt failed; bad_status goes with the status code' })
 
 export const WebhookSchema = Type.Object({
   id: Uuid(),
@@ -16,7 +19,7 @@ export const WebhookSchema = Type.Object({
 }, { $id: 'Webhook' })
 export type WebhookView = Static<typeof WebhookSchema>
 
-const Url = Type.String({ pattern: '^https?://', maxLength: 2000, description: 'where events are POSTed' })
+const Url = Type.String({ pattern: '^https?://', maxLength: 2000, description: 'where events are POSTed: a public http(s) address, no user:password (OUTBOUND_ALLOW opens internal ones)' })
 
 export const CreateWebhookBody = Type.Object({
   url: Url,
@@ -41,10 +44,10 @@ export const DeliverySchema = Type.Object({
   attempts: Type.Integer(),
   nextAttemptAt: Type.Union([Timestamp(), Type.Null()]),
   lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([OutboundFailureSchema, Type.Null()]),
   deliveredAt: Type.Union([Timestamp(), Type.Null()]),
   createdAt: Timestamp(),
-  attemptLog: Type.Array(Type.Object({ at: Timestamp(), statusCode: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]), durationMs: Type.Integer() }))
+  attemptLog: Type.Array(Type.Object({ at: Timestamp(), statusCode: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([OutboundFailureSchema, Type.Null()]), durationMs: Type.Integer() }))
 }, { $id: 'WebhookDelivery' })
 export type DeliveryView = Static<typeof DeliverySchema>
 

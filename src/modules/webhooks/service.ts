@@ -3,10 +3,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/index.js'
 import type { Webhook } from '../../db/schema.js'
-import { conflict, notFound } from '../../errors.js'
+import { conflict, invalidInput, notFound } from '../../errors.js'
 import type { SecretBox } from '../../crypto/secrets.js'
 import type { CreateWebhookInput, DeliveryView, UpdateWebhookInput, WebhookView } from './schemas.js'
 import type { EventType } from '../../outbox/events.js'
+import type { OutboundPolicy } from '../../net/outbound.js'
 import * as repo from './repo.js'
 
 const toView = (w: Webhook): WebhookView => ({
@@ -20,7 +21,22 @@ const toView = (w: Webhook): WebhookView => ({
   updatedAt: w.updated_at.toISOString()
 })
 
-export function createWebhookService ({ db, secrets }: { db: Db, secrets: SecretBox }) {
+export interface WebhookServiceDeps {
+  db: Db
+  secrets: SecretBox
+  /** what URLs may be called */
+  outbound: Pick<OutboundPolicy, 'refusal'>
+  /** endpoints per tenant (WEBHOOKS_PER_TENANT_MAX) */
+  maxPerTenant: number
+}
+
+export function createWebhookService ({ db, secrets, outbound, maxPerTenant }: WebhookServiceDeps) {
+  /** a URL the policy refuses is the caller's mistake, named as such */
+  async function checkUrl (url: string): Promise<void> {
+    const refusal = await outbound.refusal(url)
+    if (refusal !== undefined) throw invalidInput(`url: ${refusal}`, [{ in: 'body', pointer: '/url', detail: refusal }])
+  }
+
   async function mustFind (tenantId: string, id: string): Promise<Webhook> {
     const row = await repo.findWebhook(db, tenantId, id)
     if (row === undefined) throw notFound('webhook', id)
@@ -29,11 +45,13 @@ export function createWebhookService ({ db, secrets }: { db: Db, secrets: Secret
 
   return {
     async create (tenantId: string, input: CreateWebhookInput): Promise<WebhookView & { secret: string }> {
+      await checkUrl(input.url)
       const secret = `whsec_${randomBytes(24).toString('base64url')}`
       const sealed = secrets.seal(secret)
       const row = await repo.insertWebhook(db, tenantId, {
         url: input.url, events: input.events, description: input.description ?? null, secret: sealed.data, secretKeyId: sealed.keyId
-      })
+      }, maxPerTenant)
+      if (row === undefined) throw conflict(`a tenant may have at most ${maxPerTenant} webhooks; delete one first`, { limit: maxPerTenant })
       return { ...toView(row), secret }
     },
 
@@ -47,6 +65,7 @@ export function createWebhookService ({ db, secrets }: { db: Db, secrets: Secret
 
     async update (tenantId: string, id: string, input: UpdateWebhookInput): Promise<WebhookView> {
       await mustFind(tenantId, id)
+      if (input.url !== undefined) await checkUrl(input.url)
       const row = await repo.updateWebhook(db, tenantId, id, {
         url: input.url,
         events: input.events,

@@ -18,6 +18,7 @@ import { createPeriodicJob } from '../periodic-job.js'
 import type { OutcomeSharer } from './outcomes.js'
 import * as repo from './repo.js'
 import type { ClaimedDelivery } from './repo.js'
+import type { Metrics } from '../metrics/registry.js'
 
 const LEASE_MS = 60_000
 const TIMEOUT_MS = 10_000
@@ -34,9 +35,10 @@ export interface DispatcherOptions {
   cronExpression?: string
   /** outcomes queued for the boards, sent in the same rounds */
   outcomes?: OutcomeSharer
+  metrics: Pick<Metrics, 'delivery'>
 }
 
-export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes }: DispatcherOptions) {
+export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes, metrics }: DispatcherOptions) {
   const agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 })
 
   async function deliver (d: ClaimedDelivery): Promise<void> {
@@ -100,6 +102,7 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
         }
       }
     })
+    metrics.delivery(outcome === 'pending' ? 'retrying' : outcome)
     if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error, outcome }, 'webhook delivery not accepted')
   }
 
@@ -121,6 +124,11 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
     /** one round: claims due deliveries and sends them; the number sent (0 when it failed) */
     async tick (): Promise<number> {
       return await job.tick() ?? 0
+    },
+
+    /** deliveries waiting to go out to active webhooks, due or not, and the age of the oldest one's event in seconds */
+    async backlog (): Promise<{ pending: number, oldestSeconds: number }> {
+      return await repo.backlog(db)
     },
 
     /** rounds until nothing is due now (tests, shutdown) */

@@ -103,6 +103,11 @@ export function createOutcomeSharer ({ db, integrations, log, backoffMs, batchSi
       return share === undefined ? undefined : await attempt(share)
     },
 
+    /** outcomes waiting to be sent, due or not */
+    async pending (): Promise<number> {
+      return await repo.pendingCount(db)
+    },
+
     /** one round of due shares; the number tried */
     async tick (): Promise<number> {
       const claimed = await repo.claimShares(db, batchSize, LEASE_MS)

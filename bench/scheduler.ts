@@ -79,9 +79,12 @@ async function main (): Promise<void> {
       }
       await db.updateTable('publications').set({ next_sync_at: new Date(Date.now() - 1000), lease_owner: null, lease_expires_at: null }).where('id', 'in', due.map(d => d.id)).execute()
       plan = (await db.transaction().execute(async trx => {
-        const rows = (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) update publications set lease_owner = 'bench-explain', lease_expires_at = now() + interval '1 minute'
-          where id in (select id from publications where status = 'published' and next_sync_at <= now() and (lease_expires_at is null or lease_expires_at < now())
-          order by next_sync_at limit 20 for update skip locked) returning *`.execute(trx)).rows.map(r => r['QUERY PLAN'])
+        // the claim as src/sync/repo.ts writes it (the due rows with whether their lease was taken over)
+        const rows = (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) with due as (select id, lease_owner is not null as taken_over from publications
+          where status = 'published' and next_sync_at <= now() and (lease_expires_at is null or lease_expires_at < now())
+          order by next_sync_at limit 20 for update skip locked)
+          update publications p set lease_owner = 'bench-explain', lease_expires_at = now() + interval '1 minute'
+          from due where p.id = due.id returning p.*, due.taken_over`.execute(trx)).rows.map(r => r['QUERY PLAN'])
         throw Object.assign(new Error('rollback'), { rows })
       }).catch((e: { rows?: string[] }) => e.rows ?? [])) as string[]
       times.sort((a, b) => a - b)

@@ -8,7 +8,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/index.js'
 import auth from './http/auth.js'
 import { healthRoutes } from './http/health.js'
-import metrics from './http/metrics.js'
+import metricsRoutes from './http/metrics.js'
 import openapi from './http/openapi.js'
 import problems, { sendClientProblem, sendFrameworkProblem } from './http/problems.js'
 import validation from './http/validation.js'
@@ -44,6 +44,7 @@ import { AgentPool } from './boards/http.js'
 import { createBoardRegistry, type BoardRegistry } from './boards/registry.js'
 import type { SecretBox } from './crypto/secrets.js'
 import { createOutboundPolicy, type Resolve } from './net/outbound.js'
+import { createMetrics, type Metrics } from './metrics/registry.js'
 
 export interface AppDeps {
   config: Config
@@ -79,8 +80,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const connectionsCheckingInterval = (limits: Config['http']): number =>
   Math.min(1000, Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10)))
 
-export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool }) {
-  const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents, limiterFor: board => createRequestLimiter({ db: deps.db, board }) })
+export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool, metrics: Metrics }) {
+  const { metrics } = deps
+  const boards = deps.boards ?? createBoardRegistry({
+    config: deps.config.boards,
+    agents: deps.agents,
+    limiterFor: board => createRequestLimiter({ db: deps.db, board }),
+    observers: { request: metrics.boardRequest, tokenRefresh: metrics.tokenRefresh }
+  })
   const oauthState = createOAuthState(deps.secrets)
   const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
   const dictionaries = createDictionaryService({ db: deps.db, integrations, boards, config: deps.config.dictionaries, log: deps.log.child({ module: 'dictionaries' }) })
@@ -101,8 +108,10 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow, resolve: deps.resolve })
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
-  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
-  scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
+  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }), metrics })
+  scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }), metrics })
+  const dispatcher = createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes, outbound, metrics })
+  metrics.watch({ oldestDueSyncSeconds: scheduler.oldestDueSeconds, outboxBacklog: dispatcher.backlog, pendingOutcomeShares: outcomes.pending })
   return {
     boards,
     oauthState,
@@ -118,7 +127,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     sync: createSyncService({ db: deps.db, scheduler, publications }),
     candidates,
     webhooks: createWebhookService({ db: deps.db, secrets: deps.secrets, outbound, maxPerTenant: deps.config.webhooksPerTenantMax }),
-    dispatcher: createDispatcher({ db: deps.db, secrets: deps.secrets, outbound, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes })
+    dispatcher
   }
 }
 
@@ -161,7 +170,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('db', db)
   const agents = new AgentPool({ connectionsPerAccount: 8, maxAccounts: 1_000 })
   app.addHook('onClose', async () => { await agents.close() })
-  const services = createServices({ ...deps, log: app.log, agents })
+  const metrics = createMetrics()
+  const services = createServices({ ...deps, log: app.log, agents, metrics })
 
   // schemas shared by several routes first: every one must be known before the validator compiler
   // and the routes are set up
@@ -171,7 +181,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problems)
   await app.register(validation, { jsonMaxDepth: config.jsonMaxDepth })
   await app.register(openapi)
-  await app.register(metrics)
+  await app.register(metricsRoutes, { metrics })
   await app.register(auth, { admin: services.admin })
   await app.register(healthRoutes, { db, isClosing: () => closing })
   await app.register(adminRoutes, { admin: services.admin })

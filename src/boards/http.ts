@@ -8,6 +8,17 @@ import type { Readable } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
 import { BoardError } from './errors.js'
 import type { BoardId } from './types.js'
+import { boardOperation } from './operation.js'
+
+/** one request to a board (one attempt), for the metrics */
+export interface BoardRequestSample {
+  board: string
+  /** the adapter operation that sent it (src/boards/operation.ts) */
+  operation: string
+  /** the HTTP status, or 'timeout' / 'network' when no answer came */
+  status: string
+  seconds: number
+}
 
 export interface BoardHttpOptions {
   board: BoardId
@@ -20,6 +31,8 @@ export interface BoardHttpOptions {
   backoffMs?: number
   /** largest response body accepted */
   maxBodyBytes?: number
+  /** told of every attempt: the metrics */
+  observe?: (sample: BoardRequestSample) => void
 }
 
 export interface BoardRequest {
@@ -58,6 +71,11 @@ export function parseRetryAfter (value: string | string[] | undefined, now = Dat
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000
   const date = Date.parse(header)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+function isTimeout (error: unknown): boolean {
+  return error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
+    (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError'
 }
 
 function buildUrl (baseUrl: string, path: string, query: BoardRequest['query']): URL {
@@ -125,6 +143,23 @@ export function createBoardHttp (options: BoardHttpOptions) {
     return { status: res.statusCode, headers: res.headers, body: parsed, text }
   }
 
+  /** one attempt, told to `observe` with its status (or why none came) and its time */
+  async function observed (req: BoardRequest, url: URL): Promise<BoardResponse> {
+    const started = performance.now()
+    let status = 'network'
+    try {
+      const res = await once(req, url)
+      status = String(res.status)
+      return res
+    } catch (error) {
+      // a BoardError from `once` is an answer we refused (too big, malformed): its status still says what came
+      status = error instanceof BoardError ? String(error.boardStatus ?? 'bad_response') : isTimeout(error) ? 'timeout' : 'network'
+      throw error
+    } finally {
+      options.observe?.({ board, operation: boardOperation(), status, seconds: (performance.now() - started) / 1000 })
+    }
+  }
+
   return {
     async send (req: BoardRequest): Promise<BoardResponse> {
       const url = buildUrl(options.baseUrl, req.path, req.query)
@@ -136,7 +171,7 @@ export function createBoardHttp (options: BoardHttpOptions) {
         let retry = false
         let failure: BoardError
         try {
-          const res = await once(req, url)
+          const res = await observed(req, url)
           req.log?.debug({ board, method: req.method, path: url.pathname, status: res.status, ms: Date.now() - started }, 'board call')
           if (res.status === 429) {
             waitMs = parseRetryAfter(res.headers['retry-after'])
@@ -156,8 +191,7 @@ export function createBoardHttp (options: BoardHttpOptions) {
           }
         } catch (error) {
           if (error instanceof BoardError) throw error
-          const timedOut = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
-            (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError'
+          const timedOut = isTimeout(error)
           retry = idempotent
           lastFailure = timedOut ? 'timeout' : ((error as { code?: string }).code ?? (error as Error).message)
           failure = timedOut

@@ -8,6 +8,7 @@ import { robotaua } from './robotaua/index.js'
 import { sandbox } from './sandbox/index.js'
 import { workua } from './workua/index.js'
 import type { BoardAdapter, BoardDefinition, BoardImplementation, BoardShared } from './types.js'
+import { withOperations } from './operation.js'
 
 export const BOARDS = [djinni, workua, robotaua, headhunter, sandbox] as const
 
@@ -44,7 +45,8 @@ export interface BoardsConfig {
 }
 
 /**
- * A board ready to use: the definition's facts over what its factory built. Throws when the
+ * A board ready to use: the definition's facts over what its factory built, each method run as a
+ * named operation (for the board request metrics). Throws when the
  * implementation contradicts the capabilities the board claims, so a wrong claim fails at start.
  */
 export function assembleBoard (definition: BoardDefinition, implementation: BoardImplementation): BoardAdapter {
@@ -73,7 +75,7 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
     throw new Error(`board ${definition.id}: an ${definition.auth} board ${oauth ? 'needs' : 'has no'} authorizeUrl`)
   }
   return {
-    ...implementation,
+    ...withOperations(implementation),
     id: definition.id as BoardId,
     name: definition.name,
     auth: definition.auth,
@@ -85,11 +87,18 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
 /** the boards by id; looked up by a stored row's board too, hence any string */
 export type BoardRegistry = ReadonlyMap<string, BoardAdapter>
 
+/** who is told of every board request and credential renewal: the metrics */
+export interface BoardObservers {
+  request: NonNullable<BoardShared['http']['observe']>
+  tokenRefresh: NonNullable<BoardShared['onTokenRefresh']>
+}
+
 /** every board, each built from its own settings only, with its own request budgets (`limiterFor`) */
-export function createBoardRegistry ({ config, agents, limiterFor }: { config: BoardsConfig, agents: BoardShared['agents'], limiterFor: (board: BoardId) => BoardShared['limiter'] }): BoardRegistry {
+export function createBoardRegistry ({ config, agents, limiterFor, observers }: { config: BoardsConfig, agents: BoardShared['agents'], limiterFor: (board: BoardId) => BoardShared['limiter'], observers?: BoardObservers }): BoardRegistry {
+  const http = { ...config.http, observe: observers?.request }
   return new Map(BOARDS.map(board => {
     const settings = (config.settings as Record<string, Record<string, unknown>>)[board.id]
-    const implementation = board.create({ settings: settings as never, http: config.http, agents, limiter: limiterFor(board.id) })
+    const implementation = board.create({ settings: settings as never, http, agents, limiter: limiterFor(board.id), onTokenRefresh: observers?.tokenRefresh })
     return [board.id, assembleBoard(board, implementation)]
   }))
 }

@@ -12,7 +12,7 @@
 //   FilesApi         fetch an attached CV file or a photo (optional) (delivery)
 import type { Static, TObject, TSchema } from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
-import type { AgentPool } from './http.js'
+import type { AgentPool, BoardHttpOptions } from './http.js'
 import type { Readable } from 'node:stream'
 import type { BoardId } from './registry.js'
 
@@ -390,10 +390,15 @@ export interface RequestLimiter {
   block (key: string, ms: number): Promise<void>
 }
 
+/** how a renewal of stored credentials went; 'reused': another call or replica had renewed them */
+export type TokenRefreshOutcome = 'refreshed' | 'reused' | 'failed'
+
 /** what every board's factory is given besides its own settings: the same for every board */
 export interface BoardShared {
-  /** board requests: timeout, retries of 429/5xx/network errors, longest Retry-After waited */
-  http: { timeoutMs: number, maxRetries: number, maxRetryAfterMs: number }
+  /** board requests: timeout, retries of 429/5xx/network errors, longest Retry-After waited, who is told of each (the metrics) */
+  http: { timeoutMs: number, maxRetries: number, maxRetryAfterMs: number, observe?: BoardHttpOptions['observe'] }
+  /** told of every renewal of stored credentials (src/boards/renewal.ts): the metrics */
+  onTokenRefresh?: (board: BoardId, outcome: TokenRefreshOutcome) => void
   /** pooled undici agents, one per account key */
   agents: AgentPool
   /** the board's request budgets, shared by the replicas (adapter tests: one in memory) */

@@ -1,7 +1,7 @@
 // Runs the migrations in migrations/ with Kysely's Migrator. The Migrator takes a Postgres
 // advisory lock (pg_advisory_xact_lock) around the run, so replicas starting together queue
 // up instead of racing; the second one finds nothing left to do.
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely'
+import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

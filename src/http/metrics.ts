@@ -1,8 +1,9 @@
-// Prometheus metrics: HTTP latency per route and status, plus process metrics. A registry per
-// app instance, so several apps in one test process do not collide.
+// Prometheus metrics: the app's registry (src/metrics/registry.ts) at /metrics, and the HTTP latency
+// of every request by route and status.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
+import type { Metrics } from '../metrics/registry.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,22 +11,13 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function metrics (app: FastifyInstance) {
-  const registry = new Registry()
-  collectDefaultMetrics({ register: registry })
-  const latency = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency by route and status',
-    labelNames: ['method', 'route', 'status_code'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry]
-  })
+export default fp(async function metrics (app: FastifyInstance, { metrics }: { metrics: Metrics }) {
+  const registry = metrics.registry
   app.decorate('metrics', registry)
 
   app.addHook('onResponse', async (request, reply) => {
     // the route pattern, never the raw url, so ids do not explode the label set
-    const route = request.routeOptions.url ?? 'unmatched'
-    latency.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
   })
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -25,6 +25,7 @@ import type { OutcomeSharer } from './outcomes.js'
 import { createSlots } from './slots.js'
 import * as repo from './repo.js'
 import type { ClaimedDelivery } from './repo.js'
+import type { Metrics } from '../metrics/registry.js'
 
 const LEASE_MS = 60_000
 // an endpoint that has failed for a whole day is switched off; PATCH status: active brings it back
@@ -49,13 +50,14 @@ export interface DispatcherOptions {
   cronExpression?: string
   /** outcomes queued for the boards, sent in the same rounds */
   outcomes?: OutcomeSharer
+  metrics: Pick<Metrics, 'delivery'>
 }
 
 interface Answer { status: number | null, error: OutboundFailure | null, retryAfterMs: number | undefined }
 
 export function createDispatcher ({
   db, secrets, outbound, log, slots: total = 32, slotsPerEndpoint = 4, attemptTimeoutMs = 10_000, responseMaxBytes = 64 * 1024,
-  backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes
+  backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes, metrics
 }: DispatcherOptions) {
   const agent = outbound.agent({ connections: 16, keepAliveTimeout: 10_000, connectTimeoutMs: attemptTimeoutMs })
   // a quarter of the slots stays free for a tenant that turns up while another has a backlog
@@ -141,6 +143,7 @@ export function createDispatcher ({
         }
       }
     })
+    metrics.delivery(outcome === 'pending' ? 'retrying' : outcome)
     if (!delivered) log.info({ webhook: d.webhook_id, delivery: d.id, status, error: failure, outcome }, 'webhook delivery not accepted')
   }
 
@@ -180,6 +183,11 @@ export function createDispatcher ({
       const result = await job.tick()
       await result?.settled
       return result?.sent ?? 0
+    },
+
+    /** deliveries waiting to go out to active webhooks, due or not, and the age of the oldest one's event in seconds */
+    async backlog (): Promise<{ pending: number, oldestSeconds: number }> {
+      return await repo.backlog(db)
     },
 
     /** rounds until nothing is due now and nothing is under way (tests, shutdown) */

@@ -110,6 +110,11 @@ export function createOutcomeSharer ({ db, integrations, log, backoffMs, slots: 
       return share === undefined ? undefined : await attempt(share)
     },
 
+    /** outcomes waiting to be sent, due or not */
+    async pending (): Promise<number> {
+      return await repo.pendingCount(db)
+    },
+
     /** starts the due shares the free slots allow, fairly between tenants; the number started, and their end */
     async start (): Promise<{ claimed: number, settled: Promise<void> }> {
       if (slots.free === 0) return { claimed: 0, settled: Promise.resolve() }

@@ -143,3 +143,15 @@ export async function disableIfFailingFor (
     returning id, url`.execute(trx)
   return rows[0]
 }
+
+/**
+ * Deliveries waiting to go out to active webhooks (a disabled webhook's wait for its PATCH, not for
+ * us), and the age in seconds of the oldest one's event. Reads the pending deliveries' partial index.
+ */
+export async function backlog (db: Db): Promise<{ pending: number, oldestSeconds: number }> {
+  const { rows } = await sql<{ pending: number, oldest_seconds: number | null }>`
+    select count(*)::int as pending, extract(epoch from now() - min(d.queued_at))::float8 as oldest_seconds
+    from webhook_deliveries d join webhooks w on w.id = d.webhook_id and w.status = 'active'
+    where d.status = 'pending'`.execute(db)
+  return { pending: rows[0]?.pending ?? 0, oldestSeconds: Math.max(0, rows[0]?.oldest_seconds ?? 0) }
+}

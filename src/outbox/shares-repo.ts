@@ -98,3 +98,9 @@ export async function showShareOnApplication (
     .where(sql<boolean>`outcome_shared is distinct from ${status} or outcome_error is distinct from ${record}::jsonb`)
     .returning(['candidate_id', 'publication_id', 'board']).executeTakeFirst()
 }
+
+/** outcomes waiting to be sent to the boards (the pending shares' partial index) */
+export async function pendingCount (db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from outcome_shares where status = 'pending'`.execute(db)
+  return rows[0]?.n ?? 0
+}

@@ -6,17 +6,24 @@ import type { Database, Publication, PublicationErrorRecord, SyncRun, Unstorable
 
 type Trx = Transaction<Database>
 
+/** a claimed publication; `takenOver` when its lease had expired under another owner (that owner died or stalled) */
+export interface Claimed {
+  publication: Publication
+  takenOver: boolean
+}
+
+const claimedOf = ({ taken_over: takenOver, ...publication }: Publication & { taken_over: boolean }): Claimed => ({ publication, takenOver })
+
 /**
  * Claims up to `limit` due publications for `owner`: published, due, and not leased (or the lease
  * expired, i.e. its owner died). SKIP LOCKED lets replicas claim side by side without waiting on
  * each other or taking the same row.
  */
-export async function claimDuePublications (db: Db, owner: string, limit: number, leaseMs: number, exclude: string[] = []): Promise<Publication[]> {
+export async function claimDuePublications (db: Db, owner: string, limit: number, leaseMs: number, exclude: string[] = []): Promise<Claimed[]> {
   if (limit <= 0) return []
-  const { rows } = await sql<Publication>`
-    update publications set lease_owner = ${owner}, lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval
-    where id in (
-      select id from publications
+  const { rows } = await sql<Publication & { taken_over: boolean }>`
+    with due as (
+      select id, lease_owner is not null as taken_over from publications
       where status = 'published' and next_sync_at <= now()
         and (lease_expires_at is null or lease_expires_at < now())
         ${exclude.length > 0 ? sql`and id <> all(${exclude}::uuid[])` : sql``}
@@ -24,8 +31,10 @@ export async function claimDuePublications (db: Db, owner: string, limit: number
       limit ${limit}
       for update skip locked
     )
-    returning *`.execute(db)
-  return rows
+    update publications p set lease_owner = ${owner}, lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval
+    from due where p.id = due.id
+    returning p.*, due.taken_over`.execute(db)
+  return rows.map(claimedOf)
 }
 
 /**
@@ -52,14 +61,32 @@ export async function claimDuePostingChecks (db: Db, limit: number, leaseMs: num
 }
 
 /** claims one publication now (a manual sync); undefined when another owner holds it */
-export async function claimPublication (db: Db, tenantId: string, id: string, owner: string, leaseMs: number): Promise<Publication | undefined> {
-  const { rows } = await sql<Publication>`
-    update publications set lease_owner = ${owner}, lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval,
+export async function claimPublication (db: Db, tenantId: string, id: string, owner: string, leaseMs: number): Promise<Claimed | undefined> {
+  const { rows } = await sql<Publication & { taken_over: boolean }>`
+    with free as (
+      select id, lease_owner is not null as taken_over from publications
+      where id = ${id} and tenant_id = ${tenantId} and status = 'published'
+        and (lease_expires_at is null or lease_expires_at < now())
+      for update
+    )
+    update publications p set lease_owner = ${owner}, lease_expires_at = now() + ${`${leaseMs} milliseconds`}::interval,
       last_manual_sync_at = now()
-    where id = ${id} and tenant_id = ${tenantId} and status = 'published'
-      and (lease_expires_at is null or lease_expires_at < now())
-    returning *`.execute(db)
-  return rows[0]
+    from free where p.id = free.id
+    returning p.*, free.taken_over`.execute(db)
+  return rows[0] === undefined ? undefined : claimedOf(rows[0])
+}
+
+/**
+ * How long, in seconds, the publication due for a sync the longest has waited to be claimed (0
+ * when none waits). Runs under way (a live lease) are not waiting. Reads the due index from its
+ * oldest end.
+ */
+export async function oldestDueSeconds (db: Db): Promise<number> {
+  const { rows } = await sql<{ seconds: number | null }>`
+    select extract(epoch from now() - min(next_sync_at))::float8 as seconds from publications
+    where status = 'published' and next_sync_at <= now()
+      and (lease_expires_at is null or lease_expires_at < now())`.execute(db)
+  return Math.max(0, rows[0]?.seconds ?? 0)
 }
 
 /** extends our lease; false when it is no longer ours (it expired and someone took over) */

@@ -17,6 +17,7 @@ import type { IntegrationService } from '../modules/integrations/service.js'
 import type { PublicationService } from '../modules/publications/service.js'
 import * as repo from './repo.js'
 import { emit } from '../outbox/events.js'
+import type { Metrics } from '../metrics/registry.js'
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError'
@@ -81,6 +82,7 @@ export interface SyncRunnerDeps {
   candidates: Pick<CandidateService, 'storePage'>
   config: Config['sync']
   log: FastifyBaseLogger
+  metrics: Pick<Metrics, 'syncRun' | 'applicationsStored'>
 }
 
 /** a failing publication is retried after `retryMs`, then twice as long after each failure in a row, never less often than its interval */
@@ -88,7 +90,7 @@ export function retryDelay (retryMs: number, intervalMs: number, failedBefore: n
   return Math.min(retryMs * 2 ** Math.min(failedBefore, 30), Math.max(retryMs, intervalMs))
 }
 
-export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log }: SyncRunnerDeps) {
+export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log, metrics }: SyncRunnerDeps) {
   const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board)?.syncIntervalMinutes ?? 60) * 60_000
 
   /** the run's posting check: what the board says of the posting now; never throws (a failure is logged) */
@@ -117,9 +119,11 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
         const ctx = { tenantId: publication.tenant_id, publicationId: publication.id, jobId: publication.job_id, board: publication.board }
         const pages = adapter.pageThroughResponses(session, account, publication.posting_external_id, publication.sync_cursor)
         for await (const { pages: batch, last } of batched(pages, config.storeBatch)) {
+          let stored = { created: 0, updated: 0 }
           closed = await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
             const counts = await candidates.storePage(trx, ctx, batch.flatMap(page => page.items))
+            stored = counts
             const skipped: Record<string, number> = {}
             for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
             // a response the database refused is skipped like those the board's rules hold back, and named
@@ -133,6 +137,8 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
             // the board's last batch ends the run with it: the run, its last pages and the lease commit together
             return last ? await repo.finishSucceededRun(trx, run.id, publication.id, owner, intervalMs(publication)) : undefined
           })
+          // counted once committed: a batch rolled back stored nothing
+          metrics.applicationsStored(publication.board, stored)
         }
       } catch (error) {
         failure = error
@@ -140,11 +146,13 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
 
       if (failure instanceof LeaseLostError) {
         runLog.warn('sync run stopped: lease lost to another owner')
+        metrics.syncRun(publication.board, 'lease_lost')
         return await repo.finishRun(db, run.id, { error: errorRecord(new AppError({ code: 'JOBSYNC_ERR_LEASE_LOST', status: 409, title: 'Lease lost', detail: failure.message })) })
       }
       if (failure === null) {
         const finished = closed ?? await repo.finishSucceededRun(db, run.id, publication.id, owner, intervalMs(publication))
         runLog.info({ run: run.id, pages: finished.pages, fetched: finished.fetched, created: finished.created, updated: finished.updated }, 'sync run done')
+        metrics.syncRun(publication.board, 'succeeded')
         // after the pages: applicants who came before the posting ended are stored first
         await checkPosting(publication, runLog)
         return finished
@@ -171,6 +179,7 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
         await emit(trx, publication.tenant_id, 'sync.failed', `publication:${publication.id}`, { publicationId: publication.id, syncRunId: run.id, error: record })
         return done
       })
+      metrics.syncRun(publication.board, 'failed')
       if (failure instanceof BoardError) runLog.warn({ run: run.id, kind: failure.kind, code: record.code }, 'sync run failed')
       else runLog.error({ run: run.id, err: failure }, 'sync run failed')
       return finished

@@ -15,6 +15,7 @@ import { createPeriodicJob } from '../periodic-job.js'
 import type { SyncRunner } from './runner.js'
 import * as repo from './repo.js'
 import type { PublicationService } from '../modules/publications/service.js'
+import type { Metrics } from '../metrics/registry.js'
 
 export interface SchedulerDeps {
   db: Db
@@ -22,11 +23,12 @@ export interface SchedulerDeps {
   publications: Pick<PublicationService, 'checkPosting'>
   config: Config['sync']
   log: FastifyBaseLogger
+  metrics: Pick<Metrics, 'leaseTakenOver'>
   /** who holds leases taken by this scheduler; unique per process by default */
   owner?: string
 }
 
-export function createScheduler ({ db, runner, publications, config, log, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: SchedulerDeps) {
+export function createScheduler ({ db, runner, publications, config, log, metrics, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: SchedulerDeps) {
   const running = new Map<string, Promise<unknown>>()
   const perAccount = new Map<string, number>()
   const checking = new Map<string, Promise<unknown>>()
@@ -46,11 +48,18 @@ export function createScheduler ({ db, runner, publications, config, log, owner 
     running.set(publication.id, done)
   }
 
+  /** the lease had expired under another owner: its run died or stalled, and this one resumes it */
+  function tookOver (publication: Publication): void {
+    log.warn({ publication: publication.id }, 'sync lease taken over from an owner whose lease expired')
+    metrics.leaseTakenOver()
+  }
+
   async function claimAndLaunch (): Promise<void> {
     const free = Math.min(config.concurrency - running.size, config.batchSize)
     if (free <= 0) return
     const claimed = await repo.claimDuePublications(db, owner, free, config.leaseMs, [...running.keys()])
-    for (const publication of claimed) {
+    for (const { publication, takenOver } of claimed) {
+      if (takenOver) tookOver(publication)
       if ((perAccount.get(publication.integration_id) ?? 0) >= config.concurrencyPerAccount) {
         // the account is busy here: give it back, still due, for the next tick (or another replica)
         await repo.releaseLease(db, publication.id, owner, 0, false)
@@ -105,7 +114,13 @@ export function createScheduler ({ db, runner, publications, config, log, owner 
       }
       const claimed = await repo.claimPublication(db, tenantId, publication.id, owner, config.leaseMs)
       if (claimed === undefined) throw conflict('a sync of this publication is running; see its sync runs', { currentStatus: publication.status })
-      launch(claimed, 'manual')
+      if (claimed.takenOver) tookOver(claimed.publication)
+      launch(claimed.publication, 'manual')
+    },
+
+    /** seconds the publication due for a sync the longest has waited to be claimed, by any replica (0: none waits) */
+    async oldestDueSeconds (): Promise<number> {
+      return await repo.oldestDueSeconds(db)
     },
 
     /** runs and posting checks under way in this process, for tests and shutdown */

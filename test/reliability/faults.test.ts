@@ -407,6 +407,8 @@ async function postingCheckStep (t: Test, app: TestApp, call: Call, bc: BoardCas
   await app.db.updateTable('publications').set({ posting_check_at: new Date(Date.now() - 1000) }).where('id', '=', publicationId).execute()
   for (let i = 0; i < 2; i++) { await app.app.scheduler.tick(); await app.app.scheduler.idle() }
   t.match((await call('GET', `/v1/publications/${publicationId}`)).json(), { status: 'published', posting: { externalId: String } }, 'checked once the board answers')
+}
+
 // what the poison leaves in text if it is stored as it came: a control character other than tab or a
 // line break (Postgres takes those), or U+FFFD where an unpaired surrogate was encoded
 const POISON_LEFT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/

@@ -7,6 +7,7 @@ import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
 import type { AccountSession, BoardDeps, BoardShared } from '../types.js'
+import { reportedRenewal } from '../renewal.js'
 import type { HeadHunterSettings } from './settings.js'
 import type { HeadHunterCredentials, HeadHunterOAuth } from './oauth.js'
 
@@ -145,16 +146,17 @@ export function createHeadHunterClient (deps: BoardDeps<HeadHunterSettings>, oau
    * access token there (another call or replica refreshed) and uses it instead of refreshing again.
    */
   async function renewTokens (session: AccountSession<HeadHunterCredentials>, stale: string): Promise<HeadHunterCredentials> {
-    return await session.credentials.update(async latest => {
-      if (latest.accessToken !== stale) return latest
+    return await reportedRenewal(deps, board, async reused => await session.credentials.update(async latest => {
+      if (latest.accessToken !== stale) { reused(); return latest }
       const renewed = await oauth.refresh(latest.refreshToken, deps.agents.for(session.key), session.log)
       if (renewed === 'not_expired') {
         session.log.warn({ board }, 'HeadHunter says the access token has not expired yet; keeping it')
+        reused()
         return { ...latest, expiresAt: new Date(Date.now() + NOT_EXPIRED_RECHECK_MS).toISOString() }
       }
       session.log.info({ board }, 'HeadHunter access token renewed')
       return renewed
-    })
+    }))
   }
 
   /**

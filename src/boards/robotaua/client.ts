@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import { BoardError, type BoardErrorKind } from '../errors.js'
 import { createBoardHttp, type BoardHttp, type BoardRequest, type BoardResponse } from '../http.js'
+import { reportedRenewal } from '../renewal.js'
 import type { AccountSession, BoardDeps } from '../types.js'
 import type { RobotauaSettings } from './settings.js'
 import { ourFieldOf } from './fields.js'
@@ -232,19 +233,19 @@ export function createRobotauaClient (deps: BoardDeps<RobotauaSettings>) {
    * stored token only has to be far enough from its expiry.
    */
   async function renewToken (session: Session, refused?: { token: string, sentAt: number }): Promise<string> {
-    const renewed = await session.credentials.update(async latest => {
+    const renewed = await reportedRenewal(deps, board, async reused => await session.credentials.update(async latest => {
       const token = usableToken(latest)
       if (token !== null) {
         const last = lastLogin.get(session.credentials)
         const newerThanRefused = refused === undefined || token !== refused.token ||
           (last !== undefined && last.token === token && last.startedAt >= refused.sentAt)
-        if (newerThanRefused) return latest
+        if (newerThanRefused) { reused(); return latest }
       }
       const startedAt = Date.now()
       const fresh = await login(latest, deps.agents.for(session.key), session.log)
       lastLogin.set(session.credentials, { token: fresh.token, startedAt })
       return { ...latest, ...fresh }
-    })
+    }))
     const token = usableToken(renewed) ?? renewed.token
     if (token === undefined) throw new BoardError({ board, kind: 'bad_response', detail: 'Robota.ua\'s login left no token' })
     return token

@@ -5,6 +5,7 @@ import type { BoardId, JobForBoard, Outcome, PostingState } from '../boards/type
 import type { PublicationStatus } from '../modules/publications/status.js'
 import type { IntegrationStatus } from '../modules/integrations/schemas.js'
 import type { OutcomeShareStatus } from '../modules/candidates/schemas.js'
+import type { SigningScheme } from '../outbox/signature.js'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -257,6 +258,8 @@ export interface WebhookTable {
   description: string | null
   secret: Buffer
   secret_key_id: string
+  /** how deliveries are signed: `legacy` for webhooks made before Standard Webhooks, until rotated */
+  signing_scheme: ColumnType<SigningScheme, SigningScheme | undefined, SigningScheme>
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>
   disabled_reason: string | null
   failing_since: Timestamp | null

@@ -56,7 +56,7 @@ export function createDispatcher ({ db, secrets, log, batchSize = 50, backoffMs 
           'user-agent': 'jobsync-webhooks/1',
           'webhook-id': d.event_id,
           'webhook-timestamp': String(timestamp),
-          'webhook-signature': sign(secret, d.event_id, timestamp, body)
+          'webhook-signature': sign(d.signing_scheme, secret, d.event_id, timestamp, body)
         },
         body,
         headersTimeout: TIMEOUT_MS,

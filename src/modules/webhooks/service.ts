@@ -1,12 +1,12 @@
 // Webhook endpoints of a tenant and their deliveries. The secret is made here, shown once, and kept
 // sealed (it must be readable to sign). The queries are in repo.ts.
-import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/index.js'
 import type { Webhook } from '../../db/schema.js'
 import { conflict, notFound } from '../../errors.js'
 import type { SecretBox } from '../../crypto/secrets.js'
 import type { CreateWebhookInput, DeliveryView, UpdateWebhookInput, WebhookView } from './schemas.js'
 import type { EventType } from '../../outbox/events.js'
+import { newSecret } from '../../outbox/signature.js'
 import * as repo from './repo.js'
 
 const toView = (w: Webhook): WebhookView => ({
@@ -14,6 +14,7 @@ const toView = (w: Webhook): WebhookView => ({
   url: w.url,
   events: w.events as EventType[],
   description: w.description,
+  signingScheme: w.signing_scheme,
   status: w.status,
   disabledReason: w.disabled_reason,
   createdAt: w.created_at.toISOString(),
@@ -29,7 +30,7 @@ export function createWebhookService ({ db, secrets }: { db: Db, secrets: Secret
 
   return {
     async create (tenantId: string, input: CreateWebhookInput): Promise<WebhookView & { secret: string }> {
-      const secret = `whsec_${randomBytes(24).toString('base64url')}`
+      const secret = newSecret()
       const sealed = secrets.seal(secret)
       const row = await repo.insertWebhook(db, tenantId, {
         url: input.url, events: input.events, description: input.description ?? null, secret: sealed.data, secretKeyId: sealed.keyId
@@ -57,6 +58,16 @@ export function createWebhookService ({ db, secrets }: { db: Db, secrets: Secret
       // deleted since mustFind
       if (row === undefined) throw notFound('webhook', id)
       return toView(row)
+    },
+
+    /** a new secret, shown once; the old one signs nothing more, and a legacy webhook turns standard */
+    async rotateSecret (tenantId: string, id: string): Promise<WebhookView & { secret: string }> {
+      await mustFind(tenantId, id)
+      const secret = newSecret()
+      const row = await repo.replaceSecret(db, tenantId, id, secrets.seal(secret))
+      // deleted since mustFind
+      if (row === undefined) throw notFound('webhook', id)
+      return { ...toView(row), secret }
     },
 
     async remove (tenantId: string, id: string): Promise<void> {

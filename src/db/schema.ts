@@ -334,7 +334,26 @@ export interface DictionaryItemTable {
   position: number
 }
 
+/** a POST's Idempotency-Key and, once answered, its answer (src/modules/idempotency) */
+export interface IdempotencyKeyTable {
+  /** `tenant:<id>` or `admin:<key id>` */
+  owner: string
+  key: string
+  /** the tenant's rows go with it */
+  tenant_id: string | null
+  /** sha256 of the method, URL and canonical body */
+  fingerprint: string
+  /** which request holds the row: only it writes the answer or lets go */
+  claim: string
+  /** null while the first request is being processed */
+  response_status: number | null
+  response_headers: ColumnType<Record<string, string | string[]> | null, string | null | undefined, string | null>
+  response_body: string | null
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeyTable
   dictionary_copies: DictionaryCopyTable
   dictionary_items: DictionaryItemTable
   webhooks: WebhookTable

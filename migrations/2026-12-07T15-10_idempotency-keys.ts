@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely'
 
 // Idempotency-Key of the POSTs (src/modules/idempotency): per owner (a tenant, or an admin key)
-// and key, the request's fingerprint and, once it is answered, the answer to give again. A row
-// with no status is a request still being processed; `claim` tells that request's own row from a
-// later taker's. Pruned after 24 hours (by created_at); a tenant's go with it.
+// and key, the request's fingerprint and, once it is answered, the answer to give again (its
+// headers and body sealed like board credentials: an answer may carry an API key or a webhook
+// secret). A row with no status is a request still being processed; `claim` tells that request's
+// own row from a later taker's. Pruned after 24 hours (by created_at); a tenant's go with it.
 export async function up (db: Kysely<any>): Promise<void> {
   await db.schema.createTable('idempotency_keys')
     .addColumn('owner', 'text', c => c.notNull())
@@ -12,8 +13,8 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('fingerprint', 'text', c => c.notNull())
     .addColumn('claim', 'uuid', c => c.notNull())
     .addColumn('response_status', 'integer')
-    .addColumn('response_headers', 'jsonb')
-    .addColumn('response_body', 'text')
+    .addColumn('response', 'bytea')
+    .addColumn('response_key_id', 'text')
     .addColumn('created_at', 'timestamptz', c => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('idempotency_keys_pkey', ['owner', 'key'])
     .execute()

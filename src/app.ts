@@ -99,7 +99,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
   scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
-  const idempotency = createIdempotencyService({ db: deps.db })
+  const idempotency = createIdempotencyService({ db: deps.db, secrets: deps.secrets })
   return {
     boards,
     oauthState,

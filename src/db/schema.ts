@@ -347,8 +347,9 @@ export interface IdempotencyKeyTable {
   claim: string
   /** null while the first request is being processed */
   response_status: number | null
-  response_headers: ColumnType<Record<string, string | string[]> | null, string | null | undefined, string | null>
-  response_body: string | null
+  /** the answer's headers and body, sealed (src/crypto/secrets.ts) */
+  response: Buffer | null
+  response_key_id: string | null
   created_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 

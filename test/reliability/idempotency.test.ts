@@ -197,6 +197,9 @@ t.test('keys belong to their owner; no key acts every time; a bad key is named',
   t.equal(b.statusCode, 201, 'the same key is another tenant\'s own')
   t.not(a.json().id, b.json().id)
   t.notOk(b.body.includes(a.json().id), "and never answers with alpha's")
+  const stored = await app.db.selectFrom('idempotency_keys').select('response').where('tenant_id', '=', alpha.id).where('key', '=', k).executeTakeFirstOrThrow()
+  t.ok(stored.response !== null && stored.response.length > 0, 'the answer is stored')
+  t.notOk(Buffer.from(stored.response!).toString('latin1').includes(a.json().secret), 'sealed: the webhook secret it shows is not readable in the database')
 
   // another API key of the same tenant shares its keys
   const issued = await app.app.inject({ method: 'POST', url: `/v1/admin/tenants/${alpha.id}/api-keys`, headers: bearer(ADMIN_KEY), payload: { name: 'second' } })

@@ -24,7 +24,7 @@ export async function claim (db: Db, row: NewClaim, ttlMs: number, staleMs: numb
     values (${row.owner}, ${row.key}, ${row.tenantId}, ${row.fingerprint}, ${row.claim})
     on conflict (owner, key) do update set
       tenant_id = excluded.tenant_id, fingerprint = excluded.fingerprint, claim = excluded.claim,
-      response_status = null, response_headers = null, response_body = null, created_at = now()
+      response_status = null, response = null, response_key_id = null, created_at = now()
     where idempotency_keys.created_at < now() - ${`${ttlMs} milliseconds`}::interval
       or (idempotency_keys.response_status is null and idempotency_keys.created_at < now() - ${`${staleMs} milliseconds`}::interval)
     returning claim`.execute(db)
@@ -35,12 +35,10 @@ export async function find (db: Db, owner: string, key: string): Promise<Idempot
   return await db.selectFrom('idempotency_keys').selectAll().where('owner', '=', owner).where('key', '=', key).executeTakeFirst()
 }
 
-/** the answer to give again; written only while the claim holds the row */
-export async function complete (
-  db: Db, owner: string, key: string, claimId: string, response: { status: number, headers: Record<string, string | string[]>, body: string | null }
-): Promise<void> {
+/** the answer to give again (its headers and body sealed); written only while the claim holds the row */
+export async function complete (db: Db, owner: string, key: string, claimId: string, status: number, sealed: { data: Buffer, keyId: string }): Promise<void> {
   await db.updateTable('idempotency_keys')
-    .set({ response_status: response.status, response_headers: JSON.stringify(response.headers), response_body: response.body })
+    .set({ response_status: status, response: sealed.data, response_key_id: sealed.keyId })
     .where('owner', '=', owner).where('key', '=', key).where('claim', '=', claimId).execute()
 }
 

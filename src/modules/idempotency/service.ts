@@ -3,6 +3,7 @@
 // and while the first is still being processed a 409. Keys belong to their owner: a tenant (any of
 // its API keys), or for admin calls the admin key. The fastify side is in plugin.ts.
 import { randomUUID } from 'node:crypto'
+import type { SecretBox } from '../../crypto/secrets.js'
 import type { Db } from '../../db/index.js'
 import { AppError } from '../../errors.js'
 import * as repo from './repo.js'
@@ -42,7 +43,7 @@ export const keyInProgress = () => new AppError({
   errors: [{ ...HEADER_ERROR, detail: 'belongs to a request still being processed' }]
 })
 
-export function createIdempotencyService ({ db }: { db: Db }) {
+export function createIdempotencyService ({ db, secrets }: { db: Db, secrets: SecretBox }) {
   return {
     /**
      * The request with this key may act (it holds the key until it completes or releases it), or
@@ -57,14 +58,15 @@ export function createIdempotencyService ({ db }: { db: Db }) {
         const row = await repo.find(db, owner, key)
         if (row === undefined) continue
         if (row.fingerprint !== fingerprint) throw keyReused()
-        if (row.response_status === null) throw keyInProgress()
-        return { kind: 'replay', response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body } }
+        if (row.response_status === null || row.response === null || row.response_key_id === null) throw keyInProgress()
+        const { headers, body } = secrets.open<Omit<StoredResponse, 'status'>>({ data: row.response, keyId: row.response_key_id })
+        return { kind: 'replay', response: { status: row.response_status, headers, body } }
       }
       throw keyInProgress()
     },
 
     async complete (owner: string, key: string, claim: string, response: StoredResponse): Promise<void> {
-      await repo.complete(db, owner, key, claim, response)
+      await repo.complete(db, owner, key, claim, response.status, secrets.seal({ headers: response.headers, body: response.body }))
     },
 
     async release (owner: string, key: string, claim: string): Promise<void> {

@@ -4,27 +4,18 @@
 // once, a 5xx that is not kept, keys per owner, bad keys, and keys that expire and are pruned.
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import type { LightMyRequestResponse } from 'fastify'
 import type { BoardImplementation } from '../../src/boards/types.js'
 import { ADMIN_KEY, bearer, build, type TestApp } from '../helpers/app.js'
+import { databaseChecksums } from '../helpers/db-contents.js'
 import { sandboxVariant } from '../helpers/posting-life.js'
 import { documentedOperations, fillPath, nameOf, validValue, withQuery, type Operation } from '../helpers/routes.js'
 import { namedValueOf, pathValuesOf, seedTenant, type TenantData } from '../helpers/tenant-data.js'
 
-/** a digest of every row of every table but the key store itself: equal when nothing was done */
+/** a checksum of every table but the key store itself: equal when nothing was done */
 async function databaseState (app: TestApp): Promise<Record<string, string>> {
-  const { rows: tables } = await sql<{ name: string }>`
-    select table_name as name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE'
-      and table_name not like 'kysely_migration%' and table_name <> 'idempotency_keys'
-    order by table_name`.execute(app.db)
-  const state: Record<string, string> = {}
-  for (const { name } of tables) {
-    const { rows } = await sql<{ digest: string | null }>`select md5(string_agg(t::text, '|' order by t::text)) as digest from ${sql.table(name)} t`.execute(app.db)
-    state[name] = rows[0]?.digest ?? 'empty'
-  }
-  return state
+  const { idempotency_keys: _keys, ...rest } = await databaseChecksums(app.db)
+  return rest
 }
 
 /** the headers a retry must give again: all but the request's own id and the clock */

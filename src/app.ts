@@ -8,6 +8,9 @@ import type { Config } from './config.js'
 import type { Db } from './db/index.js'
 import auth from './http/auth.js'
 import { healthRoutes } from './http/health.js'
+import idempotency from './modules/idempotency/plugin.js'
+import { createIdempotencyPrune } from './modules/idempotency/prune-job.js'
+import { createIdempotencyService } from './modules/idempotency/service.js'
 import metricsRoutes from './http/metrics.js'
 import openapi from './http/openapi.js'
 import problems, { sendClientProblem, sendFrameworkProblem } from './http/problems.js'
@@ -69,6 +72,8 @@ declare module 'fastify' {
     dispatcher: Dispatcher
     /** the scheduled refresh of the boards' stored catalogues; server.ts starts it, tests tick it */
     dictionaryRefresh: PeriodicJob<{ refreshed: number, failed: number }>
+    /** forgets Idempotency-Keys older than 24 hours; server.ts starts it, tests tick it */
+    idempotencyPrune: PeriodicJob<number>
     /** the catalogues' refreshes that requests started in the background; tests wait for them */
     dictionaries: Pick<DictionaryService, 'idle'>
   }
@@ -112,9 +117,12 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }), metrics })
   const dispatcher = createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes, outbound, metrics })
   metrics.watch({ oldestDueSyncSeconds: scheduler.oldestDueSeconds, outboxBacklog: dispatcher.backlog, pendingOutcomeShares: outcomes.pending })
+  const idempotency = createIdempotencyService({ db: deps.db, secrets: deps.secrets })
   return {
     boards,
     oauthState,
+    idempotency,
+    idempotencyPrune: createIdempotencyPrune({ idempotency, log: deps.log.child({ module: 'idempotency' }) }),
     admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
     integrations,
     dictionaries,
@@ -183,6 +191,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(openapi)
   await app.register(metricsRoutes, { metrics })
   await app.register(auth, { admin: services.admin })
+  // before the routes: it adds the Idempotency-Key header to each POST as it is registered
+  await app.register(idempotency, { idempotency: services.idempotency })
   await app.register(healthRoutes, { db, isClosing: () => closing })
   await app.register(adminRoutes, { admin: services.admin })
   await app.register(boardRoutes, { boards: services.boards, oauthState: services.oauthState })
@@ -200,6 +210,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('dictionaries', { idle: services.dictionaries.idle })
   // closing waits for the refresh under way, and for refreshes requests started in the background
   app.addHook('preClose', async () => { await services.dictionaryRefresh.stop(); await services.dictionaries.idle() })
+
+  app.decorate('idempotencyPrune', services.idempotencyPrune)
+  app.addHook('preClose', async () => { await services.idempotencyPrune.stop() })
 
   app.decorate('scheduler', services.scheduler)
   // closing waits for the sync runs under way (a started scheduler's cron stops too)

@@ -7,6 +7,7 @@ import type { OutboundFailure } from '../net/failures.js'
 import type { IntegrationStatus } from '../modules/integrations/schemas.js'
 import type { OutcomeShareStatus } from '../modules/candidates/schemas.js'
 import type { UnstorableReason } from './errors.js'
+import type { SigningScheme } from '../outbox/signature.js'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -264,6 +265,8 @@ export interface WebhookTable {
   description: string | null
   secret: Buffer
   secret_key_id: string
+  /** how deliveries are signed: `legacy` for webhooks made before Standard Webhooks, until rotated */
+  signing_scheme: ColumnType<SigningScheme, SigningScheme | undefined, SigningScheme>
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>
   disabled_reason: string | null
   failing_since: Timestamp | null
@@ -340,7 +343,27 @@ export interface DictionaryItemTable {
   position: number
 }
 
+/** a POST's Idempotency-Key and, once answered, its answer (src/modules/idempotency) */
+export interface IdempotencyKeyTable {
+  /** `tenant:<id>` or `admin:<key id>` */
+  owner: string
+  key: string
+  /** the tenant's rows go with it */
+  tenant_id: string | null
+  /** sha256 of the method, URL and canonical body */
+  fingerprint: string
+  /** which request holds the row: only it writes the answer or lets go */
+  claim: string
+  /** null while the first request is being processed */
+  response_status: number | null
+  /** the answer's headers and body, sealed (src/crypto/secrets.ts) */
+  response: Buffer | null
+  response_key_id: string | null
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeyTable
   dictionary_copies: DictionaryCopyTable
   dictionary_items: DictionaryItemTable
   webhooks: WebhookTable

@@ -31,7 +31,7 @@ export default fp(async function openapi (app: FastifyInstance) {
       // what jobsync POSTs to the host's webhooks (OpenAPI 3.1 webhooks)
       webhooks: Object.fromEntries(EVENT_TYPES.map(type => [type, {
         post: {
-          summary: `${type} (signed: webhook-id, webhook-timestamp, webhook-signature: v1=HMAC-SHA256(secret, id.timestamp.body))`,
+          summary: `${type} (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature: v1,base64(HMAC-SHA256(base64-decoded secret, id.timestamp.body)))`,
           requestBody: { required: true, content: { 'application/json': { schema: eventEnvelope(type) } } },
           responses: { '2XX': { description: 'accepted; anything else is retried (408, 429, 5xx) or fails (other 4xx)' } }
         }

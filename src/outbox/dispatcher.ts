@@ -81,7 +81,7 @@ export function createDispatcher ({
           'user-agent': 'jobsync-webhooks/1',
           'webhook-id': d.event_id,
           'webhook-timestamp': String(timestamp),
-          'webhook-signature': sign(secret, d.event_id, timestamp, body)
+          'webhook-signature': sign(d.signing_scheme, secret, d.event_id, timestamp, body)
         },
         body,
         // the total deadline: headers and body together, however slowly they drip

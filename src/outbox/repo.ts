@@ -6,6 +6,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Database, WebhookDelivery } from '../db/schema.js'
 import type { OutboundFailure } from '../net/failures.js'
+import type { SigningScheme } from './signature.js'
 
 export type DeliveryStatus = WebhookDelivery['status']
 
@@ -25,6 +26,7 @@ export interface ClaimedDelivery {
   url: string
   secret: Buffer
   secret_key_id: string
+  signing_scheme: SigningScheme
   event_id: string
   type: string
   tenant_id: string
@@ -94,7 +96,7 @@ export async function claimDeliveries (db: Db, ids: readonly string[], leaseMs: 
     update webhook_deliveries d set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval
     from due, webhooks w, outbox_events e
     where d.id = due.id and w.id = d.webhook_id and w.status = 'active' and e.id = d.event_seq
-    returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
+    returning d.id, d.webhook_id, d.attempts, d.queued_at, w.url, w.secret, w.secret_key_id, w.signing_scheme, e.event_id, e.type, e.tenant_id, e.payload, e.created_at as event_created_at`.execute(db)
   return rows
 }
 

@@ -62,6 +62,16 @@ export async function updateWebhook (db: Db, tenantId: string, id: string, chang
   }).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst()
 }
 
+/**
+ * A new signing secret (sealed) that signs the Standard Webhooks way from now on; the webhook as it
+ * is now, undefined when there is none
+ */
+export async function replaceSecret (db: Db, tenantId: string, id: string, secret: { data: Buffer, keyId: string }): Promise<Webhook | undefined> {
+  return await db.updateTable('webhooks')
+    .set({ secret: secret.data, secret_key_id: secret.keyId, signing_scheme: 'standard', updated_at: new Date() })
+    .where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst()
+}
+
 /** deletes the webhook (its deliveries and attempts go with it) */
 export async function deleteWebhook (db: Db, tenantId: string, id: string): Promise<void> {
   await db.deleteFrom('webhooks').where('tenant_id', '=', tenantId).where('id', '=', id).execute()

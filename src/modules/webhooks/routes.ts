@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { tenantOf } from '../../http/auth.js'
 import { IdParams, problemResponses, Uuid } from '../../http/schemas.js'
 import type { WebhookService } from './service.js'
-import { CreateWebhookBody, DeliverySchema, UpdateWebhookBody, WebhookSchema } from './schemas.js'
+import { CreateWebhookBody, DeliverySchema, UpdateWebhookBody, WebhookSchema, WebhookWithSecretSchema } from './schemas.js'
 
 const tags = ['webhooks']
 
@@ -13,7 +13,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       tags, summary: 'Subscribe an endpoint to events (the signing secret is shown once)',
       description: 'The URL must reach a public address (no loopback, private, link-local or metadata address, no user:password); a tenant has at most WEBHOOKS_PER_TENANT_MAX endpoints (409 beyond).',
       body: CreateWebhookBody,
-      response: { 201: Type.Object({ ...WebhookSchema.properties, secret: Type.String({ description: 'verify webhook-signature with it; shown only now' }) }), ...problemResponses(400, 401, 403, 409) }
+      response: { 201: WebhookWithSecretSchema, ...problemResponses(400, 401, 403, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await webhooks.create(tenantOf(request), request.body)))
 
@@ -28,6 +28,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.patch('/v1/webhooks/:id', {
     schema: { tags, summary: 'Change a webhook, or turn it back on', params: IdParams, body: UpdateWebhookBody, response: { 200: WebhookSchema, ...problemResponses(400, 401, 403, 404) } }
   }, async request => await webhooks.update(tenantOf(request), request.params.id, request.body))
+
+  app.post('/v1/webhooks/:id/rotate-secret', {
+    schema: {
+      tags, summary: 'Replace the signing secret (the new one is shown once and signs the Standard Webhooks way)',
+      description: 'The old secret signs nothing from now on, deliveries retried later included: put the new one in the receiver right away. ' +
+        'A webhook still on the legacy scheme turns standard.',
+      params: IdParams,
+      response: { 200: WebhookWithSecretSchema, ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async request => await webhooks.rotateSecret(tenantOf(request), request.params.id))
 
   app.delete('/v1/webhooks/:id', {
     schema: { tags, summary: 'Delete a webhook', params: IdParams, response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404) } }

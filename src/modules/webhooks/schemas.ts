@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Timestamp, Uuid } from '../../http/schemas.js'
 import { OUTBOUND_FAILURES } from '../../net/failures.js'
 import { EVENT_DATA, EVENT_TYPES, type EventType } from '../../outbox/events.js'
+import { SIGNING_SCHEMES } from '../../outbox/signature.js'
 
 export const EventTypeSchema = Type.Enum([...EVENT_TYPES])
 
@@ -12,6 +13,10 @@ export const WebhookSchema = Type.Object({
   url: Type.String(),
   events: Type.Array(EventTypeSchema),
   description: Type.Union([Type.String(), Type.Null()]),
+  signingScheme: Type.Enum([...SIGNING_SCHEMES], {
+    description: 'standard: Standard Webhooks (`webhook-signature: v1,<base64>`, keyed with the base64-decoded secret); ' +
+      'legacy: a webhook made before that, signed `v1=<base64>` keyed with the whole secret string, until its secret is rotated'
+  }),
   status: Type.Enum(['active', 'disabled'], { description: 'disabled after failing for 24 hours; PATCH status back to active' }),
   disabledReason: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp(),
@@ -50,6 +55,12 @@ export const DeliverySchema = Type.Object({
   attemptLog: Type.Array(Type.Object({ at: Timestamp(), statusCode: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([OutboundFailureSchema, Type.Null()]), durationMs: Type.Integer() }))
 }, { $id: 'WebhookDelivery' })
 export type DeliveryView = Static<typeof DeliverySchema>
+
+/** a webhook with its signing secret, in the only answers that show it */
+export const WebhookWithSecretSchema = Type.Object({
+  ...WebhookSchema.properties,
+  secret: Type.String({ description: '`whsec_<base64>`: verify webhook-signature with it (any Standard Webhooks library takes it as it is); shown only now' })
+})
 
 /** what a POST to a webhook carries, for one event type: the envelope around that type's data */
 export const eventEnvelope = (type: EventType) => Type.Object({

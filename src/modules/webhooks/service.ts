@@ -1,6 +1,5 @@
 // Webhook endpoints of a tenant and their deliveries. The secret is made here, shown once, and kept
 // sealed (it must be readable to sign). The queries are in repo.ts.
-import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/index.js'
 import type { Webhook } from '../../db/schema.js'
 import { conflict, invalidInput, notFound } from '../../errors.js'
@@ -8,6 +7,7 @@ import type { SecretBox } from '../../crypto/secrets.js'
 import type { CreateWebhookInput, DeliveryView, UpdateWebhookInput, WebhookView } from './schemas.js'
 import type { EventType } from '../../outbox/events.js'
 import type { OutboundPolicy } from '../../net/outbound.js'
+import { newSecret } from '../../outbox/signature.js'
 import * as repo from './repo.js'
 
 const toView = (w: Webhook): WebhookView => ({
@@ -15,6 +15,7 @@ const toView = (w: Webhook): WebhookView => ({
   url: w.url,
   events: w.events as EventType[],
   description: w.description,
+  signingScheme: w.signing_scheme,
   status: w.status,
   disabledReason: w.disabled_reason,
   createdAt: w.created_at.toISOString(),
@@ -46,7 +47,7 @@ export function createWebhookService ({ db, secrets, outbound, maxPerTenant }: W
   return {
     async create (tenantId: string, input: CreateWebhookInput): Promise<WebhookView & { secret: string }> {
       await checkUrl(input.url)
-      const secret = `whsec_${randomBytes(24).toString('base64url')}`
+      const secret = newSecret()
       const sealed = secrets.seal(secret)
       const row = await repo.insertWebhook(db, tenantId, {
         url: input.url, events: input.events, description: input.description ?? null, secret: sealed.data, secretKeyId: sealed.keyId
@@ -76,6 +77,16 @@ export function createWebhookService ({ db, secrets, outbound, maxPerTenant }: W
       // deleted since mustFind
       if (row === undefined) throw notFound('webhook', id)
       return toView(row)
+    },
+
+    /** a new secret, shown once; the old one signs nothing more, and a legacy webhook turns standard */
+    async rotateSecret (tenantId: string, id: string): Promise<WebhookView & { secret: string }> {
+      await mustFind(tenantId, id)
+      const secret = newSecret()
+      const row = await repo.replaceSecret(db, tenantId, id, secrets.seal(secret))
+      // deleted since mustFind
+      if (row === undefined) throw notFound('webhook', id)
+      return { ...toView(row), secret }
     },
 
     async remove (tenantId: string, id: string): Promise<void> {

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/index.js'
+import { AccessLog } from './http/access-log.js'
 import auth from './http/auth.js'
+import hardening from './http/hardening.js'
 import { healthRoutes } from './http/health.js'
 import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
@@ -126,6 +128,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    // one access line per request instead of fastify's two (src/http/access-log.ts)
+    logController: new AccessLog(),
     // path parameters are validated by the route schemas (a host job id may be 200 characters);
     // the router only stops absurd ones, and says so as problem+json like every other error
     routerOptions: { maxParamLength: 1000 },
@@ -149,10 +153,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   // infrastructure first, then the modules
   await app.register(problems)
+  await app.register(hardening)
   await app.register(validation)
   await app.register(openapi)
-  await app.register(metrics)
-  await app.register(auth, { admin: services.admin })
+  await app.register(metrics, { token: config.metricsToken })
+  await app.register(auth, { admin: services.admin, failures: config.authFailures })
   await app.register(healthRoutes, { db, isClosing: () => closing })
   await app.register(adminRoutes, { admin: services.admin })
   await app.register(boardRoutes, { boards: services.boards, oauthState: services.oauthState })

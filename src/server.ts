@@ -24,6 +24,9 @@ function readConfig (): Config {
 
 async function main (): Promise<void> {
   const config = readConfig()
+  // everything the process creates (the embedded database's files, the generated key) is its
+  // user's alone: files 0600, directories 0700
+  process.umask(0o077)
   const logger = pino(loggerOptions(config.logLevel))
   const handle = await createDb({ url: config.database.url, poolMax: config.database.poolMax, dataDir: config.dataDir })
   logger.info({ database: handle.kind, dataDir: handle.kind === 'embedded' ? config.dataDir : undefined }, 'database opened')

@@ -87,7 +87,7 @@ export async function loadOrCreateKeyFile (dataDir: string): Promise<string> {
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error
   }
-  await mkdir(dataDir, { recursive: true })
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
   const key = `local-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`
   await writeFile(file, key + '\n', { mode: 0o600, flag: 'wx' })
   await chmod(file, 0o600)

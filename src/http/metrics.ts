@@ -1,7 +1,10 @@
 // Prometheus metrics: HTTP latency per route and status, plus process metrics. A registry per
-// app instance, so several apps in one test process do not collide.
+// app instance, so several apps in one test process do not collide. With METRICS_TOKEN set, the
+// scrape must bring it as a bearer token (compared in constant time).
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { unauthorized } from '../errors.js'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 
 declare module 'fastify' {
@@ -10,7 +13,15 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function metrics (app: FastifyInstance) {
+const digest = (text: string) => createHash('sha256').update(text).digest()
+
+/** whether the request's Authorization header is "Bearer <token>" */
+function bearerMatches (header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1]
+  return given !== undefined && timingSafeEqual(digest(given), digest(token))
+}
+
+export default fp(async function metrics (app: FastifyInstance, { token }: { token?: string | undefined }) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const latency = new Histogram({
@@ -28,7 +39,8 @@ export default fp(async function metrics (app: FastifyInstance) {
     latency.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
   })
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (token !== undefined && !bearerMatches(request.headers.authorization, token)) throw unauthorized('send METRICS_TOKEN as "Authorization: Bearer <token>"')
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }, { name: 'metrics' })

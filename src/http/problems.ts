@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, PROBLEM_BASE, type FieldError } from '../errors.js'
+import { hardenHeaders } from './hardening.js'
 import type { Problem } from './schemas.js'
 
 type Location = FieldError['in']
@@ -126,8 +127,8 @@ export function sendProblem (reply: FastifyReply, problem: Problem): FastifyRepl
 export function sendFrameworkProblem (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error, request)
   request.log.info({ code: problem.code, status: problem.status }, problem.title)
-  // no onRequest hook ran for these: say the request id here
-  return sendProblem(reply.header('x-request-id', request.id), problem)
+  // no hook runs for these: say the request id, and the headers every response has, here
+  return sendProblem(hardenHeaders(reply.code(problem.status)).header('x-request-id', request.id), problem)
 }
 
 // a connection-level database failure (server down, refused, pool exhausted) is a 503, not a bug
@@ -139,6 +140,15 @@ export function isDatabaseUnavailable (error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client was closed and is not queryable|Client has encountered a connection error/.test(e.message ?? '')
 }
 
+/** how long a 429's cause says to wait: a board's Retry-After, or our own limit's; undefined = not known (src/http/hardening.ts says a default) */
+export function retryAfterSeconds (error: unknown): number | undefined {
+  const { retryAfterMs, extensions } = error as { retryAfterMs?: unknown, extensions?: { retryAfterSeconds?: unknown } }
+  if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs)) return Math.max(1, Math.ceil(retryAfterMs / 1000))
+  const seconds = extensions?.retryAfterSeconds
+  if (typeof seconds === 'number' && Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds))
+  return undefined
+}
+
 export default fp(async function problems (app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let problem = toProblem(error, request)
@@ -148,6 +158,10 @@ export default fp(async function problems (app: FastifyInstance) {
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: problem.code, status: problem.status }, problem.title)
     if (problem.status === 503) void reply.header('retry-after', '5')
+    if (problem.status === 429) {
+      const seconds = retryAfterSeconds(error)
+      if (seconds !== undefined) void reply.header('retry-after', String(seconds))
+    }
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, {

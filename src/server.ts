@@ -7,6 +7,7 @@ import { createDb } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loggerOptions } from './logging.js'
 import { createAdminService } from './modules/admin/service.js'
+import { resealUnboundCredentials } from './modules/integrations/service.js'
 import { createSecretBox, loadOrCreateKeyFile } from './crypto/secrets.js'
 
 function readConfig (): Config {
@@ -51,6 +52,8 @@ async function main (): Promise<void> {
     secretsKey = await loadOrCreateKeyFile(config.dataDir)
   }
   const secrets = createSecretBox(secretsKey, config.secretsKeyPrevious)
+  // credentials sealed before rows were bound in are re-sealed now: the migration had no key to
+  await resealUnboundCredentials({ db: handle.db, secrets, log: logger })
 
   const app = await buildApp({ config, db: handle.db, secrets, logger })
   app.addHook('onClose', async () => { await handle.close() })

@@ -8,6 +8,7 @@ import type { Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import { isDatabaseUnavailable } from '../http/problems.js'
 import { BoardError } from '../boards/errors.js'
 import type { BoardRegistry } from '../boards/registry.js'
 import type { ResponsePage } from '../boards/types.js'
@@ -23,11 +24,19 @@ export class LeaseLostError extends Error {
   constructor () { super('the lease on the publication expired and another owner took it over') }
 }
 
+/**
+ * What the tenant is told about a failed run (sync-runs, the sync.failed event). Our own errors say
+ * what they say; anything else (a database or library failure) is a stable code with no internals:
+ * its text stays in our log, beside the run id.
+ */
 function errorRecord (error: unknown): PublicationErrorRecord {
   if (error instanceof AppError) {
     return { code: error.code, title: error.title, detail: error.message, field: null, boardStatus: error instanceof BoardError ? (error.boardStatus ?? null) : null }
   }
-  return { code: 'JOBSYNC_ERR_SYNC', title: 'Sync failed', detail: error instanceof Error ? error.message : String(error), field: null, boardStatus: null }
+  if (isDatabaseUnavailable(error)) {
+    return { code: 'JOBSYNC_ERR_UNAVAILABLE', title: 'Database unavailable', detail: 'the database was unavailable during the run; it is retried', field: null, boardStatus: null }
+  }
+  return { code: 'JOBSYNC_ERR_SYNC', title: 'Sync failed', detail: 'an internal error stopped the run; it is retried (quote the run id when reporting it)', field: null, boardStatus: null }
 }
 
 /**

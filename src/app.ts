@@ -75,7 +75,9 @@ declare module 'fastify' {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool }) {
-  const boards = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents, limiterFor: board => createRequestLimiter({ db: deps.db, board }) })
+  const every = deps.boards ?? createBoardRegistry({ config: deps.config.boards, agents: deps.agents, limiterFor: board => createRequestLimiter({ db: deps.db, board }) })
+  // SANDBOX_ENABLED=false: the sandbox is not offered; its stored integrations are refused as a board turned off
+  const boards: BoardRegistry = deps.config.sandbox.enabled ? every : new Map([...every].filter(([id]) => id !== 'sandbox'))
   const oauthState = createOAuthState(deps.secrets)
   const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
   const dictionaries = createDictionaryService({ db: deps.db, integrations, boards, config: deps.config.dictionaries, log: deps.log.child({ module: 'dictionaries' }) })
@@ -94,7 +96,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   pushJobEdit = publications.pushJobEdit
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
-  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }) })
+  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }), applicationsPerTenant: { sandbox: deps.config.sandbox.applicantsPerTenant } })
   scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }) })
   return {
     boards,

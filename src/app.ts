@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/index.js'
+import { AccessLog } from './http/access-log.js'
 import auth from './http/auth.js'
+import hardening from './http/hardening.js'
 import { healthRoutes } from './http/health.js'
 import idempotency from './modules/idempotency/plugin.js'
 import { createIdempotencyPrune } from './modules/idempotency/prune-job.js'
@@ -87,12 +89,14 @@ const connectionsCheckingInterval = (limits: Config['http']): number =>
 
 export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents: AgentPool, metrics: Metrics }) {
   const { metrics } = deps
-  const boards = deps.boards ?? createBoardRegistry({
+  const every = deps.boards ?? createBoardRegistry({
     config: deps.config.boards,
     agents: deps.agents,
     limiterFor: board => createRequestLimiter({ db: deps.db, board }),
     observers: { request: metrics.boardRequest, tokenRefresh: metrics.tokenRefresh }
   })
+  // SANDBOX_ENABLED=false: the sandbox is not offered; its stored integrations are refused as a board turned off
+  const boards: BoardRegistry = deps.config.sandbox.enabled ? every : new Map([...every].filter(([id]) => id !== 'sandbox'))
   const oauthState = createOAuthState(deps.secrets)
   const integrations = createIntegrationService({ db: deps.db, boards, secrets: deps.secrets, oauthState, log: deps.log.child({ module: 'integrations' }) })
   const dictionaries = createDictionaryService({ db: deps.db, integrations, boards, config: deps.config.dictionaries, log: deps.log.child({ module: 'dictionaries' }) })
@@ -113,7 +117,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow, resolve: deps.resolve })
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
   const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
-  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }), metrics })
+  const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }), metrics, applicationsPerTenant: { sandbox: deps.config.sandbox.applicantsPerTenant } })
   scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }), metrics })
   const dispatcher = createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes, outbound, metrics })
   metrics.watch({ oldestDueSyncSeconds: scheduler.oldestDueSeconds, outboxBacklog: dispatcher.backlog, pendingOutcomeShares: outcomes.pending })
@@ -162,6 +166,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    // one access line per request instead of fastify's two (src/http/access-log.ts)
+    logController: new AccessLog(),
     // path parameters are validated by the route schemas (a host job id may be 200 characters);
     // the router only stops absurd ones, and says so as problem+json like every other error
     routerOptions: { maxParamLength: 1000 },
@@ -187,10 +193,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   // infrastructure first, then the modules
   await app.register(problems)
+  await app.register(hardening)
   await app.register(validation, { jsonMaxDepth: config.jsonMaxDepth })
   await app.register(openapi)
-  await app.register(metricsRoutes, { metrics })
-  await app.register(auth, { admin: services.admin })
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken })
+  await app.register(auth, { admin: services.admin, failures: config.authFailures })
   // before the routes: it adds the Idempotency-Key header to each POST as it is registered
   await app.register(idempotency, { idempotency: services.idempotency })
   await app.register(healthRoutes, { db, isClosing: () => closing })

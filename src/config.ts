@@ -60,6 +60,11 @@ export const ServiceEnvSchema = Type.Object({
   DICTIONARY_REFRESH_CRON: Type.String({ default: '0 */10 * * * *', minLength: 9, description: 'node-cron expression (with seconds) of the look for catalogues due a refresh' }),
   DICTIONARY_REFRESH_HOURS: Type.Integer({ default: 24, minimum: 24, maximum: 8760, description: 'a board-wide catalogue is asked of the board again at most this often (conditionally where the board supports it)' }),
   DICTIONARY_ACCOUNT_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1, maximum: 86_400, description: 'an account\'s own catalogue (hh addresses, managers) is fetched again when older than this' }),
+  AUTH_FAILURES_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000, description: 'failed authentications (missing, unknown or revoked key) allowed per client address and per key prefix in one window; past it 429 with Retry-After, counted in this process only' }),
+  AUTH_FAILURES_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400, description: 'the window of AUTH_FAILURES_MAX' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'when set, GET /metrics needs "Authorization: Bearer <token>"; unset = open to whoever reaches the port' })),
+  SANDBOX_ENABLED: Type.Boolean({ default: true, description: 'offer the built-in sandbox board; false = it cannot be installed and its existing integrations neither publish nor sync' }),
+  SANDBOX_APPLICANTS_PER_TENANT: Type.Integer({ default: 1000, minimum: 0, maximum: 1_000_000, description: 'sandbox applicants stored per tenant at most (all its sandbox publications together); the sandbox serves no more once a tenant has them' }),
   PUBLICATION_TYPES_CACHE_SECONDS: Type.Integer({ default: 60, minimum: 0, maximum: 3600, description: 'the paid publications left per type are asked of the board at most this often per integration (0 = every time)' })
 })
 
@@ -97,6 +102,10 @@ export interface Config {
     accountTtlMs: number
   }
   publicationTypesCacheMs: number
+  /** failed authentications allowed per client address and per key prefix in one window */
+  authFailures: { max: number, windowMs: number }
+  metricsToken: string | undefined
+  sandbox: { enabled: boolean, applicantsPerTenant: number }
   sync: {
     schedulerEnabled: boolean
     cron: string
@@ -137,7 +146,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       const name = error.instancePath.replace(/^\//, '')
       if (problems.has(name)) continue
       // secrets are named, never echoed
-      const shown = /KEY|SECRET|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${describeValue((parsed as Record<string, unknown>)[name])}")`
+      const shown = /KEY|SECRET|PASSWORD|TOKEN|DATABASE_URL/.test(name) ? '' : ` (got "${describeValue((parsed as Record<string, unknown>)[name])}")`
       problems.set(name, `${name} ${error.message}${shown}`)
     }
     throw new ConfigError(`Invalid configuration: ${[...problems.values()].join('; ')}`)
@@ -188,6 +197,9 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       accountTtlMs: e.DICTIONARY_ACCOUNT_TTL_SECONDS * 1000
     },
     publicationTypesCacheMs: e.PUBLICATION_TYPES_CACHE_SECONDS * 1000,
+    authFailures: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_SECONDS * 1000 },
+    metricsToken: e.METRICS_TOKEN,
+    sandbox: { enabled: e.SANDBOX_ENABLED, applicantsPerTenant: e.SANDBOX_APPLICANTS_PER_TENANT },
     sync: {
       schedulerEnabled: e.SCHEDULER_ENABLED,
       cron: e.SCHEDULER_CRON,

@@ -7,6 +7,7 @@ import { createDb } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loggerOptions } from './logging.js'
 import { createAdminService } from './modules/admin/service.js'
+import { resealUnboundCredentials } from './modules/integrations/service.js'
 import { createSecretBox, loadOrCreateKeyFile } from './crypto/secrets.js'
 
 function readConfig (): Config {
@@ -24,6 +25,9 @@ function readConfig (): Config {
 
 async function main (): Promise<void> {
   const config = readConfig()
+  // everything the process creates (the embedded database's files, the generated key) is its
+  // user's alone: files 0600, directories 0700
+  process.umask(0o077)
   const logger = pino(loggerOptions(config.logLevel))
   const handle = await createDb({ url: config.database.url, poolMax: config.database.poolMax, dataDir: config.dataDir })
   logger.info({ database: handle.kind, dataDir: handle.kind === 'embedded' ? config.dataDir : undefined }, 'database opened')
@@ -48,6 +52,8 @@ async function main (): Promise<void> {
     secretsKey = await loadOrCreateKeyFile(config.dataDir)
   }
   const secrets = createSecretBox(secretsKey, config.secretsKeyPrevious)
+  // credentials sealed before rows were bound in are re-sealed now: the migration had no key to
+  await resealUnboundCredentials({ db: handle.db, secrets, log: logger })
 
   const app = await buildApp({ config, db: handle.db, secrets, logger })
   app.addHook('onClose', async () => { await handle.close() })

@@ -91,3 +91,13 @@ export class BoardError extends AppError {
     return this.kind === 'invalid_credentials' || this.kind === 'not_employer' || this.kind === 'account_blocked' || this.kind === 'no_api_access'
   }
 }
+
+/** a board this deployment has turned off (the sandbox with SANDBOX_ENABLED=false): nothing is sent through it */
+export function boardTurnedOff (name: string): AppError {
+  return new AppError({
+    code: 'JOBSYNC_ERR_BOARD_DISABLED',
+    status: 422,
+    title: 'Board turned off',
+    detail: `the ${name} board is turned off on this deployment${name === 'Sandbox' ? ' (SANDBOX_ENABLED=false)' : ''}; its integrations are kept but neither publish nor sync`
+  })
+}

@@ -193,11 +193,14 @@ export function createBoardHttp (options: BoardHttpOptions) {
           if (error instanceof BoardError) throw error
           const timedOut = isTimeout(error)
           retry = idempotent
-          lastFailure = timedOut ? 'timeout' : ((error as { code?: string }).code ?? (error as Error).message)
+          // a library's code (ECONNREFUSED, UND_ERR_SOCKET) is stable and says enough; its message
+          // text is not shown to tenants (it reaches sync-runs and events), only to our debug log
+          const code = (error as { code?: unknown }).code
+          lastFailure = timedOut ? 'timeout' : typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : 'network_error'
           failure = timedOut
             ? new BoardError({ board, kind: 'timeout', detail: `the board did not answer within ${options.timeoutMs} ms` })
             : new BoardError({ board, kind: 'unavailable', detail: `could not reach the board (${lastFailure})` })
-          req.log?.debug({ board, method: req.method, path: url.pathname, failure: lastFailure }, 'board call failed')
+          req.log?.debug({ board, method: req.method, path: url.pathname, failure: lastFailure, message: (error as Error).message }, 'board call failed')
         }
         if (!retry || attempt >= options.maxRetries) {
           if (attempt > 0) req.log?.warn({ board, path: url.pathname, attempts: attempt + 1, failure: lastFailure }, 'board call gave up')

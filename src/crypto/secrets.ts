@@ -1,6 +1,8 @@
 // Board credentials at rest: AES-256-GCM with a random 96-bit nonce per value, the key id stored
 // beside the ciphertext so keys can be rotated (new writes use the current key, old rows still
-// open with SECRETS_KEY_PREVIOUS until they are rewritten).
+// open with SECRETS_KEY_PREVIOUS until they are rewritten). A value may be bound to where it is
+// stored (`context`, authenticated as associated data): it then opens only with the same context,
+// so a sealed value copied into another row does not open there.
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -38,9 +40,11 @@ export function createSecretBox (current: string, previous: string[] = []) {
   return {
     keyId: key.id,
 
-    seal (value: unknown): SealedSecret {
+    /** `context` names where the value is stored (e.g. its table, tenant and row); open must be given the same */
+    seal (value: unknown, context?: string): SealedSecret {
       const nonce = randomBytes(12)
       const cipher = createCipheriv('aes-256-gcm', key.bytes, nonce)
+      if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'))
       const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()])
       return { keyId: key.id, data: Buffer.concat([nonce, cipher.getAuthTag(), ciphertext]) }
     },
@@ -57,18 +61,19 @@ export function createSecretBox (current: string, previous: string[] = []) {
       return expected.length === given.length && timingSafeEqual(expected, given)
     },
 
-    open<T = unknown> (sealed: SealedSecret): T {
+    open<T = unknown> (sealed: SealedSecret, context?: string): T {
       const bytes = keys.get(sealed.keyId)
       if (bytes === undefined) throw new SecretsError(`no secrets key with id ${sealed.keyId}: add it to SECRETS_KEY_PREVIOUS`)
       const nonce = sealed.data.subarray(0, 12)
       const tag = sealed.data.subarray(12, 28)
       const decipher = createDecipheriv('aes-256-gcm', bytes, nonce)
       decipher.setAuthTag(tag)
+      if (context !== undefined) decipher.setAAD(Buffer.from(context, 'utf8'))
       try {
         const plain = Buffer.concat([decipher.update(sealed.data.subarray(28)), decipher.final()])
         return JSON.parse(plain.toString('utf8')) as T
       } catch {
-        throw new SecretsError(`credentials sealed with key ${sealed.keyId} failed to open (wrong key or tampered data)`)
+        throw new SecretsError(`credentials sealed with key ${sealed.keyId} failed to open (wrong key, tampered data, or data of another row)`)
       }
     }
   }
@@ -87,7 +92,7 @@ export async function loadOrCreateKeyFile (dataDir: string): Promise<string> {
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error
   }
-  await mkdir(dataDir, { recursive: true })
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
   const key = `local-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`
   await writeFile(file, key + '\n', { mode: 0o600, flag: 'wx' })
   await chmod(file, 0o600)

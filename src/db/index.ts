@@ -2,7 +2,7 @@
 // Postgres (PGlite) stored under DATA_DIR. Same migrations and SQL for both.
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { mkdir } from 'node:fs/promises'
+import { chmod, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Database } from './schema.js'
 
@@ -34,6 +34,15 @@ export function createPostgresDb (connectionString: string, poolMax: number): Db
   return { db, kind: 'postgres', close: async () => { await db.destroy() } }
 }
 
+/**
+ * A directory only this process's user may enter: created 0700, and made so when it exists (it
+ * holds the database and the generated keys). Files in it are 0600 by the umask server.ts sets.
+ */
+export async function ownDirectory (dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await chmod(dir, 0o700)
+}
+
 /** dataDir undefined = in memory (tests) */
 export async function createEmbeddedDb (dataDir: string | undefined): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite')
@@ -43,7 +52,8 @@ export async function createEmbeddedDb (dataDir: string | undefined): Promise<Db
     pglite = new PGlite({ parsers: PGLITE_PARSERS })
   } else {
     const dir = path.join(dataDir, 'pgdata')
-    await mkdir(dir, { recursive: true })
+    await ownDirectory(dataDir)
+    await ownDirectory(dir)
     pglite = new PGlite(dir, { parsers: PGLITE_PARSERS })
   }
   await pglite.waitReady

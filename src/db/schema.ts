@@ -42,6 +42,11 @@ export interface IntegrationTable {
   /** sealed with AES-256-GCM (src/crypto/secrets.ts) */
   credentials: Buffer
   credentials_key_id: string
+  /**
+   * the sealed credentials are bound to their tenant and row (associated data); false = sealed
+   * before that, opened without it and re-sealed bound at start-up (src/modules/integrations/service.ts)
+   */
+  credentials_bound: ColumnType<boolean, boolean | undefined, boolean>
   credentials_public: ColumnType<Record<string, unknown>, string | undefined, string>
   account_external_id: string | null
   account_name: string | null

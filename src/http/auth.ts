@@ -4,7 +4,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { createHash } from 'node:crypto'
-import { forbidden, unauthorized } from '../errors.js'
+import { AppError, forbidden, unauthorized } from '../errors.js'
+import { keyPrefix } from '../crypto/api-keys.js'
+import { createAuthLimiter, type AuthLimiterOptions } from './auth-limiter.js'
 import type { AdminService, Principal } from '../modules/admin/service.js'
 
 export type RouteAuth = 'tenant' | 'admin' | 'none'
@@ -61,9 +63,28 @@ function createPrincipalCache (ttlMs: number) {
   }
 }
 
-export default fp(async function auth (app: FastifyInstance, { admin, cacheTtlMs = AUTH_CACHE_TTL_MS }: { admin: AdminService, cacheTtlMs?: number }) {
+function tooManyFailures (waitMs: number): AppError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000))
+  return new AppError({
+    code: 'JOBSYNC_ERR_RATE_LIMITED',
+    status: 429,
+    title: 'Too many failed authentications',
+    detail: `too many requests with a missing or wrong API key from this address or for this key; try again in ${seconds} s`,
+    extensions: { retryAfterSeconds: seconds }
+  })
+}
+
+export interface AuthOptions {
+  admin: AdminService
+  cacheTtlMs?: number
+  /** the budget of failed authentications per client address and per key prefix */
+  failures: Pick<AuthLimiterOptions, 'max' | 'windowMs'>
+}
+
+export default fp(async function auth (app: FastifyInstance, { admin, cacheTtlMs = AUTH_CACHE_TTL_MS, failures }: AuthOptions) {
   app.decorateRequest('principal', undefined)
   const cache = createPrincipalCache(cacheTtlMs)
+  const limiter = createAuthLimiter(failures)
 
   // an admin write may revoke a key or remove a tenant: nothing remembered survives it (cleared
   // once the change is made, before the caller hears it is done)
@@ -79,11 +100,23 @@ export default fp(async function auth (app: FastifyInstance, { admin, cacheTtlMs
     if (needed === 'none') return
 
     const token = bearerToken(request)
-    if (token === undefined) throw unauthorized('send an API key as "Authorization: Bearer <key>"')
+    // the visible part of the key: not a secret, it tells keys apart in the logs (a failed one too)
+    const prefix = token === undefined ? undefined : keyPrefix(token)
+    if (prefix !== undefined) request.log = request.log.child({ keyPrefix: prefix })
+    const waitMs = limiter.waitMs(request.ip, prefix, token)
+    if (waitMs > 0) throw tooManyFailures(waitMs)
+    if (token === undefined) {
+      limiter.failed(request.ip, undefined, undefined)
+      throw unauthorized('send an API key as "Authorization: Bearer <key>"')
+    }
     let principal = cacheTtlMs > 0 ? cache.get(token) : undefined
     if (principal === undefined) {
       principal = await admin.authenticate(token)
-      if (principal === undefined) throw unauthorized('the API key is unknown or revoked')
+      if (principal === undefined) {
+        limiter.failed(request.ip, prefix, token)
+        throw unauthorized('the API key is unknown or revoked')
+      }
+      limiter.passed(token)
       if (cacheTtlMs > 0) cache.set(token, principal)
     }
     request.principal = principal

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { AppError, PROBLEM_BASE, type FieldError } from '../errors.js'
+import { hardenHeaders } from './hardening.js'
 import type { Problem } from './schemas.js'
 
 type Location = FieldError['in']
@@ -128,8 +129,8 @@ export function sendProblem (reply: FastifyReply, problem: Problem): FastifyRepl
 export function sendFrameworkProblem (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error, request)
   request.log.info({ code: problem.code, status: problem.status }, problem.title)
-  // no onRequest hook ran for these: say the request id here
-  return sendProblem(reply.header('x-request-id', request.id), problem)
+  // no hook runs for these: say the request id, and the headers every response has, here
+  return sendProblem(hardenHeaders(reply.code(problem.status)).header('x-request-id', request.id), problem)
 }
 
 // what node's HTTP parser refuses before there is a request (fastify's clientErrorHandler)
@@ -167,6 +168,15 @@ export function isDatabaseUnavailable (error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client was closed and is not queryable|Client has encountered a connection error/.test(e.message ?? '')
 }
 
+/** how long a 429's cause says to wait: a board's Retry-After, or our own limit's; undefined = not known (src/http/hardening.ts says a default) */
+export function retryAfterSeconds (error: unknown): number | undefined {
+  const { retryAfterMs, extensions } = error as { retryAfterMs?: unknown, extensions?: { retryAfterSeconds?: unknown } }
+  if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs)) return Math.max(1, Math.ceil(retryAfterMs / 1000))
+  const seconds = extensions?.retryAfterSeconds
+  if (typeof seconds === 'number' && Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds))
+  return undefined
+}
+
 export default fp(async function problems (app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let problem = toProblem(error, request)
@@ -179,6 +189,10 @@ export default fp(async function problems (app: FastifyInstance) {
     // refused before its body was read (no key, a body over the limit): the client may still be
     // sending it, so the connection ends with the answer instead of reading what is left
     if (problem.status === 401 || problem.status === 413) void reply.header('connection', 'close')
+    if (problem.status === 429) {
+      const seconds = retryAfterSeconds(error)
+      if (seconds !== undefined) void reply.header('retry-after', String(seconds))
+    }
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, {

@@ -8,8 +8,9 @@ import type { Transaction } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { BoardError } from '../boards/errors.js'
-import type { BoardRegistry } from '../boards/registry.js'
+import { isDatabaseUnavailable } from '../http/problems.js'
+import { BoardError, boardTurnedOff } from '../boards/errors.js'
+import { boardDefinition, type BoardRegistry } from '../boards/registry.js'
 import type { ResponsePage } from '../boards/types.js'
 import type { Config } from '../config.js'
 import type { CandidateService } from '../modules/candidates/service.js'
@@ -24,11 +25,19 @@ export class LeaseLostError extends Error {
   constructor () { super('the lease on the publication expired and another owner took it over') }
 }
 
+/**
+ * What the tenant is told about a failed run (sync-runs, the sync.failed event). Our own errors say
+ * what they say; anything else (a database or library failure) is a stable code with no internals:
+ * its text stays in our log, beside the run id.
+ */
 function errorRecord (error: unknown): PublicationErrorRecord {
   if (error instanceof AppError) {
     return { code: error.code, title: error.title, detail: error.message, field: null, boardStatus: error instanceof BoardError ? (error.boardStatus ?? null) : null }
   }
-  return { code: 'JOBSYNC_ERR_SYNC', title: 'Sync failed', detail: error instanceof Error ? error.message : String(error), field: null, boardStatus: null }
+  if (isDatabaseUnavailable(error)) {
+    return { code: 'JOBSYNC_ERR_UNAVAILABLE', title: 'Database unavailable', detail: 'the database was unavailable during the run; it is retried', field: null, boardStatus: null }
+  }
+  return { code: 'JOBSYNC_ERR_SYNC', title: 'Sync failed', detail: 'an internal error stopped the run; it is retried (quote the run id when reporting it)', field: null, boardStatus: null }
 }
 
 /**
@@ -79,10 +88,12 @@ export interface SyncRunnerDeps {
   boards: BoardRegistry
   integrations: Pick<IntegrationService, 'openAccount' | 'markFailed'>
   publications: Pick<PublicationService, 'failFromBoard' | 'checkPosting'>
-  candidates: Pick<CandidateService, 'storePage'>
+  candidates: Pick<CandidateService, 'storePage' | 'countApplications'>
   config: Config['sync']
   log: FastifyBaseLogger
   metrics: Pick<Metrics, 'syncRun' | 'applicationsStored'>
+  /** applications a tenant may hold from a board at most (the sandbox: SANDBOX_APPLICANTS_PER_TENANT) */
+  applicationsPerTenant?: Partial<Record<string, number>>
 }
 
 /** a failing publication is retried after `retryMs`, then twice as long after each failure in a row, never less often than its interval */
@@ -90,7 +101,7 @@ export function retryDelay (retryMs: number, intervalMs: number, failedBefore: n
   return Math.min(retryMs * 2 ** Math.min(failedBefore, 30), Math.max(retryMs, intervalMs))
 }
 
-export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log, metrics }: SyncRunnerDeps) {
+export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log, metrics, applicationsPerTenant = {} }: SyncRunnerDeps) {
   const intervalMs = (p: Publication) => (p.sync_interval_minutes ?? boards.get(p.board)?.syncIntervalMinutes ?? 60) * 60_000
 
   /** the run's posting check: what the board says of the posting now; never throws (a failure is logged) */
@@ -112,6 +123,8 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
       let closed: SyncRun | undefined
       try {
         const opened = await integrations.openAccount(publication.tenant_id, publication.integration_id)
+        const definition = boardDefinition(publication.board)
+        if (opened === undefined && !boards.has(publication.board) && definition !== undefined) throw boardTurnedOff(definition.name)
         if (opened === undefined || publication.posting_external_id === null) {
           throw new Error('the publication has no board posting or integration to sync from')
         }
@@ -122,10 +135,21 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
           let stored = { created: 0, updated: 0 }
           closed = await db.transaction().execute(async trx => {
             if (!await repo.renewLease(trx, publication.id, owner, config.leaseMs)) throw new LeaseLostError()
-            const counts = await candidates.storePage(trx, ctx, batch.flatMap(page => page.items))
-            stored = counts
             const skipped: Record<string, number> = {}
             for (const page of batch) for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n
+            let items = batch.flatMap(page => page.items)
+            // a board with a cap per tenant (the sandbox): what is past the tenant's room is skipped,
+            // counted in the run; runs of one tenant at once may each fill the same room (one batch over)
+            const cap = applicationsPerTenant[publication.board]
+            if (cap !== undefined) {
+              const room = Math.max(0, cap - await candidates.countApplications(trx, publication.tenant_id, publication.board))
+              if (items.length > room) {
+                skipped.tenant_limit = (skipped.tenant_limit ?? 0) + items.length - room
+                items = items.slice(0, room)
+              }
+            }
+            const counts = await candidates.storePage(trx, ctx, items)
+            stored = counts
             // a response the database refused is skipped like those the board's rules hold back, and named
             if (counts.unstorable.length > 0) {
               skipped.unstorable = (skipped.unstorable ?? 0) + counts.unstorable.length

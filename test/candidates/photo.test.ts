@@ -30,7 +30,7 @@ t.test('the sandbox serves its photos through the account: the image, privately;
   const res = await s.call('GET', `/v1/applications/${withPhoto[0]!.id}/photo`)
   t.equal(res.statusCode, 200)
   t.equal(res.headers['content-type'], 'image/png')
-  t.equal(res.headers['cache-control'], 'private')
+  t.equal(res.headers['cache-control'], 'no-store')
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.same(res.rawPayload.subarray(0, 8), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'a PNG')
   t.equal(Number(res.headers['content-length']), res.rawPayload.length)
@@ -103,7 +103,7 @@ t.test('a board that serves resume files is asked whatever link the application 
   const res = await s.call('GET', `/v1/applications/${withFile.id}/resume`)
   t.equal(res.statusCode, 200)
   t.equal(res.headers['content-type'], 'application/pdf')
-  t.equal(res.headers['cache-control'], 'private')
+  t.equal(res.headers['cache-control'], 'no-store')
   t.match(res.body, /^%PDF-1\.4/)
   t.same(asked, [null], 'asked though the application kept no resume link')
 

@@ -65,8 +65,10 @@ export interface BuildOptions {
 export async function build (t: Teardown, { env = {}, ownDb = false, boards, resolve = noDns }: BuildOptions = {}): Promise<TestApp> {
   const dbHandle = ownDb ? await createTestDb() : await testFileDb()
   // the tests' webhook receivers and fakes listen on 127.0.0.1: the outbound policy lets that one
-  // address through (as an operator would with OUTBOUND_ALLOW), and nothing else internal
-  const config = loadConfig({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW, ...env })
+  // address through (as an operator would with OUTBOUND_ALLOW), and nothing else internal. Every
+  // inject comes from one address: tests that send many wrong keys on purpose (a revoked key on
+  // every route) are not about the failed-authentication budget, which its own tests set
+  const config = loadConfig({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW, AUTH_FAILURES_MAX: '100000', ...env })
   const logs: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })
   const logger = pino(loggerOptions(config.logLevel), stream)

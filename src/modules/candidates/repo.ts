@@ -335,3 +335,9 @@ export async function existingCandidateIds (trx: Trx, tenantId: string, ids: str
   const rows = await trx.selectFrom('candidates').select('id').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute()
   return new Set(rows.map(r => r.id))
 }
+
+export async function countApplications (trx: Transaction<Database>, tenantId: string, board: string): Promise<number> {
+  const row = await trx.selectFrom('applications').select(eb => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId).where('board', '=', board as BoardId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -7,11 +7,9 @@ import { IdParams, problemResponses } from '../../http/schemas.js'
 import type { CandidateService, ResumeDownload } from './service.js'
 import { ApplicationSchema, ApplicationsQuery, CandidateSchema, CandidatesQuery, CandidateWithApplicationsSchema, FeedPage, MergeBody, OutcomeBody, OutcomeResultSchema } from './schemas.js'
 
-/** a board's file (or our text) sent on: the board's content type, never cached by a shared cache, never sniffed */
+/** a board's file (or our text) sent on with the board's content type; never stored, never sniffed (src/http/hardening.ts) */
 async function sendFile (reply: FastifyReply, file: ResumeDownload): Promise<FastifyReply> {
   void reply.header('content-type', file.contentType)
-  void reply.header('cache-control', 'private')
-  void reply.header('x-content-type-options', 'nosniff')
   if (file.contentLength !== null) void reply.header('content-length', file.contentLength)
   if (file.fileName !== null) void reply.header('content-disposition', `attachment; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"`)
   return await reply.send(file.body)
@@ -72,7 +70,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       summary: 'The candidate\'s photo from the application, streamed through from the board',
       description: 'Boards that serve photos through the account (`capabilities.photoFiles`; hh, whose links expire, is asked for a fresh one first) ' +
         'are fetched with the account\'s credentials and streamed through with the board\'s image type, up to PHOTO_MAX_BYTES (a larger one: ' +
-        '502 `JOBSYNC_ERR_PHOTO_TOO_LARGE`), `Cache-Control: private`. 404 when there is none; a board that gives only a plain link answers ' +
+        '502 `JOBSYNC_ERR_PHOTO_TOO_LARGE`), `Cache-Control: no-store`. 404 when there is none; a board that gives only a plain link answers ' +
         '404 with that link as `photoUrl` (as in the application), never a redirect.',
       params: IdParams,
       produces: ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'],

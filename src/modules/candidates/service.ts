@@ -171,6 +171,11 @@ export function createCandidateService ({ db, boards, integrations, jobs, outcom
       return await storePageSkippingUnstorable(trx, ctx, items, identityLocksMax)
     },
 
+    /** the applications the tenant holds from the board (in the sync's transaction) */
+    async countApplications (trx: Transaction<Database>, tenantId: string, board: string): Promise<number> {
+      return await repo.countApplications(trx, tenantId, board)
+    },
+
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
       const after = afterOf(query.after)
       let jobId: string | undefined

@@ -37,7 +37,7 @@ export async function listIntegrations (
 
 export async function updateIntegration (
   db: Db | Transaction<Database>, tenantId: string, id: string,
-  changes: Partial<Pick<NewIntegration, 'name' | 'status' | 'credentials' | 'credentials_key_id' | 'credentials_public' | 'account_name' | 'account_email' | 'last_checked_at' | 'last_error'>>
+  changes: Partial<Pick<NewIntegration, 'name' | 'status' | 'credentials' | 'credentials_key_id' | 'credentials_bound' | 'credentials_public' | 'account_name' | 'account_email' | 'last_checked_at' | 'last_error'>>
 ): Promise<Integration | undefined> {
   return await db.updateTable('integrations')
     .set({ ...changes, updated_at: new Date() })
@@ -87,4 +87,9 @@ export async function findActiveIntegrationOfBoard (db: Db, board: BoardId): Pro
     .orderBy('last_checked_at', sql`desc nulls last`).orderBy('id')
     .limit(1)
     .executeTakeFirst()
+}
+
+/** up to `limit` integrations whose credentials are sealed without their row bound in (older rows) */
+export async function listUnboundCredentials (db: Db, limit: number): Promise<Array<{ id: string }>> {
+  return await db.selectFrom('integrations').select('id').where('credentials_bound', '=', false).orderBy('id').limit(limit).execute()
 }

@@ -1,6 +1,7 @@
 // Installed board accounts. Credentials are checked against the board before anything is stored,
 // kept sealed (AES-256-GCM) in the row, and changed only under the row's lock, so a refreshed
-// token or a rotation is never lost or applied twice.
+// token or a rotation is never lost or applied twice. The sealed credentials are bound to their
+// tenant and row (associated data): copied into another row, they do not open.
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
 import { randomUUID } from 'node:crypto'
@@ -8,8 +9,8 @@ import type { Db } from '../../db/index.js'
 import { DuplicateKeyError } from '../../db/errors.js'
 import type { Integration, IntegrationError, IntegrationRecruiter } from '../../db/schema.js'
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
-import { BoardError } from '../../boards/errors.js'
-import type { BoardRegistry } from '../../boards/registry.js'
+import { BoardError, boardTurnedOff } from '../../boards/errors.js'
+import { boardDefinition, type BoardRegistry } from '../../boards/registry.js'
 import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
 import type { SecretBox } from '../../crypto/secrets.js'
 import { createdAfter, createdPage } from '../../http/cursor.js'
@@ -57,6 +58,43 @@ function errorRecord (error: BoardError): IntegrationError {
   return { code: error.code, title: error.title, detail: error.message, boardStatus: error.boardStatus ?? null }
 }
 
+/** what sealed credentials are bound to: their tenant and their row */
+const boundTo = (tenantId: string, id: string) => `integrations:${tenantId}:${id}`
+
+/** a row's credentials, opened as they were sealed: bound to the row, or (older rows) not */
+function openCredentials (secrets: SecretBox, row: Pick<Integration, 'id' | 'tenant_id' | 'credentials' | 'credentials_key_id' | 'credentials_bound'>): unknown {
+  return secrets.open({ keyId: row.credentials_key_id, data: row.credentials }, row.credentials_bound ? boundTo(row.tenant_id, row.id) : undefined)
+}
+
+/** the columns that store credentials sealed for the row */
+function sealFor (secrets: SecretBox, tenantId: string, id: string, credentials: unknown) {
+  const sealed = secrets.seal(credentials, boundTo(tenantId, id))
+  return { credentials: sealed.data, credentials_key_id: sealed.keyId, credentials_bound: true }
+}
+
+/**
+ * Start-up step: re-seals every integration's credentials that were sealed before rows were bound
+ * in (a migration cannot: it may run without SECRETS_KEY). Each row under its lock, so a refresh
+ * writing at the same time is not lost; replicas starting together each skip what another did.
+ */
+export async function resealUnboundCredentials ({ db, secrets, log }: { db: Db, secrets: SecretBox, log: FastifyBaseLogger }): Promise<number> {
+  let resealed = 0
+  for (;;) {
+    const batch = await repo.listUnboundCredentials(db, 100)
+    if (batch.length === 0) break
+    for (const { id } of batch) {
+      resealed += await db.transaction().execute(async trx => {
+        const row = await repo.lockIntegration(trx, id)
+        if (row === undefined || row.credentials_bound) return 0
+        await repo.updateIntegration(trx, row.tenant_id, row.id, sealFor(secrets, row.tenant_id, row.id, openCredentials(secrets, row)))
+        return 1
+      })
+    }
+  }
+  if (resealed > 0) log.info({ resealed }, 'board credentials re-sealed bound to their rows')
+  return resealed
+}
+
 /** credentials held in memory only: during install and rotation, before anything is stored */
 function transientStore<C> (initial: C): CredentialStore<C> {
   let value = initial
@@ -74,6 +112,8 @@ function transientStore<C> (initial: C): CredentialStore<C> {
 export function createIntegrationService ({ db, boards, secrets, oauthState, log }: IntegrationServiceDeps) {
   function adapterOf (board: string): BoardAdapter {
     const adapter = boards.get(board)
+    const definition = boardDefinition(board)
+    if (adapter === undefined && definition !== undefined) throw boardTurnedOff(definition.name)
     if (adapter === undefined) throw invalidInput(`unknown board "${board}"`, [{ in: 'body', pointer: '/board', detail: 'is not a known board' }])
     return adapter
   }
@@ -120,19 +160,18 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
 
   /** the stored credentials of an integration; updates run under the row lock */
   function storedCredentials (row: Integration): CredentialStore<unknown> {
-    let value = secrets.open({ keyId: row.credentials_key_id, data: row.credentials })
+    let value = openCredentials(secrets, row)
     return {
       current: () => value,
       update: async change => {
         value = await db.transaction().execute(async trx => {
           const locked = await repo.lockIntegration(trx, row.id)
           if (locked === undefined) throw notFound('integration', row.id)
-          const latest = secrets.open({ keyId: locked.credentials_key_id, data: locked.credentials })
+          const latest = openCredentials(secrets, locked)
           const next = await change(latest)
           // another caller already did the work (e.g. refreshed the token): nothing to write
           if (next === latest) return next
-          const sealed = secrets.seal(next)
-          await repo.updateIntegration(trx, row.tenant_id, row.id, { credentials: sealed.data, credentials_key_id: sealed.keyId })
+          await repo.updateIntegration(trx, row.tenant_id, row.id, sealFor(secrets, row.tenant_id, row.id, next))
           return next
         })
         return value
@@ -196,16 +235,17 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       const parsed = parseCredentials(tenantId, adapter, input.credentials)
       // a BoardError here (wrong key, job-seeker account, board down) leaves nothing behind
       const { credentials, account, recruiters } = await probe(adapter, parsed)
-      const sealed = secrets.seal(credentials)
+      // the row's id is ours to choose: the credentials are sealed bound to it before it is written
+      const id = randomUUID()
       try {
         return toView(await db.transaction().execute(async trx => {
           const row = await repo.insertIntegration(trx, {
+            id,
             tenant_id: tenantId,
             board: adapter.id,
             name: input.name,
             status: 'active',
-            credentials: sealed.data,
-            credentials_key_id: sealed.keyId,
+            ...sealFor(secrets, tenantId, id, credentials),
             credentials_public: JSON.stringify(publicPart(adapter, credentials)),
             account_external_id: account.externalId,
             account_name: account.name,
@@ -252,13 +292,11 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
           errors: [{ in: 'body', pointer: '/credentials', detail: 'belongs to another board account' }]
         })
       }
-      const sealed = secrets.seal(credentials)
       const updated = await db.transaction().execute(async trx => {
         await repo.lockIntegration(trx, id)
         const next = await repo.updateIntegration(trx, tenantId, id, {
           name: input.name,
-          credentials: sealed.data,
-          credentials_key_id: sealed.keyId,
+          ...sealFor(secrets, tenantId, id, credentials),
           credentials_public: JSON.stringify(publicPart(adapter, credentials)),
           account_name: account.name,
           account_email: account.email,

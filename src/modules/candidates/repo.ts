@@ -336,3 +336,19 @@ export async function existingCandidateIds (trx: Trx, tenantId: string, ids: str
   const rows = await trx.selectFrom('candidates').select('id').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute()
   return new Set(rows.map(r => r.id))
 }
+
+/**
+ * Erases a candidate of the tenant (the caller holds the tenant's candidate lock): the events whose
+ * subject is the person (their applications' events, a merge's), with their deliveries and attempts;
+ * the candidate, and with it (foreign keys, on delete cascade) their identities, applications,
+ * outcome shares and the merges folded into them. What was erased, for the event that tells the host.
+ */
+export async function eraseCandidate (trx: Trx, tenantId: string, id: string): Promise<{ applicationIds: string[], mergedCandidateIds: string[] }> {
+  const applications = await trx.selectFrom('applications').select('id').where('tenant_id', '=', tenantId).where('candidate_id', '=', id).orderBy('id').execute()
+  const merged = await trx.selectFrom('candidate_merges').select('from_id').where('tenant_id', '=', tenantId).where('into_id', '=', id).execute()
+  const mergedCandidateIds = merged.map(m => m.from_id)
+  const subjects = [id, ...mergedCandidateIds].map(c => `candidate:${c}`)
+  await trx.deleteFrom('outbox_events').where('tenant_id', '=', tenantId).where('subject', 'in', subjects).execute()
+  await trx.deleteFrom('candidates').where('tenant_id', '=', tenantId).where('id', '=', id).execute()
+  return { applicationIds: applications.map(a => a.id), mergedCandidateIds }
+}

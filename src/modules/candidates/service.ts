@@ -275,6 +275,22 @@ export function createCandidateService ({ db, boards, integrations, jobs, outcom
     candidate: withApplications,
 
     /**
+     * Erases the person: the candidate, their identities (a later application from them makes a new
+     * candidate), applications, outcome shares, the candidates merged into them, and the events
+     * about them with their deliveries, under the tenant's candidate lock (as a merge) so no sync
+     * links a page to them meanwhile. `candidate.erased` (ids only) tells the webhooks.
+     */
+    async erase (tenantId: string, id: string): Promise<void> {
+      await db.transaction().execute(async trx => {
+        await repo.lockTenantCandidates(trx, tenantId)
+        const found = await repo.existingCandidateIds(trx, tenantId, [id])
+        if (!found.has(id)) throw await candidateNotFound(tenantId, id, trx)
+        const erased = await repo.eraseCandidate(trx, tenantId, id)
+        await emit(trx, tenantId, 'candidate.erased', `candidate:${id}`, { candidateId: id, ...erased })
+      })
+    },
+
+    /**
      * The host says these candidates are one person: `candidateIds` fold into `id` (applications,
      * emails and phones move over; blanks are filled, nothing is blanked), under the tenant's
      * candidate lock (syncs hold it shared) so a sync cannot assign a moving identity meanwhile. `candidate.merged` tells

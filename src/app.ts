@@ -97,7 +97,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   return {
     boards,
     oauthState,
-    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
+    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey, integrations, log: deps.log.child({ module: 'admin' }) }),
     integrations,
     dictionaries,
     publicationTypes,

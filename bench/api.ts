@@ -60,7 +60,7 @@ async function apiLeg (port: number, key: string, paths: string[], seconds: numb
 }
 
 /** the same statement per page through pg: the page at a random cursor */
-async function bareLeg (pool: pg.Pool, pageSql: CompiledQuery, pageFirst: CompiledQuery, sentinel: { updatedAt: Date, id: string }, cursors: Array<{ updatedAt: Date, id: string } | undefined>, seconds: number): Promise<Leg> {
+async function bareLeg (pool: pg.Pool, pageSql: CompiledQuery, pageFirst: CompiledQuery, sentinel: { xid: string, id: string }, cursors: Array<{ xid: string, id: string } | undefined>, seconds: number): Promise<Leg> {
   const latencies: number[] = []
   let errors = 0
   const until = performance.now() + seconds * 1000
@@ -70,7 +70,7 @@ async function bareLeg (pool: pg.Pool, pageSql: CompiledQuery, pageFirst: Compil
       try {
         const after = cursors[Math.floor(Math.random() * cursors.length)]
         const query = after === undefined ? pageFirst : pageSql
-        const params = query.parameters.map(p => p === sentinel.updatedAt ? after!.updatedAt : p === sentinel.id ? after!.id : p)
+        const params = query.parameters.map(p => p === sentinel.xid ? after!.xid : p === sentinel.id ? after!.id : p)
         await pool.query(query.sql, params)
       } catch {
         errors++
@@ -97,20 +97,20 @@ async function main (): Promise<void> {
     const seedMs = performance.now() - seedStarted
 
     // cursors spread over the whole feed (and one in ten requests without one: the head)
-    const { rows: sample } = await sql<{ updated_at: Date, id: string }>`
-      select updated_at, id from applications tablesample system (1) where tenant_id = ${tenantId} limit 2000`.execute(db)
-    const cursors: Array<{ updatedAt: Date, id: string } | undefined> = sample.map(r => ({ updatedAt: r.updated_at, id: r.id }))
+    const { rows: sample } = await sql<{ written_xid: string, id: string }>`
+      select written_xid, id from applications tablesample system (1) where tenant_id = ${tenantId} limit 2000`.execute(db)
+    const cursors: Array<{ xid: string, id: string } | undefined> = sample.map(r => ({ xid: r.written_xid, id: r.id }))
     for (let i = 0; i < cursors.length / 9; i++) cursors.push(undefined)
-    const paths = cursors.map(c => c === undefined ? '/v1/applications?limit=50' : `/v1/applications?limit=50&after=${encodeCursor([c.updatedAt.toISOString(), c.id])}`)
+    const paths = cursors.map(c => c === undefined ? '/v1/applications?limit=50' : `/v1/applications?limit=50&after=${encodeCursor([c.xid, c.id])}`)
 
     // the SQL of the endpoint, exactly as the repo builds it
-    const sentinel = { updatedAt: new Date('2026-01-01T00:00:01.230Z'), id: '00000000-0000-4000-8000-000000000001' }
+    const sentinel = { xid: '1234567', id: '00000000-0000-4000-8000-000000000001' }
     captured.length = 0
     await feed.applicationsFeed(db, tenantId, { after: sentinel, limit: 50 })
     await feed.applicationsFeed(db, tenantId, { limit: 50 })
     const [pageSql, firstSql] = captured as [CompiledQuery, CompiledQuery]
     const deep = cursors[0]!
-    const plan = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...pageSql, sql: `explain (analyze, buffers) ${pageSql.sql}`, parameters: pageSql.parameters.map(p => p === sentinel.updatedAt ? deep.updatedAt : p === sentinel.id ? deep.id : p) })
+    const plan = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...pageSql, sql: `explain (analyze, buffers) ${pageSql.sql}`, parameters: pageSql.parameters.map(p => p === sentinel.xid ? deep.xid : p === sentinel.id ? deep.id : p) })
 
     server = await spawnTs('lib/service.ts', { BENCH_DB_URL: bench.url, BENCH_ENV: JSON.stringify({ DATABASE_POOL_MAX: String(POOL), LOG_LEVEL: 'warn' }) })
     const port = server.hello.port as number

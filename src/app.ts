@@ -127,7 +127,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     oauthState,
     idempotency,
     idempotencyPrune: createIdempotencyPrune({ idempotency, log: deps.log.child({ module: 'idempotency' }) }),
-    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey }),
+    admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey, integrations, log: deps.log.child({ module: 'admin' }) }),
     integrations,
     dictionaries,
     publicationTypes,

@@ -159,6 +159,8 @@ export interface PublicationTransitionTable {
 }
 
 type TextArray = ColumnType<string[], string[] | undefined, string[]>
+/** the id (xid8, as text) of the transaction that last wrote the row: set by a trigger, the change feeds' order */
+type WrittenXid = ColumnType<string, never, never>
 type DateOnly = ColumnType<string | null, string | null | undefined, string | null>
 
 export interface CandidateTable {
@@ -174,6 +176,7 @@ export interface CandidateTable {
   skills: TextArray
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  written_xid: WrittenXid
 }
 
 /** a candidate merged into another by the host */
@@ -220,6 +223,7 @@ export interface ApplicationTable {
   outcome_error: ColumnType<PublicationErrorRecord | null, string | null, string | null>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  written_xid: WrittenXid
 }
 
 export type { OutcomeShareStatus }

@@ -46,3 +46,18 @@ export function createdPage<R extends { created_at: Date, id: string }> (rows: R
   const last = page[page.length - 1]
   return { page, nextCursor: rows.length > limit && last !== undefined ? encodeTimeIdCursor(last.created_at, last.id) : null }
 }
+
+const XID = /^\d{1,20}$/
+
+/**
+ * A change feed's cursor: the writing transaction's id and the row's id. A cursor of the feeds'
+ * earlier order, (updated_at, id), still decodes, as `{ at, id }`, for the caller to translate.
+ */
+export function decodeFeedCursor (cursor: string, parameter = 'after'): { xid: string, id: string } | { at: Date, id: string } {
+  const [first, id] = decodeCursor(cursor, ['string', 'string'], parameter) as [string, string]
+  if (XID.test(first) && UUID.test(id)) return { xid: first, id }
+  return decodeTimeIdCursor(cursor, parameter)
+}
+
+/** a change feed's cursor after this row */
+export const encodeFeedCursor = (xid: string, id: string): string => encodeCursor([xid, id])

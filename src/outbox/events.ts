@@ -32,6 +32,11 @@ export const EVENT_DATA = {
     candidateId: Id('the candidate that remains'),
     mergedCandidateIds: Type.Array(Id(), { description: 'candidates folded into it; their applications now belong to candidateId' })
   }),
+  'candidate.erased': Type.Object({
+    candidateId: Id('the candidate erased: it and everything of the person are gone'),
+    applicationIds: Type.Array(Id(), { description: 'their applications, gone with them' }),
+    mergedCandidateIds: Type.Array(Id(), { description: 'candidates merged into it earlier, gone too' })
+  }, { description: 'DELETE /v1/candidates/{id}: the person is erased (ids only); drop what you hold of them. A later application from them makes a new candidate' }),
   'publication.status_changed': Type.Object({
     publicationId: Id(),
     from: Nullable(Type.String()),

@@ -168,6 +168,11 @@ export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, op
       return await oauth.exchangeCode(input, deps.agents.for(key))
     },
 
+    // hh: DELETE /oauth/token invalidates the access token and its refresh token (docs/boards.md)
+    async revoke (session) {
+      await client.call(session, { method: 'DELETE', path: '/oauth/token' })
+    },
+
     async checkAccount (session): Promise<BoardAccount> {
       const me = await readMe(client, session)
       await assertEmployerActive(client, session, me)

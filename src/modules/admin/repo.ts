@@ -11,6 +11,15 @@ export async function findTenant (db: Db, id: string): Promise<Tenant | undefine
   return await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/**
+ * Deletes the tenant and, by the foreign keys (on delete cascade), everything it owns: keys,
+ * integrations, jobs, publications, candidates, applications, events, webhooks, sync runs. False when there was none.
+ */
+export async function deleteTenant (db: Db, id: string): Promise<boolean> {
+  const { numDeletedRows } = await db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst()
+  return numDeletedRows > 0n
+}
+
 export async function findTenantByExternalId (db: Db, externalId: string): Promise<Tenant | undefined> {
   return await db.selectFrom('tenants').selectAll().where('external_id', '=', externalId).executeTakeFirst()
 }

@@ -35,6 +35,22 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
     schema: { tags, summary: 'Show a tenant', params: TenantIdParams, response: { 200: TenantSchema, ...adminProblems, ...problemResponses(404) } }
   }, async request => await admin.getTenant(request.params.tenantId))
 
+  app.delete('/v1/admin/tenants/:tenantId', {
+    config: { auth: 'admin' },
+    schema: {
+      tags, summary: 'Erase a tenant with everything it owns',
+      description: 'Revokes the board accounts\' tokens where the board allows it (HeadHunter\'s OAuth tokens; Djinni keys and ' +
+        'Work.ua/Robota.ua passwords cannot be revoked from here: the employer changes them on the board), then deletes the tenant ' +
+        'and its keys, integrations, jobs, publications, candidates, applications, events, deliveries, webhooks and sync runs. ' +
+        'Postings stay on the boards as they are: close them first (POST /v1/publications/{id}/close) to take them down.',
+      params: TenantIdParams,
+      response: { 204: Type.Null({ description: 'erased' }), ...adminProblems, ...problemResponses(404) }
+    }
+  }, async (request, reply) => {
+    await admin.eraseTenant(request.params.tenantId)
+    return reply.code(204).send(null)
+  })
+
   app.post('/v1/admin/tenants/:tenantId/api-keys', {
     config: { auth: 'admin' },
     schema: {

@@ -5,6 +5,8 @@ import type { ApiKey, Tenant } from '../../db/schema.js'
 import { conflict, notFound } from '../../errors.js'
 import { generateApiKey, hashApiKey, keyPrefix, sameKey } from '../../crypto/api-keys.js'
 import * as repo from './repo.js'
+import type { FastifyBaseLogger } from 'fastify'
+import type { IntegrationService } from '../integrations/service.js'
 import type { ApiKeyView, CreateTenantInput, IssuedApiKey, TenantView } from './schemas.js'
 
 export type Principal =
@@ -26,11 +28,14 @@ const toApiKeyView = (k: ApiKey): ApiKeyView => ({
 
 export interface AdminServiceOptions {
   db: Db
+  /** gives up a tenant's board accounts before it is erased; absent where only the admin key is bootstrapped (server.ts, at start) */
+  integrations?: Pick<IntegrationService, 'revokeTenantAccounts'>
+  log?: FastifyBaseLogger
   /** ADMIN_API_KEY from the environment, if set */
   adminApiKey: string | undefined
 }
 
-export function createAdminService ({ db, adminApiKey }: AdminServiceOptions) {
+export function createAdminService ({ db, adminApiKey, integrations, log }: AdminServiceOptions) {
   const envAdminHash = adminApiKey === undefined ? undefined : hashApiKey(adminApiKey)
 
   return {
@@ -53,6 +58,18 @@ export function createAdminService ({ db, adminApiKey }: AdminServiceOptions) {
       const rows = await repo.listTenants(db, limit + 1, after)
       const items = rows.slice(0, limit).map(toTenantView)
       return { items, nextCursor: rows.length > limit ? items[items.length - 1]?.id ?? null : null }
+    },
+
+    /**
+     * Erases the tenant: its board tokens revoked first where the board allows it (a board that
+     * fails is logged and does not stop the erasure), then the tenant with everything it owns.
+     */
+    async eraseTenant (id: string): Promise<void> {
+      if (integrations === undefined) throw new Error('erasing a tenant needs the integrations service')
+      if (await repo.findTenant(db, id) === undefined) throw notFound('tenant', id)
+      const revoked = await integrations.revokeTenantAccounts(id)
+      if (!await repo.deleteTenant(db, id)) throw notFound('tenant', id)
+      log?.info({ tenant: id, ...revoked }, 'tenant erased')
     },
 
     async issueTenantKey (tenantId: string, name: string): Promise<IssuedApiKey> {

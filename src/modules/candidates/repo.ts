@@ -106,7 +106,6 @@ export async function enrichCandidates (trx: Trx, enriched: ReadonlyMap<string, 
       emails = array(select distinct unnest(c.emails || v.emails)),
       phones = array(select distinct unnest(c.phones || v.phones)),
       skills = array(select distinct unnest(c.skills || v.skills)),
-      -- the database's clock, as the change feed's horizon is (see feedHorizon)
       updated_at = now()
     from jsonb_to_recordset(${values}::jsonb) as v(id uuid, first_name text, last_name text, middle_name text, photo_url text,
       birth_date date, emails text[], phones text[], skills text[])
@@ -218,25 +217,47 @@ export async function upsertApplications (trx: Trx, ctx: ApplicationContext, row
 // ---------- reading ----------
 
 /**
- * The change feed only serves rows older than every transaction still open: a sync that started
- * earlier but commits later writes rows with an earlier updated_at, and a reader that had passed
- * that time would never see them. Rows are stamped with now() (transaction start), so anything an
- * open transaction writes is at or after its xact_start; one millisecond of margin covers the
- * rounding to timestamptz(3). A subquery of the page's own statement (computed once, before the
- * index scan it bounds), so a page is one round trip.
+ * The change feeds serve rows in the order of the transaction that wrote them (`written_xid`, set by
+ * a trigger), then id, and only rows below the oldest transaction still running that can write
+ * them: every row served was committed, and any transaction still open or yet to come writes with
+ * an id above them, so a reader that moved past a row never misses a later one. A transaction gets
+ * its id only when it first writes: read-only and idle sessions (a report, a pg_dump, a psql left
+ * open) hold nothing back. Transaction ids are the server's, so the running ones (the snapshot's
+ * xip, below its xmax) are narrowed to those not known to belong to another database: one that
+ * pg_stat_activity does not show (yet, or to this user) counts, which may hold a row back a moment
+ * but never lets one pass. A subquery of the page's own statement (one snapshot), so a page is one
+ * round trip.
  */
-const feedHorizon = sql<Date>`(
-  select least(now(), coalesce((
-    select min(xact_start) from pg_stat_activity
-    where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()
-  ), now())) - interval '1 millisecond')`
+const feedHorizon = sql<string>`(select least(
+  pg_snapshot_xmax(pg_current_snapshot()),
+  (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x
+    where not exists (select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`
+
+/** where a feed resumes: after this row (its writing transaction's id, as text, and its id) */
+export interface FeedPosition { xid: string, id: string }
+
+/** the largest uuid: a position "after (x, MAX_UUID)" is every row written by x + 1 and later */
+const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff'
+
+/**
+ * Where a cursor of the earlier feed order, (updated_at, id), resumes in this one: before the first
+ * row written by the oldest transaction among the rows after it in the old order (or by any writer
+ * still running), so nothing is skipped; rows written since by older transactions come again.
+ */
+export async function positionOfTimeCursor (db: Db, table: 'applications' | 'candidates', tenantId: string, after: { updatedAt: Date, id: string }): Promise<FeedPosition> {
+  const { rows } = await sql<{ xid: string }>`
+    select (least(
+      (select min(written_xid) from ${sql.table(table)} where tenant_id = ${tenantId} and (updated_at, id) > (${after.updatedAt}, ${after.id}::uuid)),
+      ${feedHorizon})::text::numeric - 1)::text as xid`.execute(db)
+  return { xid: rows[0]?.xid ?? '0', id: MAX_UUID }
+}
 
 export interface FeedFilter {
   publicationId?: string
   jobId?: string
   board?: BoardId
   candidateId?: string
-  after?: { updatedAt: Date, id: string }
+  after?: FeedPosition
   limit: number
 }
 
@@ -245,27 +266,23 @@ export async function applicationsFeed (db: Db, tenantId: string, f: FeedFilter)
     .innerJoin('jobs', 'jobs.id', 'applications.job_id')
     .selectAll('applications').select('jobs.host_job_id')
     .where('applications.tenant_id', '=', tenantId)
-    .where('applications.updated_at', '<', feedHorizon)
+    .where(sql<boolean>`applications.written_xid < ${feedHorizon}`)
   if (f.publicationId !== undefined) query = query.where('applications.publication_id', '=', f.publicationId)
   if (f.jobId !== undefined) query = query.where('applications.job_id', '=', f.jobId)
   if (f.board !== undefined) query = query.where('applications.board', '=', f.board)
   if (f.candidateId !== undefined) query = query.where('applications.candidate_id', '=', f.candidateId)
   if (f.after !== undefined) {
-    const { updatedAt, id } = f.after
     // a row comparison, not `a > x or (a = x and b > y)`: only this form bounds the index scan, so a
     // page deep in the feed costs what the first one does
-    query = query.where(eb => eb(eb.refTuple('applications.updated_at', 'applications.id'), '>', eb.tuple(updatedAt, id)))
+    query = query.where(sql<boolean>`(applications.written_xid, applications.id) > (${f.after.xid}::xid8, ${f.after.id}::uuid)`)
   }
-  return await query.orderBy('applications.updated_at').orderBy('applications.id').limit(f.limit).execute()
+  return await query.orderBy('applications.written_xid').orderBy('applications.id').limit(f.limit).execute()
 }
 
-export async function candidatesFeed (db: Db, tenantId: string, f: { after?: { updatedAt: Date, id: string }, limit: number }): Promise<Candidate[]> {
-  let query = db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where('updated_at', '<', feedHorizon)
-  if (f.after !== undefined) {
-    const { updatedAt, id } = f.after
-    query = query.where(eb => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(updatedAt, id)))
-  }
-  return await query.orderBy('updated_at').orderBy('id').limit(f.limit).execute()
+export async function candidatesFeed (db: Db, tenantId: string, f: { after?: FeedPosition, limit: number }): Promise<Candidate[]> {
+  let query = db.selectFrom('candidates').selectAll().where('tenant_id', '=', tenantId).where(sql<boolean>`written_xid < ${feedHorizon}`)
+  if (f.after !== undefined) query = query.where(sql<boolean>`(written_xid, id) > (${f.after.xid}::xid8, ${f.after.id}::uuid)`)
+  return await query.orderBy('written_xid').orderBy('id').limit(f.limit).execute()
 }
 
 export async function findCandidate (db: Db, tenantId: string, id: string): Promise<Candidate | undefined> {
@@ -340,4 +357,20 @@ export async function countApplications (trx: Transaction<Database>, tenantId: s
   const row = await trx.selectFrom('applications').select(eb => eb.fn.countAll<number>().as('n'))
     .where('tenant_id', '=', tenantId).where('board', '=', board as BoardId).executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * Erases a candidate of the tenant (the caller holds the tenant's candidate lock): the events whose
+ * subject is the person (their applications' events, a merge's), with their deliveries and attempts;
+ * the candidate, and with it (foreign keys, on delete cascade) their identities, applications,
+ * outcome shares and the merges folded into them. What was erased, for the event that tells the host.
+ */
+export async function eraseCandidate (trx: Trx, tenantId: string, id: string): Promise<{ applicationIds: string[], mergedCandidateIds: string[] }> {
+  const applications = await trx.selectFrom('applications').select('id').where('tenant_id', '=', tenantId).where('candidate_id', '=', id).orderBy('id').execute()
+  const merged = await trx.selectFrom('candidate_merges').select('from_id').where('tenant_id', '=', tenantId).where('into_id', '=', id).execute()
+  const mergedCandidateIds = merged.map(m => m.from_id)
+  const subjects = [id, ...mergedCandidateIds].map(c => `candidate:${c}`)
+  await trx.deleteFrom('outbox_events').where('tenant_id', '=', tenantId).where('subject', 'in', subjects).execute()
+  await trx.deleteFrom('candidates').where('tenant_id', '=', tenantId).where('id', '=', id).execute()
+  return { applicationIds: applications.map(a => a.id), mergedCandidateIds }
 }

@@ -19,9 +19,9 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
   app.get('/v1/applications', {
     schema: {
       tags: ['candidates'],
-      summary: 'Applications, as a change feed: ordered by (updatedAt, id); poll with `after` = nextCursor',
+      summary: 'Applications, as a change feed in the order their changes were written; poll with `after` = nextCursor',
       description: 'Every application created or changed appears after the cursor exactly once per change, also while a sync ' +
-        'is writing (rows of transactions still open are held back until they commit). Filter by publication, job or board.',
+        'is writing (rows of transactions still open are held back until they commit; sessions that write nothing hold nothing back). Filter by publication, job or board.',
       querystring: ApplicationsQuery,
       response: { 200: FeedPage(Type.Ref('Application')), ...problemResponses(400, 401, 403) }
     }
@@ -30,7 +30,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
   app.get('/v1/candidates', {
     schema: {
       tags: ['candidates'],
-      summary: 'Candidates (one per person across boards), ordered by (updatedAt, id)',
+      summary: 'Candidates (one per person across boards), as a change feed in the order their changes were written',
       querystring: CandidatesQuery,
       response: { 200: FeedPage(Type.Ref('Candidate')), ...problemResponses(400, 401, 403) }
     }
@@ -93,6 +93,22 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       response: { 200: CandidateWithApplicationsSchema, ...problemResponses(400, 401, 403, 404) }
     }
   }, async request => await candidates.merge(tenantOf(request), request.params.id, request.body.candidateIds))
+
+  app.delete('/v1/candidates/:id', {
+    schema: {
+      tags: ['candidates'],
+      summary: 'Erase a candidate: the person and everything stored of them',
+      description: 'Deletes the candidate with their emails and phones (a later application from them makes a new candidate), ' +
+        'their applications (with what the board sent, resume text and photo links), outcomes and outcome shares, the candidates ' +
+        'merged into them, and the events about them with their webhook deliveries. A `candidate.erased` event (ids only) goes out. ' +
+        'Their files are never stored (streamed from the board). A merged candidate\'s id answers 404 naming `mergedInto`: erase that one.',
+      params: IdParams,
+      response: { 204: Type.Null({ description: 'erased' }), ...problemResponses(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    await candidates.erase(tenantOf(request), request.params.id)
+    return reply.code(204).send(null)
+  })
 
   app.get('/v1/candidates/:id', {
     schema: {

@@ -1,10 +1,11 @@
-// The host's read side: candidates with their applications, and the change feed of applications
-// ordered by (updated_at, id) that a host polls without missing or repeating an item.
+// The host's read side: candidates with their applications, and the change feeds of applications
+// and candidates, ordered by (writing transaction, id), that a host polls without missing or
+// repeating an item.
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Application, Candidate, Database } from '../../db/schema.js'
 import { AppError, invalidInput, notFound } from '../../errors.js'
-import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../http/cursor.js'
+import { decodeFeedCursor, encodeFeedCursor } from '../../http/cursor.js'
 import * as repo from './repo.js'
 import type { ApplicationContext } from './repo.js'
 import { storePageSkippingUnstorable, type PageCounts } from './ingest.js'
@@ -60,14 +61,16 @@ const toCandidateView = (c: Candidate): CandidateView => ({
   updatedAt: c.updated_at.toISOString()
 })
 
-function afterOf (cursor: string | undefined): { updatedAt: Date, id: string } | undefined {
+/** where a feed resumes; a cursor of the feeds' earlier (updated_at, id) order is translated (repo.positionOfTimeCursor) */
+async function afterOf (db: Db, table: 'applications' | 'candidates', tenantId: string, cursor: string | undefined): Promise<repo.FeedPosition | undefined> {
   if (cursor === undefined) return undefined
-  const { at, id } = decodeTimeIdCursor(cursor)
-  return { updatedAt: at, id }
+  const decoded = decodeFeedCursor(cursor)
+  return 'xid' in decoded ? decoded : await repo.positionOfTimeCursor(db, table, tenantId, { updatedAt: decoded.at, id: decoded.id })
 }
 
-const cursorOf = (row: { updated_at: Date, id: string } | undefined, given: string | undefined): string | null =>
-  row === undefined ? (given ?? null) : encodeTimeIdCursor(row.updated_at, row.id)
+/** the cursor after the page: after its last row, else where it started */
+const cursorOf = (row: { written_xid: string, id: string } | undefined, after: repo.FeedPosition | undefined): string | null =>
+  row !== undefined ? encodeFeedCursor(row.written_xid, row.id) : after === undefined ? null : encodeFeedCursor(after.xid, after.id)
 
 export interface CandidateServiceDeps {
   db: Db
@@ -177,19 +180,20 @@ export function createCandidateService ({ db, boards, integrations, jobs, outcom
     },
 
     async applications (tenantId: string, query: ApplicationsQuery): Promise<{ items: ApplicationView[], nextCursor: string | null }> {
-      const after = afterOf(query.after)
+      const after = await afterOf(db, 'applications', tenantId, query.after)
       let jobId: string | undefined
       if (query.hostJobId !== undefined) {
         jobId = await jobs.idOf(tenantId, query.hostJobId)
-        if (jobId === undefined) return { items: [], nextCursor: query.after ?? null }
+        if (jobId === undefined) return { items: [], nextCursor: cursorOf(undefined, after) }
       }
       const rows = await repo.applicationsFeed(db, tenantId, { publicationId: query.publicationId, jobId, board: query.board, after, limit: query.limit })
-      return { items: rows.map(toApplicationView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
+      return { items: rows.map(toApplicationView), nextCursor: cursorOf(rows[rows.length - 1], after) }
     },
 
     async candidates (tenantId: string, query: { after?: string, limit: number }): Promise<{ items: CandidateView[], nextCursor: string | null }> {
-      const rows = await repo.candidatesFeed(db, tenantId, { after: afterOf(query.after), limit: query.limit })
-      return { items: rows.map(toCandidateView), nextCursor: cursorOf(rows[rows.length - 1], query.after) }
+      const after = await afterOf(db, 'candidates', tenantId, query.after)
+      const rows = await repo.candidatesFeed(db, tenantId, { after, limit: query.limit })
+      return { items: rows.map(toCandidateView), nextCursor: cursorOf(rows[rows.length - 1], after) }
     },
 
     /**
@@ -274,6 +278,22 @@ export function createCandidateService ({ db, boards, integrations, jobs, outcom
     },
 
     candidate: withApplications,
+
+    /**
+     * Erases the person: the candidate, their identities (a later application from them makes a new
+     * candidate), applications, outcome shares, the candidates merged into them, and the events
+     * about them with their deliveries, under the tenant's candidate lock (as a merge) so no sync
+     * links a page to them meanwhile. `candidate.erased` (ids only) tells the webhooks.
+     */
+    async erase (tenantId: string, id: string): Promise<void> {
+      await db.transaction().execute(async trx => {
+        await repo.lockTenantCandidates(trx, tenantId)
+        const found = await repo.existingCandidateIds(trx, tenantId, [id])
+        if (!found.has(id)) throw await candidateNotFound(tenantId, id, trx)
+        const erased = await repo.eraseCandidate(trx, tenantId, id)
+        await emit(trx, tenantId, 'candidate.erased', `candidate:${id}`, { candidateId: id, ...erased })
+      })
+    },
 
     /**
      * The host says these candidates are one person: `candidateIds` fold into `id` (applications,

@@ -35,6 +35,11 @@ export async function listIntegrations (
   return await query.orderBy('created_at').orderBy('id').limit(filter.limit).execute()
 }
 
+/** every integration of the tenant */
+export async function tenantIntegrations (db: Db, tenantId: string): Promise<Integration[]> {
+  return await db.selectFrom('integrations').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute()
+}
+
 export async function updateIntegration (
   db: Db | Transaction<Database>, tenantId: string, id: string,
   changes: Partial<Pick<NewIntegration, 'name' | 'status' | 'credentials' | 'credentials_key_id' | 'credentials_bound' | 'credentials_public' | 'account_name' | 'account_email' | 'last_checked_at' | 'last_error'>>

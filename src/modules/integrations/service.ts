@@ -348,6 +348,28 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       return (await repo.listRecruiters(db, row.id)).map(toRecruiterView)
     },
 
+    /**
+     * Gives up the tenant's board accounts where the board allows it (adapter `revoke`: hh's OAuth
+     * tokens), before the tenant is erased. A board that fails to answer does not stop the erasure:
+     * it is logged (board and integration ids, never the credentials) and counted.
+     */
+    async revokeTenantAccounts (tenantId: string): Promise<{ revoked: number, failed: number }> {
+      let revoked = 0
+      let failed = 0
+      for (const row of await repo.tenantIntegrations(db, tenantId)) {
+        const adapter = boards.get(row.board)
+        if (adapter?.revoke === undefined) continue
+        try {
+          await adapter.revoke(session(row.id, storedCredentials(row)))
+          revoked++
+        } catch (error) {
+          failed++
+          log.warn({ integration: row.id, board: row.board, kind: error instanceof BoardError ? error.kind : 'error' }, 'revoking the board account failed')
+        }
+      }
+      return { revoked, failed }
+    },
+
     /** a board said the credentials are dead (during a sync): the integration shows it */
     async markFailed (tenantId: string, id: string, error: BoardError): Promise<void> {
       await recordFailure(tenantId, id, error)

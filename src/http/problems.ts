@@ -148,6 +148,8 @@ export default fp(async function problems (app: FastifyInstance) {
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: problem.code, status: problem.status }, problem.title)
     if (problem.status === 503) void reply.header('retry-after', '5')
+    // a problem that says when to come back says it in the standard header too
+    if (typeof problem.retryAfterSeconds === 'number') void reply.header('retry-after', String(problem.retryAfterSeconds))
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, {

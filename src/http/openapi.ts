@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { responseHeaders, sharedSchemas } from './schemas.js'
+import { problemResponse, responseHeaders, sharedSchemas } from './schemas.js'
 import { sampleOf } from './openapi-samples.js'
 import { EVENT_TYPES } from '../outbox/events.js'
 import { eventEnvelope } from '../modules/webhooks/schemas.js'
@@ -81,6 +81,9 @@ export function finishDocument (doc: Json): Json {
         delete operation['x-body-optional']
       }
       for (const media of Object.values<Json>(operation.requestBody?.content ?? {})) exemplify(doc, media)
+      // what any route may answer: a bug or a lost database, and for a body, its size and type
+      const always = [500, 503, ...(operation.requestBody !== undefined ? [413, 415] : [])]
+      for (const status of always) operation.responses[status] ??= problemResponse(status, { $ref: '#/components/schemas/Problem' })
       for (const [status, response] of Object.entries<Json>(operation.responses)) {
         response.headers = { 'x-request-id': { $ref: '#/components/headers/x-request-id' }, ...refHeaders(response.headers) }
         for (const [type, media] of Object.entries<Json>(response.content ?? {})) {

@@ -57,7 +57,10 @@ const problemDescriptions: Record<number, string> = {
   404: 'Not found (or not visible to this tenant)',
   409: 'Conflicts with the current state',
   422: 'Understood but refused by the board or by a rule',
+  413: 'The body is larger than BODY_LIMIT_BYTES',
+  415: 'The body is not application/json',
   429: 'Too many requests',
+  500: 'Something went wrong on our side (quote the instance when reporting it)',
   502: 'The board answered with an error',
   503: 'Temporarily unavailable',
   504: 'The board did not answer in time'
@@ -71,7 +74,10 @@ const problemExamples: Record<number, { code: string, title: string, detail: str
   404: { code: 'JOBSYNC_ERR_NOT_FOUND', title: 'Not Found', detail: 'publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found' },
   409: { code: 'JOBSYNC_ERR_ILLEGAL_TRANSITION', title: 'Not allowed in the current status', detail: 'cannot deactivate a publication that is draft (only when published)', currentStatus: 'draft' },
   422: { code: 'JOBSYNC_ERR_BOARD_REJECTED', title: 'Rejected by the board', detail: 'the board refused the vacancy: salary is below the minimum', board: 'sandbox', boardStatus: 422 },
+  413: { code: 'FST_ERR_CTP_BODY_TOO_LARGE', title: 'Body too large', detail: 'Request body is too large' },
+  415: { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', title: 'Unsupported media type', detail: 'Unsupported Media Type: text/plain' },
   429: { code: 'JOBSYNC_ERR_RATE_LIMITED', title: 'Too many sync requests', detail: 'a sync was asked for 3 s ago; ask again in 57 s', retryAfterSeconds: 57 },
+  500: { code: 'JOBSYNC_ERR_INTERNAL', title: 'Internal Server Error', detail: 'Something went wrong on our side; quote req-5f2c9a7e when reporting it' },
   502: { code: 'JOBSYNC_ERR_BOARD_ERROR', title: 'The board answered with an error', detail: 'the board answered 500', board: 'sandbox', boardStatus: 500 },
   503: { code: 'JOBSYNC_ERR_UNAVAILABLE', title: 'Service Unavailable', detail: 'The database is unavailable; retry later' },
   504: { code: 'JOBSYNC_ERR_BOARD_TIMEOUT', title: 'The board did not answer in time', detail: 'the board did not answer within 15000 ms', board: 'sandbox', boardStatus: null }
@@ -88,14 +94,20 @@ export const responseHeaders = {
 export function problemResponses (...statuses: number[]): Record<number, unknown> {
   const responses: Record<number, unknown> = {}
   for (const status of statuses) {
-    const { code, ...rest } = problemExamples[status] ?? problemExamples[400]!
-    const example = { type: PROBLEM_BASE + code.replace(/^JOBSYNC_ERR_/, '').toLowerCase().replace(/_/g, '-'), status, instance: 'req-5f2c9a7e', code, ...rest }
-    responses[status] = {
-      description: problemDescriptions[status] ?? 'Problem',
-      // 429 and 503 say when to come back
-      ...(status === 429 || status === 503 ? { headers: { 'retry-after': responseHeaders['retry-after'] } } : {}),
-      content: { 'application/problem+json': { schema: Type.Ref('Problem'), example } }
-    }
+    responses[status] = problemResponse(status, Type.Ref('Problem'))
   }
   return responses
+}
+
+/** the response entry of one problem status, its schema given as the caller refers to Problem */
+export function problemResponse (status: number, schema: unknown): Record<string, unknown> {
+  const { code, ...rest } = problemExamples[status] ?? problemExamples[400]!
+  const kind = code.startsWith('JOBSYNC_ERR_') ? code.replace(/^JOBSYNC_ERR_/, '').toLowerCase().replace(/_/g, '-') : 'bad-request'
+  const example = { type: PROBLEM_BASE + kind, status, instance: 'req-5f2c9a7e', code, ...rest }
+  return {
+    description: problemDescriptions[status] ?? 'Problem',
+    // 429 and 503 say when to come back
+    ...(status === 429 || status === 503 ? { headers: { 'retry-after': responseHeaders['retry-after'] } } : {}),
+    content: { 'application/problem+json': { schema, example } }
+  }
 }

@@ -2110,6 +2110,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -2272,6 +2292,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2481,6 +2521,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -2668,6 +2728,66 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3054,6 +3174,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_FORBIDDEN",
                      *       "title": "Forbidden",
                      *       "detail": "a tenant key may not call admin routes"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3798,6 +3938,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -3963,6 +4123,66 @@ export interface operations {
                      *       "title": "Not allowed in the current status",
                      *       "detail": "cannot deactivate a publication that is draft (only when published)",
                      *       "currentStatus": "draft"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4209,6 +4429,26 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
                      *       "title": "Body too large",
                      *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4532,6 +4772,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -4693,6 +4993,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4961,6 +5281,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5398,6 +5738,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -5798,6 +6158,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -6130,6 +6510,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6495,6 +6895,26 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
                      *       "title": "Body too large",
                      *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7582,6 +8002,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -7949,6 +8389,26 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
                      *       "title": "Body too large",
                      *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -8414,6 +8874,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -8843,6 +9323,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -9164,6 +9704,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -9480,6 +10080,66 @@ export interface operations {
                      *       "title": "Not allowed in the current status",
                      *       "detail": "cannot deactivate a publication that is draft (only when published)",
                      *       "currentStatus": "draft"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -9900,6 +10560,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Understood but refused by the board or by a rule */
             422: {
                 headers: {
@@ -10309,6 +11029,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Understood but refused by the board or by a rule */
             422: {
                 headers: {
@@ -10581,6 +11361,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -10756,6 +11556,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -10937,6 +11757,66 @@ export interface operations {
                      *       "title": "Not allowed in the current status",
                      *       "detail": "cannot deactivate a publication that is draft (only when published)",
                      *       "currentStatus": "draft"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -11523,6 +12403,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -11695,6 +12595,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -11937,6 +12857,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -12287,6 +13227,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -12525,6 +13485,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13053,6 +14033,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -13197,6 +14197,66 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13424,6 +14484,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not application/json */
             415: {
                 headers: {
@@ -13625,6 +14705,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -13806,6 +14906,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 413,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_BODY_TOO_LARGE",
+                     *       "title": "Body too large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 415,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
+                     *       "title": "Unsupported media type",
+                     *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -13980,6 +15140,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -14174,6 +15354,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -14441,6 +15641,26 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_NOT_FOUND",
                      *       "title": "Not Found",
                      *       "detail": "publication 0b9e4d6c-2f1a-4c1e-9a57-3c1f0f4b8e21 not found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/bad-request",
+                     *       "status": 414,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "FST_ERR_MAX_PARAM_LENGTH",
+                     *       "title": "URI Too Long",
+                     *       "detail": "maximum param length exceeded"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

@@ -81,8 +81,9 @@ export function finishDocument (doc: Json): Json {
         delete operation['x-body-optional']
       }
       for (const media of Object.values<Json>(operation.requestBody?.content ?? {})) exemplify(doc, media)
-      // what any route may answer: a bug or a lost database, and for a body, its size and type
-      const always = [500, 503, ...(operation.requestBody !== undefined ? [413, 415] : [])]
+      // what any route may answer: a bug or a lost database; a body (fastify reads one on every method but
+      // GET and HEAD) too large or of a type it does not take; a path parameter past the router's length
+      const always = [500, 503, ...(method !== 'get' && method !== 'head' ? [413, 415] : []), ...(path.includes('{') ? [414] : [])]
       for (const status of always) operation.responses[status] ??= problemResponse(status, { $ref: '#/components/schemas/Problem' })
       for (const [status, response] of Object.entries<Json>(operation.responses)) {
         response.headers = { 'x-request-id': { $ref: '#/components/headers/x-request-id' }, ...refHeaders(response.headers) }

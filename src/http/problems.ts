@@ -193,6 +193,8 @@ export default fp(async function problems (app: FastifyInstance) {
       const seconds = retryAfterSeconds(error)
       if (seconds !== undefined) void reply.header('retry-after', String(seconds))
     }
+    // a problem that says when to come back says it in the standard header too
+    if (typeof problem.retryAfterSeconds === 'number') void reply.header('retry-after', String(problem.retryAfterSeconds))
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, {

@@ -1,5 +1,5 @@
 // build(t): the app on its own fresh database, with logs captured in memory, torn down with the test.
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { pino } from 'pino'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'
@@ -10,6 +10,7 @@ import type { BoardRegistry } from '../../src/boards/registry.js'
 import type { Resolve } from '../../src/net/outbound.js'
 import tap from 'tap'
 import { createTestDb, type TestDb } from './db.js'
+import { checkResponse } from './openapi-check.js'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop'
 export const SECRETS_KEY = 'test:' + Buffer.alloc(32, 7).toString('base64')
@@ -74,6 +75,7 @@ export async function build (t: Teardown, { env = {}, ownDb = false, boards, res
   const logger = pino(loggerOptions(config.logLevel), stream)
   const app = await buildApp({ config, db: dbHandle.db, secrets: createSecretBox(SECRETS_KEY), logger, boards, resolve })
   await app.ready()
+  checkResponsesAgainstDocument(app)
   t.teardown(async () => {
     await app.close()
     if (ownDb) { await dbHandle.close(); await dbHandle.drop() }
@@ -91,6 +93,21 @@ export async function build (t: Teardown, { env = {}, ownDb = false, boards, res
   }
 
   return { app, db: dbHandle.db, dbHandle, config, logs, adminKey: ADMIN_KEY, tenant }
+}
+
+/** every app.inject of the app answers only what openapi/openapi.json documents, or rejects saying what differs */
+export function checkResponsesAgainstDocument (app: FastifyInstance): void {
+  const inject = app.inject.bind(app) as (options: InjectOptions | string) => Promise<LightMyRequestResponse>
+  const checked = async (options: InjectOptions | string): Promise<LightMyRequestResponse> => {
+    const res = await inject(options)
+    const method = typeof options === 'string' ? 'GET' : options.method ?? 'GET'
+    const url = typeof options === 'string' ? options : String(options.url ?? options.path ?? '/')
+    const mismatch = checkResponse(String(method), url, res)
+    if (mismatch !== undefined) throw new Error(`the response differs from openapi/openapi.json: ${mismatch}`)
+    return res
+  }
+  // the one-argument promise form is what the tests use; the others pass through unchecked
+  app.inject = ((...args: unknown[]) => args.length === 1 ? checked(args[0] as InjectOptions | string) : (inject as (...a: unknown[]) => unknown)(...args)) as typeof app.inject
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` })

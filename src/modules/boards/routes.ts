@@ -45,6 +45,8 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardRegistry, oau
 
   app.get('/v1/boards', {
     schema: {
+      operationId: 'listBoards',
+      description: 'Each board with its capabilities (what jobsync can do there), the credentials its install form needs, and its publication fields.',
       tags: ['boards'],
       summary: 'The boards, with what the host needs to render install and publication forms',
       response: { 200: Type.Object({ items: Type.Array(BoardSchema) }), ...problemResponses(401, 403) }
@@ -53,6 +55,7 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardRegistry, oau
 
   app.get('/v1/boards/:board/authorize-url', {
     schema: {
+      operationId: 'getBoardAuthorizeUrl',
       tags: ['boards'],
       summary: 'OAuth2 boards (HeadHunter): the URL to send the employer to, with a signed state',
       description: 'After the employer grants access, the board redirects to the redirect URI with `code` and `state`; ' +

@@ -18,6 +18,7 @@ async function sendFile (reply: FastifyReply, file: ResumeDownload): Promise<Fas
 export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateService }> = async (app, { candidates }) => {
   app.get('/v1/applications', {
     schema: {
+      operationId: 'listApplications',
       tags: ['candidates'],
       summary: 'Applications, as a change feed in the order their changes were written; poll with `after` = nextCursor',
       description: 'Every application created or changed appears after the cursor exactly once per change, also while a sync ' +
@@ -29,6 +30,8 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.get('/v1/candidates', {
     schema: {
+      operationId: 'listCandidates',
+      description: 'Page with `after` = the previous page\'s nextCursor; a candidate changes when one of their applications does.',
       tags: ['candidates'],
       summary: 'Candidates (one per person across boards), as a change feed in the order their changes were written',
       querystring: CandidatesQuery,
@@ -38,6 +41,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.post('/v1/applications/:id/outcome', {
     schema: {
+      operationId: 'shareApplicationOutcome',
       tags: ['candidates'],
       summary: 'Record an outcome (hired, rejected, invited) and share it with the board where the board takes it',
       description: 'Djinni takes all three; HeadHunter through the response\'s actions; Work.ua and Robota.ua have no such endpoint ' +
@@ -50,15 +54,22 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.get('/v1/applications/:id/resume', {
     schema: {
+      operationId: 'getApplicationResume',
       tags: ['candidates'],
       summary: 'The application\'s resume: the attached file streamed from the board, or the resume text',
       description: 'Robota.ua serves attached CV files: fetched with the account\'s credentials and streamed through, up to ' +
         'RESUME_MAX_BYTES (a larger file: 502 `JOBSYNC_ERR_RESUME_TOO_LARGE`; one that turns out larger while streaming is cut off). ' +
         'Elsewhere the resume text the board gave is served as text/plain. 404 when there is neither (hh and Djinni may give only a link: `resumeUrl`).',
       params: IdParams,
-      produces: ['application/octet-stream', 'application/pdf', 'text/plain'],
       response: {
-        200: { description: 'the file, with the board\'s content type', content: { 'application/octet-stream': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } } },
+        200: {
+          description: 'the file as the board sent it (PDF, Word, …; its type passed through), or the resume text as text/plain',
+          content: {
+            'application/pdf': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) },
+            'application/octet-stream': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) },
+            'text/plain': { schema: Type.String(), example: 'Olena Koval\nBackend engineer, 6 years: Node.js, PostgreSQL' }
+          }
+        },
         ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504)
       }
     }
@@ -66,6 +77,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.get('/v1/applications/:id/photo', {
     schema: {
+      operationId: 'getApplicationPhoto',
       tags: ['candidates'],
       summary: 'The candidate\'s photo from the application, streamed through from the board',
       description: 'Boards that serve photos through the account (`capabilities.photoFiles`; hh, whose links expire, is asked for a fresh one first) ' +
@@ -73,9 +85,11 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
         '502 `JOBSYNC_ERR_PHOTO_TOO_LARGE`), `Cache-Control: no-store`. 404 when there is none; a board that gives only a plain link answers ' +
         '404 with that link as `photoUrl` (as in the application), never a redirect.',
       params: IdParams,
-      produces: ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'],
       response: {
-        200: { description: 'the photo, with the board\'s image type', content: { 'image/*': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } } },
+        200: {
+          description: 'the photo, with the board\'s image type',
+          content: { 'image/jpeg': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) }, 'image/png': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) }, 'image/webp': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) }, 'application/octet-stream': { schema: Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' }) } }
+        },
         ...problemResponses(400, 401, 403, 404, 422, 429, 502, 504)
       }
     }
@@ -83,6 +97,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.post('/v1/candidates/:id/merge', {
     schema: {
+      operationId: 'mergeCandidates',
       tags: ['candidates'],
       summary: 'Merge candidates that are one person into this one',
       description: 'Their applications, emails and phones move to this candidate; its blank fields are filled from theirs and nothing ' +
@@ -96,6 +111,7 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.delete('/v1/candidates/:id', {
     schema: {
+      operationId: 'eraseCandidate',
       tags: ['candidates'],
       summary: 'Erase a candidate: the person and everything stored of them',
       description: 'Deletes the candidate with their emails and phones (a later application from them makes a new candidate), ' +
@@ -112,6 +128,8 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
 
   app.get('/v1/candidates/:id', {
     schema: {
+      operationId: 'getCandidate',
+      description: 'A candidate merged into another answers 404 with `mergedInto` naming the one to read instead.',
       tags: ['candidates'],
       summary: 'A candidate with all their applications',
       params: IdParams,

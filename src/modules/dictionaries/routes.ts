@@ -5,13 +5,14 @@ import type { PublicationTypes } from './publication-types.js'
 import { DictionaryItemsQuery, DictionaryListSchema, DictionaryPageSchema, dictionaryParams, PublicationTypesSchema } from './schemas.js'
 import type { DictionaryService } from './service.js'
 
-const tags = ['publish form']
+const tags = ['dictionaries']
 // nothing stored yet and the board cannot be asked: its problem (credentials, rate limit, down, slow)
 const boardProblems = problemResponses(422, 429, 502, 504)
 
 export const dictionaryRoutes: FastifyPluginAsyncTypebox<{ dictionaries: DictionaryService, publicationTypes: PublicationTypes }> = async (app, { dictionaries, publicationTypes }) => {
   app.get('/v1/integrations/:id/dictionaries', {
     schema: {
+      operationId: 'listDictionaries',
       tags,
       summary: "The board's dictionaries: where the ids of its publication fields come from",
       description: 'A field of the board\'s `publicationFields` (GET /v1/boards) whose value is a board id names its dictionary in `x-dictionary`.',
@@ -22,6 +23,7 @@ export const dictionaryRoutes: FastifyPluginAsyncTypebox<{ dictionaries: Diction
 
   app.get('/v1/integrations/:id/dictionaries/:name', {
     schema: {
+      operationId: 'listDictionaryEntries',
       tags,
       summary: 'Items of a dictionary: search by name, children of an item, page by cursor',
       description: 'Served from the copy stored in jobsync; a copy due a refresh is refreshed in the background, so the answer never waits for the board ' +
@@ -38,6 +40,7 @@ export const dictionaryRoutes: FastifyPluginAsyncTypebox<{ dictionaries: Diction
 
   app.get('/v1/integrations/:id/publication-types', {
     schema: {
+      operationId: 'listPublicationTypes',
       tags,
       summary: "The board's publication types, with the paid publications left on this account",
       description: 'Asked of the board (kept for PUBLICATION_TYPES_CACHE_SECONDS); `remaining` is null where the board does not count.',

@@ -9,6 +9,7 @@ const tags = ['jobs']
 export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async (app, { jobs }) => {
   app.put('/v1/jobs/:hostJobId', {
     schema: {
+      operationId: 'putJob',
       tags, summary: "Create or replace the host's vacancy (201 when created, 200 when updated)",
       description: 'A change of what boards show (title, description, location, salary, employment, remoteType, tags) is pushed to every ' +
         'posting of the job that is up on a board (published or inactive publications, pending review or live), a few at a time, and this call ' +
@@ -25,6 +26,8 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
 
   app.get('/v1/jobs/:hostJobId', {
     schema: {
+      operationId: 'getJob',
+      description: '404 when the host has not PUT the job. The publications are summarised with their posting state and application counts.',
       tags, summary: 'A vacancy with its publications and application counts',
       params: HostJobIdParams,
       response: { 200: JobSchema, ...problemResponses(400, 401, 403, 404) }

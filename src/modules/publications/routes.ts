@@ -18,6 +18,7 @@ const actorOf = (request: FastifyRequest) => `api_key:${request.principal?.keyId
 export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: PublicationService }> = async (app, { publications }) => {
   app.post('/v1/jobs/:hostJobId/publications', {
     schema: {
+      operationId: 'createPublication',
       tags,
       summary: 'Create a publication of the job on a board: a draft, or published at once',
       description: 'With `publish: true` the board\'s required fields are checked first, then the paid quota of the publication type, ' +
@@ -35,6 +36,7 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.get('/v1/jobs/:hostJobId/publications/preview', {
     schema: {
+      operationId: 'previewPublication',
       tags,
       summary: 'Preview a publication of the job on a board: the request the board would get, and what is missing',
       description: `${previewDescription} Give \`integrationId\`, or \`publicationId\` to preview a publication of the job as it stands.`,
@@ -46,6 +48,7 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/jobs/:hostJobId/publications/preview', {
     schema: {
+      operationId: 'previewPublicationDraft',
       tags,
       summary: 'Preview a publication of the job with the fields of a form in progress (publishes nothing)',
       description: `${previewDescription} The body is what POST /v1/jobs/{hostJobId}/publications would take; with \`publicationId\` the body's values replace that publication's.`,
@@ -57,6 +60,7 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/link', {
     schema: {
+      operationId: 'linkPublication',
       tags,
       summary: 'Link a posting that already exists on the board (by id or URL) to a job',
       description: 'Checks the posting exists on the integration\'s account, then the publication is published.',
@@ -67,6 +71,8 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.get('/v1/publications', {
     schema: {
+      operationId: 'listPublications',
+      description: 'Oldest first; page with `after` = the previous page\'s nextCursor.',
       tags, summary: 'List publications (filter by job, board, status, integration)',
       querystring: ListPublicationsQuery,
       response: { 200: Page(PublicationSchema), ...problemResponses(400, 401, 403) }
@@ -75,6 +81,8 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.get('/v1/publications/:id', {
     schema: {
+      operationId: 'getPublication',
+      description: 'The stored view by default; `refresh=true` asks the board for the posting\'s state first (one board request).',
       tags, summary: 'Show a publication; `refresh=true` asks the board for the posting state first',
       params: IdParams,
       querystring: GetPublicationQuery,
@@ -84,6 +92,7 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.patch('/v1/publications/:id', {
     schema: {
+      operationId: 'updatePublication',
       tags,
       summary: 'Edit a publication (pushed to the board when it is on the board)',
       description: 'An errored publication becomes a draft again. The integration can change only before the first publish.',
@@ -95,6 +104,9 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/:id/publish', {
     schema: {
+      operationId: 'publishPublication',
+      description: 'The body is optional: without one the publication is published with what it has. Required fields and the paid quota are checked first; a refusal by the board leaves it errored with the reason.',
+      'x-body-optional': true,
       tags, summary: 'Publish a draft (or retry an errored publication)',
       params: IdParams,
       body: PublishBody,
@@ -106,6 +118,8 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/:id/deactivate', {
     schema: {
+      operationId: 'deactivatePublication',
+      description: 'Only a published publication; candidate sync stops until it is activated again. The posting is not touched on the board.',
       tags, summary: 'Turn candidate sync off (the posting stays on the board)',
       params: IdParams,
       response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404, 409) }
@@ -114,6 +128,8 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/:id/activate', {
     schema: {
+      operationId: 'activatePublication',
+      description: 'Only an inactive publication whose posting is still up; the scheduler syncs it again.',
       tags, summary: 'Turn candidate sync back on',
       params: IdParams,
       response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404, 409) }
@@ -122,6 +138,8 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/:id/close', {
     schema: {
+      operationId: 'closePublication',
+      description: 'The posting is archived on the board and candidate sync stops; reopen puts it back up.',
       tags, summary: 'Close the posting on the board (archived); the publication becomes inactive',
       params: IdParams,
       response: { 200: PublicationSchema, ...problemResponses(400, 401, 403, 404), ...boardProblems }
@@ -130,6 +148,7 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/:id/reopen', {
     schema: {
+      operationId: 'reopenPublication',
       tags,
       summary: 'Reopen a closed publication: the same posting where the board re-activates it, else a new one',
       description: 'Only a closed publication (inactive with its posting archived: closed by the host, expired, or closed on the board); ' +
@@ -144,6 +163,7 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.post('/v1/publications/:id/extend', {
     schema: {
+      operationId: 'extendPublication',
       tags,
       summary: 'Extend (prolong or refresh) a live posting where the board offers it',
       description: 'Only a live posting of a published or inactive publication; a board that offers no extension answers 409 ' +
@@ -156,6 +176,8 @@ export const publicationRoutes: FastifyPluginAsyncTypebox<{ publications: Public
 
   app.get('/v1/publications/:id/transitions', {
     schema: {
+      operationId: 'listPublicationTransitions',
+      description: 'Who changed what and when: an audit trail of the publication.',
       tags, summary: 'Every status transition and posting change of the publication, oldest first',
       params: IdParams,
       response: { 200: Type.Object({ items: Type.Array(TransitionSchema) }), ...problemResponses(400, 401, 403, 404) }

@@ -363,12 +363,12 @@ t.test('resume view quota spent: BoardError quota naming it; stored pages stay; 
   t.equal(requestsTo(/^GET \/resumes\//).length - before, 2, 'only the two not yet transferred')
 })
 
-t.test('no paid access to resumes: quota, the board\'s words kept', async t => {
+t.test('no paid API access: no_api_access, with hh\'s words', async t => {
   const { fake, adapter, install } = await setup(t)
   const { hh, session, account, vacancyId } = await install()
   fake.addResponses(vacancyId, [{ hiddenResume: false }])
-  fake.setPaidResumeAccess(hh.key, false)
-  await t.rejects(drain(adapter.pageThroughResponses(session, account, vacancyId, null)), { kind: 'quota', boardStatus: 403, message: /resume .*action_must_be_payed/ })
+  fake.setPaidApiAccess(hh.key, false)
+  await t.rejects(drain(adapter.pageThroughResponses(session, account, vacancyId, null)), { kind: 'no_api_access', boardStatus: 403, message: /no paid API access \(api_access_payment\/action_must_be_payed/ })
 })
 
 t.test('the access token expires mid-run: renewed once, the run goes on', async t => {

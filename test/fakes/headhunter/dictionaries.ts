@@ -56,7 +56,7 @@ export const COLLECTIONS: Array<{ id: string, name: string, applicantState: 'res
   { id: 'discard_by_employer', name: 'Отказано', applicantState: 'discard' }
 ]
 /** the actions a response offers in each state: a refusal is final, a hire can still be undone by a refusal */
-export const ACTIONS_FROM = (state: string): string[] =>
+export const ACTIONS_IN = (state: string): string[] =>
   state === 'discard_by_employer' ? [] : state === 'hired' ? ['discard_by_employer'] : COLLECTIONS.map(c => c.id).filter(id => id !== state && id !== 'response')
 export const APPLICANT_STATES = { response: 'Отклик', invitation: 'Приглашение', discard: 'Отказ' }
 /** form fields hh lists as `actions[].arguments` for a state change */

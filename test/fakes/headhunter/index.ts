@@ -15,7 +15,7 @@ import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } fr
 import { defineFake } from '../definition.js'
 import { dictionaryRoutes, type BillingType } from './dictionaries.js'
 import { addApplicantAccount, addEmployerAccount, blockEmployer, employerRoutes, setAvailable, setManagerQuota, unblockEmployer, type EmployerAccountSeed } from './employer.js'
-import { addResponses, negotiationRoutes, touchResponse, type ResponseSeed, type SeededResponse } from './negotiations.js'
+import { addResponses, negotiationRoutes, offerOnly, touchResponse, type ResponseSeed, type SeededResponse } from './negotiations.js'
 import { authenticate, expireAccessTokens, issueAuthCode, issueTokens, oauthRoutes, revokeTokens, tokenEndpoint } from './oauth.js'
 import { hideResume, resumeRoutes, setPaidApiAccess, setResumeViewQuota } from './resumes.js'
 import { routeTable } from './routing.js'
@@ -83,6 +83,8 @@ export interface HeadHunterFake {
   collectionOf (negotiationId: string): string | undefined
   /** whether hh shows the applicant that the employer viewed the response (its resume opened through it) */
   viewedByEmployer (negotiationId: string): boolean
+  /** the response offers only these of its state's actions (null: all), as hh narrows them per vacancy */
+  offerOnly (negotiationId: string, actionIds: string[] | null): void
 }
 
 // "Name/Version (email)", e.g. `MyApp/1.0 (my-app-feedback@example.com)` (spec, HHUserAgent)
@@ -154,7 +156,8 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     const reply = await route(req)
     const out: FakeReply = { status: reply.status, headers: { 'x-request-id': rid, ...reply.headers }, body: reply.body, unrouted: reply.unrouted }
     const ownError = (reply.body as { errors?: Array<{ type?: string }> } | undefined)?.errors?.[0]?.type
-    if (options.checkResponses !== false && ownError !== 'spec_violation' && ownError !== 'fake_not_implemented') {
+    // (hh's bad_user_agent 400 is documented in the spec's prose, not per operation)
+    if (options.checkResponses !== false && ownError !== 'spec_violation' && ownError !== 'fake_not_implemented' && ownError !== 'bad_user_agent') {
       for (const v of checkResponseAgainstSpec({ method: req.method, path: req.path, status: reply.status, body: reply.body })) state.responseViolations.push(v)
     }
     return out
@@ -208,7 +211,8 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     hideResume: resumeId => { hideResume(state, resumeId) },
     touchResponse: (negotiationId, message) => { touchResponse(state, negotiationId, message) },
     collectionOf: negotiationId => state.negotiations.get(negotiationId)?.collection,
-    viewedByEmployer: negotiationId => state.negotiations.get(negotiationId)?.viewedByEmployer ?? false
+    viewedByEmployer: negotiationId => state.negotiations.get(negotiationId)?.viewedByEmployer ?? false,
+    offerOnly: (negotiationId, actionIds) => { offerOnly(state, negotiationId, actionIds) }
   }
 }
 

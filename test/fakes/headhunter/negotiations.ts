@@ -2,7 +2,7 @@
 // resume and the actions that move them (docs/boards.md, HeadHunter: Responses and Outcomes), a
 // response's messages (the first one is the cover letter), and the responses a test seeds.
 import type { FakeRequest } from '../fake-server.js'
-import { ACTION_ARGUMENTS, ACTIONS_FROM, APPLICANT_STATES, COLLECTIONS, collectionById } from './dictionaries.js'
+import { ACTION_ARGUMENTS, ACTIONS_IN, APPLICANT_STATES, COLLECTIONS, collectionById } from './dictionaries.js'
 import { employerAuth, type Auth } from './oauth.js'
 import { newPerson, resumeCommon } from './resumes.js'
 import { pageParams, paged, query, type On } from './routing.js'
@@ -55,6 +55,9 @@ const ORDER_TYPES: Array<{ id: string, name: string, key: (n: Negotiation) => nu
   { id: 'created_at', name: 'По дате отклика', key: n => n.createdAt }
 ]
 
+/** what the response offers now: its state's actions, narrowed where a test said so (as hh narrows them per vacancy) */
+const actionsOf = (n: Negotiation): string[] => ACTIONS_IN(n.collection).filter(id => n.offerOnly === undefined || n.offerOnly.includes(id))
+
 function negotiationItem (state: HeadHunterState, n: Negotiation): Record<string, unknown> {
   const person = state.people.get(n.resumeId)!
   const here = collectionById(n.collection)!
@@ -72,7 +75,7 @@ function negotiationItem (state: HeadHunterState, n: Negotiation): Record<string
     url: `${state.apiUrl}/negotiations/${n.id}`,
     messages_url: `${state.apiUrl}/negotiations/${n.id}/messages`,
     resume: person.hidden ? null : resumeCommon(state, person, n),
-    actions: ACTIONS_FROM(n.collection).map(id => collectionById(id)!).map(c => ({
+    actions: actionsOf(n).map(id => collectionById(id)!).map(c => ({
       id: c.id,
       name: c.name,
       url: `${state.apiUrl}/negotiations/${c.id}/${n.id}`,
@@ -190,7 +193,7 @@ export function negotiationRoutes (state: HeadHunterState, on: On): void {
     const fields = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, string | string[]>
     for (const name of Object.keys(fields)) if (!ACTION_ARGUMENTS.has(name)) return state.badArgument(name)
     // only an action the response offers now (its `actions`) moves it
-    if (!ACTIONS_FROM(n.collection).includes(target.id)) return state.apiError(403, [{ type: 'negotiations', value: 'wrong_state' }])
+    if (!actionsOf(n).includes(target.id)) return state.apiError(403, [{ type: 'negotiations', value: 'wrong_state' }])
     if (state.vacancies.get(n.vacancyId)!.archived) return state.apiError(403, [{ type: 'negotiations', value: 'invalid_vacancy' }])
     const flat = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]))
     const message = flat.message ?? null
@@ -270,6 +273,13 @@ export function addResponses (state: HeadHunterState, vacancyId: string, seeds: 
     })
   })
   return created
+}
+
+/** the response offers only these of its state's actions (null: all of them) */
+export function offerOnly (state: HeadHunterState, negotiationId: string, actionIds: string[] | null): void {
+  const n = state.negotiations.get(negotiationId)
+  if (n === undefined) throw new Error(`HeadHunter fake: no negotiation ${negotiationId}`)
+  n.offerOnly = actionIds ?? undefined
 }
 
 /** a new message from the candidate: updated_at now, has_updates true */

@@ -128,6 +128,8 @@ export interface Negotiation {
   activityAt: number
   /** the employer opened the resume through the response (`?topic_id=`): hh tells the applicant */
   viewedByEmployer: boolean
+  /** the actions offered, narrowed by a test (offerOnly) */
+  offerOnly?: string[]
   hasUpdates: boolean
   messages: Message[]
   /** fields hh does not document, sent with the item as they are */

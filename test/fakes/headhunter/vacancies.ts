@@ -252,12 +252,12 @@ export function vacancyRoutes (state: HeadHunterState, on: On): void {
     // a new title makes it another vacancy, a moderation risk hh asks to confirm (replacement)
     const own = ['billing_type', 'manager'].filter(k => k in body)
     if (own.length > 0 && Object.keys(body).length > 1) return state.apiError(403, [{ type: 'vacancies', value: 'conflict_changes' }])
-    if (typeof body.name === 'string' && body.name.trim().toLowerCase() !== String(v.fields.name).trim().toLowerCase() && query(req, 'ignore_replacement_warning') !== 'true') {
-      return state.apiError(403, [{ type: 'vacancies', value: 'replacement' }])
-    }
     const merged = { ...v.fields, ...body }
     const errors = validateVacancy(merged)
     if (errors.length > 0) return state.apiError(400, errors.map(x => ({ type: 'bad_json_data', value: x.field, pointer: x.pointer, reason: x.reason })))
+    if (typeof body.name === 'string' && body.name.trim().toLowerCase() !== String(v.fields.name).trim().toLowerCase() && query(req, 'ignore_replacement_warning') !== 'true') {
+      return state.apiError(403, [{ type: 'vacancies', value: 'replacement' }])
+    }
     if (query(req, 'ignore_duplicates') !== 'true') {
       const dupes = [...state.vacancies.values()].filter(o => o.id !== v.id && o.employerId === e.employer.id && !o.archived && !o.removed &&
         String(o.fields.name).trim().toLowerCase() === String(merged.name).trim().toLowerCase() && String(o.fields.area?.id) === String(merged.area?.id))

@@ -144,7 +144,7 @@ t.test('the catalogues: areas as a tree, roles, the field dictionaries of GET /d
   t.match(items.find(i => i.id === '5'), { parentId: null })
   const forms = await adapter.fetchDictionary(session, account, 'employment_form', null)
   t.same('items' in forms ? forms.items.map(i => i.id) : [], ['FULL', 'PART', 'PROJECT', 'FLY_IN_FLY_OUT'], 'as the spec\'s example has them')
-  await t.rejects(adapter.fetchDictionary(session, account, 'schedule', null), { kind: 'not_found' }, 'no deprecated dictionary')
+  await t.rejects(adapter.fetchDictionary(session, account, 'schedule', null), { name: 'BoardError', kind: 'not_found' }, 'no deprecated dictionary')
   const x = adapter.publicationFields.properties as Record<string, Record<string, unknown>>
   t.equal(x.areaId!['x-dictionary'], 'areas')
   t.equal((x.workFormatIds!.items as Record<string, unknown>)['x-dictionary'], 'work_format')
@@ -154,8 +154,8 @@ t.test('anonymous and direct vacancies with their extra fields', async t => {
   const { fake, adapter, install } = await setup(t)
   const { session, account } = await install()
   const base = { title: `Аналитик ${Math.random()}`, description: DESCRIPTION, publicationType: 'free' }
-  await t.rejects(adapter.publish(session, account, { ...base, fields: { areaId: '1', vacancyType: 'anonymous', professionalRoleId: '96' } }), { kind: 'rejected', field: 'customEmployerName' })
-  await t.rejects(adapter.publish(session, account, { ...base, fields: { areaId: '1', vacancyType: 'direct', professionalRoleId: '96' } }), { kind: 'rejected', field: 'responseUrl' })
+  await t.rejects(adapter.publish(session, account, { ...base, fields: { areaId: '1', vacancyType: 'anonymous', professionalRoleId: '96' } }), { name: 'BoardError', kind: 'rejected', field: 'customEmployerName' })
+  await t.rejects(adapter.publish(session, account, { ...base, fields: { areaId: '1', vacancyType: 'direct', professionalRoleId: '96' } }), { name: 'BoardError', kind: 'rejected', field: 'responseUrl' })
   const anon = await adapter.publish(session, account, { ...base, fields: { areaId: '1', vacancyType: 'anonymous', professionalRoleId: '96', customEmployerName: 'крупный банк' } })
   t.equal(fake.vacancies.get(anon.externalId)!.fields.custom_employer_name, 'крупный банк')
   const direct = await adapter.publish(session, account, { ...base, title: `${base.title} 2`, fields: { areaId: '1', vacancyType: 'direct', professionalRoleId: '96', responseUrl: 'https://jobs.example/apply' } })

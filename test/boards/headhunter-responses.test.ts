@@ -125,7 +125,8 @@ t.test('every collection, every page: each response mapped field by field, raw k
     emails: ['olena.kovalenko@example.com'],
     phones: ['+380 (67) 123-45-67'],
     birthDate: '1990-04-05',
-    resumeUrl: `${fake.apiUrl}/resumes/${full.resumeId}/download/${encodeURIComponent('Коваленко Олена')}.pdf?type=pdf&topic_id=${full.negotiationId}&vacancy_id=${vacancyId}`,
+    // the full resume's link on the API host, as the spec's example of a resume has it
+    resumeUrl: `${fake.apiUrl}/resumes/${full.resumeId}/download/${encodeURIComponent('Коваленко Олена')}.pdf?type=pdf`,
     coverLetter: 'Добрий день! Хочу у вашу команду.',
     skills: ['TypeScript', 'PostgreSQL'],
     url: `https://hh.ru/resume/${full.resumeId}`

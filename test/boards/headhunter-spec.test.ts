@@ -86,7 +86,9 @@ t.test('a sync costs what is new: hh requests for 0, 10 and 100 new responses ov
   fake.addResponses(vacancyId, Array.from({ length: 2000 }, (_, k) => ({ createdAt: new Date(Date.now() - 3 * day + k * 1000), coverLetter: null, hiddenResume: false })))
   let cursor = (await drain(adapter.pageThroughResponses(session, account, vacancyId, null))).at(-1)!.cursor
   const counted = async (fresh: number): Promise<{ requests: number, got: number }> => {
-    const seeded = fake.addResponses(vacancyId, Array.from({ length: fresh }, () => ({ coverLetter: 'Здравствуйте', hiddenResume: false })))
+    // new responses come after the last run (the fake would otherwise date a batch back a second each)
+    const after = Date.now()
+    const seeded = fake.addResponses(vacancyId, Array.from({ length: fresh }, (_, k) => ({ createdAt: new Date(after + k), coverLetter: 'Здравствуйте', hiddenResume: false })))
     const before = fake.server.requests.length
     const pages = await drain(adapter.pageThroughResponses(session, account, vacancyId, cursor))
     cursor = pages.at(-1)!.cursor

@@ -137,10 +137,14 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     }
     const prepared = Value.Default(adapter.integrationOptions, structuredClone(merged))
     if (!Value.Check(adapter.integrationOptions, prepared)) {
-      const errors: FieldError[] = Value.Errors(adapter.integrationOptions, prepared).map(error => {
+      const byPointer = new Map<string, FieldError>()
+      for (const error of Value.Errors(adapter.integrationOptions, prepared)) {
         const extra = (error.params as { additionalProperties?: string[] }).additionalProperties?.[0]
-        return { in: 'body' as const, pointer: `/options${error.instancePath}${extra === undefined ? '' : `/${extra}`}`, detail: extra === undefined ? error.message : 'is not an option of this board' }
-      })
+        const pointer = `/options${error.instancePath}${extra === undefined ? '' : `/${extra}`}`
+        // one error a field (the schema may say the same twice)
+        if (!byPointer.has(pointer)) byPointer.set(pointer, { in: 'body', pointer, detail: extra === undefined ? error.message : 'is not an option of this board' })
+      }
+      const errors = [...byPointer.values()]
       throw invalidInput(`options do not fit the ${adapter.name} board: ${errors.map(e => `${e.pointer} ${e.detail}`).join('; ')}`, errors)
     }
     return merged

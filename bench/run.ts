@@ -10,7 +10,7 @@ import { benchNodeFlags, SCALE, SERVER_URL } from './lib/harness.js'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
-const ALL = ['ingest', 'api', 'scheduler', 'startup', 'dictionary'] as const
+const ALL = ['ingest', 'api', 'scheduler', 'startup', 'dictionary', 'hh-sync'] as const
 type Name = typeof ALL[number]
 const only = (process.env.BENCH_ONLY ?? '').split(',').map(s => s.trim()).filter(s => s !== '')
 const chosen = ALL.filter(name => only.length === 0 || only.includes(name))
@@ -52,6 +52,11 @@ function rows (r: Record<string, any>): string[][] {
       ['scheduler', 'double syncs (runs / publication > 1, overlapping runs)', `${r.one.doubled + r.three.doubled}, ${r.one.overlapping + r.three.overlapping}`, '0', yesNo(r.targets.noDoubleSyncs)],
       ['scheduler', `claim of 20 due among ${n(r.claim.at10k.publications)} vs ${n(r.claim.at100k.publications)}`, `${n(r.claim.at10k.medianMs, 2)} ms vs ${n(r.claim.at100k.medianMs, 2)} ms`, 'flat', yesNo(r.targets.claimFlat)],
       ['scheduler', 'posting-check claim of 20 due among as many not due', `${n(r.postingCheckClaim?.at10k.medianMs, 2)} ms vs ${n(r.postingCheckClaim?.at100k.medianMs, 2)} ms`, 'flat', yesNo(r.targets.postingCheckClaimFlat)]
+    ]
+    case 'hh-sync': return [
+      ['hh-sync', `HeadHunter: first run over ${n(r.stored)} responses`, `${n(r.firstRun.requests)} hh requests`, '', ''],
+      ...(r.runs as Array<{ fresh: number, requests: number, transferred: number }>).map(x =>
+        ['hh-sync', `HeadHunter: a run with ${x.fresh} new over ${n(r.stored)} stored`, `${n(x.requests)} hh requests (${x.transferred} transferred)`, 'follows the new, not the stored', yesNo(r.targets.followsNew)])
     ]
     case 'dictionary': return [
       ['dictionary', `bare pg, search SQL, ${r.connections} concurrent, ${n(r.areas)} areas in ${r.levels} levels`, `${n(r.bare.perSecond)} queries/s, p99 ${n(r.bare.p99, 1)} ms`, '', ''],

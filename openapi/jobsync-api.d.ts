@@ -1280,6 +1280,10 @@ export interface components {
             credentialsSchema: {
                 [key: string]: unknown;
             };
+            /** @description what `options` of POST/PATCH /v1/integrations takes for this board, with defaults; null where it has none */
+            integrationOptions: {
+                [key: string]: unknown;
+            } | null;
             /** @description a JSON Schema */
             publicationFields: {
                 [key: string]: unknown;
@@ -1300,10 +1304,10 @@ export interface components {
             board: "djinni" | "workua" | "robotaua" | "headhunter" | "sandbox";
             name: string;
             /**
-             * @description active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise
+             * @description active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board's words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise
              * @enum {string}
              */
-            status: "active" | "invalid_credentials" | "error";
+            status: "active" | "invalid_credentials" | "no_api_access" | "error";
             account: {
                 /** @description the account's id on the board */
                 externalId: string | null;
@@ -1312,6 +1316,10 @@ export interface components {
             };
             /** @description the non-secret parts only (e.g. a login); secrets are never returned */
             credentials: {
+                [key: string]: unknown;
+            };
+            /** @description the board's integration options with their defaults (their shape: integrationOptions in GET /v1/boards; {} where the board has none) */
+            options: {
                 [key: string]: unknown;
             };
             lastCheckedAt: string | null;
@@ -3321,6 +3329,7 @@ export interface operations {
                      *           "auth": "api_key",
                      *           "syncIntervalMinutes": 1,
                      *           "credentialsSchema": {},
+                     *           "integrationOptions": {},
                      *           "publicationFields": {},
                      *           "publicationTypes": [
                      *             {
@@ -3590,8 +3599,8 @@ export interface operations {
             query?: {
                 /** @description djinni, workua, robotaua, headhunter or sandbox */
                 board?: "djinni" | "workua" | "robotaua" | "headhunter" | "sandbox";
-                /** @description active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise */
-                status?: "active" | "invalid_credentials" | "error";
+                /** @description active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board's words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise */
+                status?: "active" | "invalid_credentials" | "no_api_access" | "error";
                 limit?: number;
                 /** @description cursor from the previous page */
                 after?: string;
@@ -3623,6 +3632,7 @@ export interface operations {
                      *             "email": "olena.koval@example.com"
                      *           },
                      *           "credentials": {},
+                     *           "options": {},
                      *           "lastCheckedAt": "2026-03-02T09:30:00.000Z",
                      *           "lastError": {
                      *             "code": "code",
@@ -3770,7 +3780,8 @@ export interface operations {
                  * @example {
                  *       "board": "djinni",
                  *       "name": "Senior Backend Engineer",
-                 *       "credentials": {}
+                 *       "credentials": {},
+                 *       "options": {}
                  *     }
                  */
                 "application/json": {
@@ -3783,6 +3794,10 @@ export interface operations {
                     name: string;
                     /** @description the board's credentials; their shape is the board's credentialsSchema in GET /v1/boards */
                     credentials: {
+                        [key: string]: unknown;
+                    };
+                    /** @description the board's integration options (integrationOptions in GET /v1/boards, e.g. hh openResumes); defaults where left out */
+                    options?: {
                         [key: string]: unknown;
                     };
                 };
@@ -3808,6 +3823,7 @@ export interface operations {
                      *         "email": "olena.koval@example.com"
                      *       },
                      *       "credentials": {},
+                     *       "options": {},
                      *       "lastCheckedAt": "2026-03-02T09:30:00.000Z",
                      *       "lastError": {
                      *         "code": "code",
@@ -3829,10 +3845,10 @@ export interface operations {
                         board: "djinni" | "workua" | "robotaua" | "headhunter" | "sandbox";
                         name: string;
                         /**
-                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise
+                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board's words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise
                          * @enum {string}
                          */
-                        status: "active" | "invalid_credentials" | "error";
+                        status: "active" | "invalid_credentials" | "no_api_access" | "error";
                         account: {
                             /** @description the account's id on the board */
                             externalId: string | null;
@@ -3841,6 +3857,10 @@ export interface operations {
                         };
                         /** @description the non-secret parts only (e.g. a login); secrets are never returned */
                         credentials: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the board's integration options with their defaults (their shape: integrationOptions in GET /v1/boards; {} where the board has none) */
+                        options: {
                             [key: string]: unknown;
                         };
                         lastCheckedAt: string | null;
@@ -4147,6 +4167,7 @@ export interface operations {
                      *         "email": "olena.koval@example.com"
                      *       },
                      *       "credentials": {},
+                     *       "options": {},
                      *       "lastCheckedAt": "2026-03-02T09:30:00.000Z",
                      *       "lastError": {
                      *         "code": "code",
@@ -4168,10 +4189,10 @@ export interface operations {
                         board: "djinni" | "workua" | "robotaua" | "headhunter" | "sandbox";
                         name: string;
                         /**
-                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise
+                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board's words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise
                          * @enum {string}
                          */
-                        status: "active" | "invalid_credentials" | "error";
+                        status: "active" | "invalid_credentials" | "no_api_access" | "error";
                         account: {
                             /** @description the account's id on the board */
                             externalId: string | null;
@@ -4180,6 +4201,10 @@ export interface operations {
                         };
                         /** @description the non-secret parts only (e.g. a login); secrets are never returned */
                         credentials: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the board's integration options with their defaults (their shape: integrationOptions in GET /v1/boards; {} where the board has none) */
+                        options: {
                             [key: string]: unknown;
                         };
                         lastCheckedAt: string | null;
@@ -4591,13 +4616,18 @@ export interface operations {
                 /**
                  * @example {
                  *       "name": "Senior Backend Engineer",
-                 *       "credentials": {}
+                 *       "credentials": {},
+                 *       "options": {}
                  *     }
                  */
                 "application/json": {
                     name?: string;
-                    /** @description new credentials for the same board account; checked before they are stored */
+                    /** @description new credentials for the same board account; checked before they are stored; the old ones are revoked on the board where it allows it */
                     credentials?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description the board's integration options to change; the ones left out keep their value */
+                    options?: {
                         [key: string]: unknown;
                     };
                 };
@@ -4623,6 +4653,7 @@ export interface operations {
                      *         "email": "olena.koval@example.com"
                      *       },
                      *       "credentials": {},
+                     *       "options": {},
                      *       "lastCheckedAt": "2026-03-02T09:30:00.000Z",
                      *       "lastError": {
                      *         "code": "code",
@@ -4644,10 +4675,10 @@ export interface operations {
                         board: "djinni" | "workua" | "robotaua" | "headhunter" | "sandbox";
                         name: string;
                         /**
-                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise
+                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board's words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise
                          * @enum {string}
                          */
-                        status: "active" | "invalid_credentials" | "error";
+                        status: "active" | "invalid_credentials" | "no_api_access" | "error";
                         account: {
                             /** @description the account's id on the board */
                             externalId: string | null;
@@ -4656,6 +4687,10 @@ export interface operations {
                         };
                         /** @description the non-secret parts only (e.g. a login); secrets are never returned */
                         credentials: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the board's integration options with their defaults (their shape: integrationOptions in GET /v1/boards; {} where the board has none) */
+                        options: {
                             [key: string]: unknown;
                         };
                         lastCheckedAt: string | null;
@@ -4984,6 +5019,7 @@ export interface operations {
                      *         "email": "olena.koval@example.com"
                      *       },
                      *       "credentials": {},
+                     *       "options": {},
                      *       "lastCheckedAt": "2026-03-02T09:30:00.000Z",
                      *       "lastError": {
                      *         "code": "code",
@@ -5005,10 +5041,10 @@ export interface operations {
                         board: "djinni" | "workua" | "robotaua" | "headhunter" | "sandbox";
                         name: string;
                         /**
-                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise
+                         * @description active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board's words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise
                          * @enum {string}
                          */
-                        status: "active" | "invalid_credentials" | "error";
+                        status: "active" | "invalid_credentials" | "no_api_access" | "error";
                         account: {
                             /** @description the account's id on the board */
                             externalId: string | null;
@@ -5017,6 +5053,10 @@ export interface operations {
                         };
                         /** @description the non-secret parts only (e.g. a login); secrets are never returned */
                         credentials: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the board's integration options with their defaults (their shape: integrationOptions in GET /v1/boards; {} where the board has none) */
+                        options: {
                             [key: string]: unknown;
                         };
                         lastCheckedAt: string | null;
@@ -16425,7 +16465,7 @@ export interface operations {
             path: {
                 id: string;
                 /** @description the dictionary's name, as GET /v1/integrations/{id}/dictionaries lists it and a field's `x-dictionary` names it (each board has some of these) */
-                name: "categories" | "category" | "cities" | "education" | "experience" | "jobtype" | "publication_type" | "rubrics" | "town";
+                name: "areas" | "categories" | "category" | "cities" | "education" | "employment_form" | "experience" | "jobtype" | "professional_roles" | "publication_type" | "rubrics" | "town" | "work_format" | "work_schedule_by_days" | "working_hours";
             };
             cookie?: never;
         };

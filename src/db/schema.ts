@@ -48,6 +48,8 @@ export interface IntegrationTable {
    */
   credentials_bound: ColumnType<boolean, boolean | undefined, boolean>
   credentials_public: ColumnType<Record<string, unknown>, string | undefined, string>
+  /** the board's integrationOptions as the host set them (defaults not stored) */
+  options: ColumnType<Record<string, unknown>, string | undefined, string>
   account_external_id: string | null
   account_name: string | null
   account_email: string | null

@@ -16,8 +16,9 @@ const claimedOf = ({ taken_over: takenOver, ...publication }: Publication & { ta
 
 /**
  * Claims up to `limit` due publications for `owner`: published, due, and not leased (or the lease
- * expired, i.e. its owner died). SKIP LOCKED lets replicas claim side by side without waiting on
- * each other or taking the same row.
+ * expired, i.e. its owner died), and not of an integration the board serves no API to
+ * (`no_api_access`: they wait until a check of the integration passes). SKIP LOCKED lets replicas
+ * claim side by side without waiting on each other or taking the same row.
  */
 export async function claimDuePublications (db: Db, owner: string, limit: number, leaseMs: number, exclude: string[] = []): Promise<Claimed[]> {
   if (limit <= 0) return []
@@ -26,6 +27,7 @@ export async function claimDuePublications (db: Db, owner: string, limit: number
       select id, lease_owner is not null as taken_over from publications
       where status = 'published' and next_sync_at <= now()
         and (lease_expires_at is null or lease_expires_at < now())
+        and not exists (select 1 from integrations i where i.id = publications.integration_id and i.status = 'no_api_access')
         ${exclude.length > 0 ? sql`and id <> all(${exclude}::uuid[])` : sql``}
       order by next_sync_at
       limit ${limit}

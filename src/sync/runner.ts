@@ -183,7 +183,11 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
       }
 
       const record = errorRecord(failure)
-      if (failure instanceof BoardError && failure.isCredentialProblem) {
+      if (failure instanceof BoardError && failure.kind === 'no_api_access') {
+        // the account has no API on the board (hh without paid access): the integration says so, and
+        // its publications wait, still published, off the schedule until a check passes (repo.ts claims)
+        await integrations.markFailed(publication.tenant_id, publication.integration_id, failure)
+      } else if (failure instanceof BoardError && failure.isCredentialProblem) {
         // dead credentials: the integration says so and the publication leaves the schedule until fixed
         await integrations.markFailed(publication.tenant_id, publication.integration_id, failure)
         await publications.failFromBoard(publication.tenant_id, publication.id, failure)

@@ -29,7 +29,6 @@ type Harness = AdapterHarness<BoardId, BoardAdapter> & Installed<any>
  * its failures show as TODO instead of failing the suite. Remove an entry once its board keeps the rule.
  */
 const KNOWN_GAPS: Partial<Record<BoardId, { quotedRefusal?: string }>> = {
-  headhunter: { quotedRefusal: "headhunter/client.ts (describeErrors) quotes hh's `errors[].value` without quoteBoardText(text, secrets)" }
 }
 
 interface Run { pages: ResponsePage[], error: unknown }

@@ -64,8 +64,10 @@ t.test('publish: hh receives every field in its wire names; pending review until
     billingType: 'free', // the publication type wins
     professionalRoleId: '96',
     experienceId: 'between1And3',
-    employmentId: 'full',
-    scheduleId: 'remote',
+    employmentFormId: 'FULL',
+    workFormatIds: ['REMOTE', 'HYBRID'],
+    workScheduleByDaysIds: ['FIVE_ON_TWO_OFF'],
+    workingHoursIds: ['HOURS_4'],
     salary: { from: 150000, to: 250000, currency: 'RUR', gross: false },
     keySkills: ['TypeScript', 'PostgreSQL'],
     addressId: '42',
@@ -92,8 +94,6 @@ t.test('publish: hh receives every field in its wire names; pending review until
     professional_roles: [{ id: '96' }],
     manager: { id: hh.managerIds[1] },
     experience: { id: 'between1And3' },
-    employment: { id: 'full' },
-    schedule: { id: 'remote' },
     salary_range: { from: 150000, to: 250000, currency: 'RUR', gross: false, mode: { id: 'MONTH' } },
     key_skills: [{ name: 'TypeScript' }, { name: 'PostgreSQL' }],
     address: { id: '42' },
@@ -102,9 +102,14 @@ t.test('publish: hh receives every field in its wire names; pending review until
     accept_handicapped: true,
     accept_kids: false,
     accept_temporary: true,
-    accept_incomplete_resumes: false
+    accept_incomplete_resumes: false,
+    // hh's current fields, not the deprecated employment and schedule
+    employment_form: { id: 'FULL' },
+    work_format: [{ id: 'REMOTE' }, { id: 'HYBRID' }],
+    work_schedule_by_days: [{ id: 'FIVE_ON_TWO_OFF' }],
+    working_hours: [{ id: 'HOURS_4' }]
   })
-  t.same(fake.violations, [], 'the request fits hh\'s spec (VacancyCreate)')
+  t.same(fake.violations, [], 'the request fits hh\'s spec (VacancyCreate), nothing deprecated in it')
 
   const vacancy = fake.vacancies.get(ref.externalId)!
   t.ok(vacancy, 'hh has it under the id we returned')
@@ -163,16 +168,28 @@ t.test('update pushes title, description and fields; billing type in a request o
   const ref = await adapter.publish(session, account, first)
   fake.approveVacancy(ref.externalId)
 
-  const edited = posting({ title: `${first.title} (senior)`, description: `${DESCRIPTION}<p>Senior.</p>` }, { experienceId: 'moreThan6', acceptKids: true })
+  // a new title is another vacancy to hh (`replacement`): refused, saying how to go ahead
+  const retitled = posting({ title: `${first.title} (senior)`, description: `${DESCRIPTION}<p>Senior.</p>` }, { experienceId: 'moreThan6', acceptKids: true })
+  await t.rejects(adapter.update(session, account, ref.externalId, retitled), { name: 'BoardError', kind: 'rejected', field: 'ignoreReplacementWarning', boardStatus: 403, message: /replacement.*fields\.ignoreReplacementWarning: true/ })
+  t.equal(fake.vacancies.get(ref.externalId)!.fields.name, first.title, 'nothing changed on hh')
+
+  const edited = posting({ title: retitled.title, description: retitled.description }, { experienceId: 'moreThan6', acceptKids: true, ignoreReplacementWarning: true })
   await adapter.update(session, account, ref.externalId, edited)
-  const puts = requestsTo(new RegExp(`^PUT /vacancies/${ref.externalId}$`))
+  const puts = requestsTo(new RegExp(`^PUT /vacancies/${ref.externalId}$`)).slice(1)
   t.equal(puts.length, 1, 'same billing type: no second request')
+  t.equal(puts[0]!.query.get('ignore_replacement_warning'), 'true', 'the host\'s go-ahead sent along')
   t.same(puts[0]!.body, {
     name: edited.title,
     description: edited.description,
     professional_roles: [{ id: '96' }],
     experience: { id: 'moreThan6' },
     // what the publication no longer has is cleared on hh
+    employment_form: null,
+    work_format: [],
+    work_schedule_by_days: [],
+    working_hours: [],
+    custom_employer_name: null,
+    response_url: null,
     salary_range: null,
     key_skills: [],
     address: null,

@@ -84,7 +84,7 @@ t.test('every collection, every page: each response mapped field by field, raw k
   const others = [
     ...fake.addResponses(vacancyId, 9),
     ...fake.addResponses(vacancyId, 4, 'consider'),
-    ...fake.addResponses(vacancyId, 2, 'discard')
+    ...fake.addResponses(vacancyId, 2, 'discard_by_employer')
   ]
   const all = [full, hidden, phoneOnly, ...others]
 
@@ -95,16 +95,22 @@ t.test('every collection, every page: each response mapped field by field, raw k
   t.ok(pages.slice(0, -1).every(p => p.cursor !== null && JSON.parse(p.cursor).run !== undefined), 'a run in progress until the last page')
   t.notOk(JSON.parse(pages.at(-1)!.cursor!).run, 'the last page carries the next run\'s cursor')
 
+  // each collection's URL as hh gives it (collections[].order_types[].url: hh's activity order), paged
   const lists = requestsTo(/^GET \/negotiations\/[a-z_]+$/)
+  const order = 'order_by=last_change_time_except_employer_inbox'
   t.same(lists.map(r => `${r.path}?${r.query.toString()}`), [
-    `/negotiations/response?vacancy_id=${vacancyId}&page=0&per_page=5`,
-    `/negotiations/response?vacancy_id=${vacancyId}&page=1&per_page=5`,
-    `/negotiations/response?vacancy_id=${vacancyId}&page=2&per_page=5`,
-    `/negotiations/consider?vacancy_id=${vacancyId}&page=0&per_page=5`,
-    `/negotiations/discard?vacancy_id=${vacancyId}&page=0&per_page=5`
+    `/negotiations/response?vacancy_id=${vacancyId}&${order}&page=0&per_page=5`,
+    `/negotiations/response?vacancy_id=${vacancyId}&${order}&page=1&per_page=5`,
+    `/negotiations/response?vacancy_id=${vacancyId}&${order}&page=2&per_page=5`,
+    `/negotiations/consider?vacancy_id=${vacancyId}&${order}&page=0&per_page=5`,
+    `/negotiations/discard_by_employer?vacancy_id=${vacancyId}&${order}&page=0&per_page=5`
   ])
   const visible = all.filter(r => !r.hiddenResume)
-  t.same(sorted(requestsTo(/^GET \/resumes\//).map(r => r.path)), sorted(visible.map(r => `/resumes/${r.resumeId}`)), 'each visible resume opened once; none for a hidden one')
+  const opened = requestsTo(/^GET \/resumes\//)
+  t.same(sorted(opened.map(r => r.path)), sorted(visible.map(r => `/resumes/${r.resumeId}`)), 'each visible resume opened once; none for a hidden one')
+  t.ok(opened.every(r => /^\d+$/.test(r.query.get('topic_id') ?? '')), 'through the response\'s own resume URL (`?topic_id=`)')
+  t.ok(visible.every(r => fake.viewedByEmployer(r.negotiationId)), 'which hh shows the applicant as viewed (openResumes defaults to true)')
+  t.ok(requestsTo(/^GET \/negotiations\/\d+\/messages$/).every(r => r.query.get('with_text_only') === 'true'), 'cover letters: the messages with text only')
   t.equal(requestsTo(/^GET \/negotiations\/\d+\/messages$/).length, all.filter(r => r.coverLetter !== null).length, 'messages read only where there are some')
 
   const apps = byId(pages)
@@ -119,7 +125,8 @@ t.test('every collection, every page: each response mapped field by field, raw k
     emails: ['olena.kovalenko@example.com'],
     phones: ['+380 (67) 123-45-67'],
     birthDate: '1990-04-05',
-    resumeUrl: `https://hh.ru/resume_converter/${full.resumeId}.pdf?type=pdf`,
+    // the full resume's link on the API host, as the spec's example of a resume has it
+    resumeUrl: `${fake.apiUrl}/resumes/${full.resumeId}/download/${encodeURIComponent('Коваленко Олена')}.pdf?type=pdf`,
     coverLetter: 'Добрий день! Хочу у вашу команду.',
     skills: ['TypeScript', 'PostgreSQL'],
     url: `https://hh.ru/resume/${full.resumeId}`
@@ -260,8 +267,8 @@ t.test('a recruiter moving people during a run loses nobody', async t => {
   const page0 = (await run.next()).value as ResponsePage
   t.same(idsOf([page0]), seeded.slice(7).reverse().map(r => r.negotiationId))
   // two people on page 0 move to "discard": seeded[6] and [5] move up onto page 0, unread
-  await moveResponse(store, seeded[10]!.negotiationId, 'discard')
-  await moveResponse(store, seeded[9]!.negotiationId, 'discard')
+  await moveResponse(store, seeded[10]!.negotiationId, 'discard_by_employer')
+  await moveResponse(store, seeded[9]!.negotiationId, 'discard_by_employer')
   const rest: ResponsePage[] = [page0]
   for (let r = await run.next(); r.done !== true; r = await run.next()) rest.push(r.value)
   const ids = new Set(idsOf(rest))
@@ -270,7 +277,7 @@ t.test('a recruiter moving people during a run loses nobody', async t => {
   // the moved ones changed: the next run brings them with their new state
   const next = await drain(adapter.pageThroughResponses(session, account, vacancyId, rest.at(-1)!.cursor))
   t.same(sorted(idsOf(next)), sorted([seeded[10]!.negotiationId, seeded[9]!.negotiationId]))
-  t.ok(next.flatMap(p => p.items).every(i => (i.raw as { negotiation: { employer_state: { id: string } } }).negotiation.employer_state.id === 'discard'))
+  t.ok(next.flatMap(p => p.items).every(i => (i.raw as { negotiation: { employer_state: { id: string } } }).negotiation.employer_state.id === 'discard_by_employer'))
 })
 
 t.test('a 5xx on page N: pages before it were yielded, the iterator throws, the cursor resumes at N', async t => {
@@ -363,12 +370,12 @@ t.test('resume view quota spent: BoardError quota naming it; stored pages stay; 
   t.equal(requestsTo(/^GET \/resumes\//).length - before, 2, 'only the two not yet transferred')
 })
 
-t.test('no paid access to resumes: quota, the board\'s words kept', async t => {
+t.test('no paid API access: no_api_access, with hh\'s words', async t => {
   const { fake, adapter, install } = await setup(t)
   const { hh, session, account, vacancyId } = await install()
   fake.addResponses(vacancyId, [{ hiddenResume: false }])
-  fake.setPaidResumeAccess(hh.key, false)
-  await t.rejects(drain(adapter.pageThroughResponses(session, account, vacancyId, null)), { kind: 'quota', boardStatus: 403, message: /resume .*action_must_be_payed/ })
+  fake.setPaidApiAccess(hh.key, false)
+  await t.rejects(drain(adapter.pageThroughResponses(session, account, vacancyId, null)), { kind: 'no_api_access', boardStatus: 403, message: /no paid API access \(api_access_payment\/action_must_be_payed/ })
 })
 
 t.test('the access token expires mid-run: renewed once, the run goes on', async t => {

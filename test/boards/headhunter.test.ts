@@ -50,7 +50,7 @@ t.test('install: the authorization code becomes tokens, once', async t => {
   const lifetime = Date.parse(credentials.expiresAt) - Date.now()
   t.ok(lifetime > 13 * 86_400_000 && lifetime <= 14 * 86_400_000, 'expiresAt from expires_in (14 days)')
 
-  const token = fake.server.requests.find(r => r.path === '/oauth/token')!
+  const token = fake.server.requests.find(r => r.path === '/token')!
   t.match(token.body, { grant_type: 'authorization_code', client_id: fake.clientId, client_secret: fake.clientSecret, code, redirect_uri: REDIRECT_URI })
   t.equal(token.headers['content-type'], 'application/x-www-form-urlencoded')
 
@@ -215,7 +215,7 @@ t.test('hh says token_expired: refresh once, store the new pair, retry the call'
   t.not(renewed.refreshToken, old.refreshToken)
   t.ok(Date.parse(renewed.expiresAt) > Date.now())
   t.same(fake.server.requests.slice(sent).map(r => `${r.method} ${r.path}`), [
-    'GET /me', 'POST /oauth/token', 'GET /me', `GET /employers/${account.employerId}/managers/${account.managerId}/vacancies/available_types`
+    'GET /me', 'POST /token', 'GET /me', `GET /employers/${account.employerId}/managers/${account.managerId}/vacancies/available_types`
   ])
   t.same(fake.server.requests.find(r => (r.body as { grant_type?: string } | undefined)?.grant_type === 'refresh_token')?.body, { grant_type: 'refresh_token', refresh_token: old.refreshToken })
 
@@ -244,7 +244,7 @@ t.test('past expiresAt: refresh before calling instead of after a 403', async t 
   fake.expireAccessTokens(account.key)
   const sent = fake.server.requests.length
   t.ok(await adapter.checkAccount(session))
-  t.same(fake.server.requests.slice(sent).map(r => `${r.method} ${r.path}`).slice(0, 2), ['POST /oauth/token', 'GET /me'])
+  t.same(fake.server.requests.slice(sent).map(r => `${r.method} ${r.path}`).slice(0, 2), ['POST /token', 'GET /me'])
   t.equal(fake.refreshCount, 1)
 })
 
@@ -268,7 +268,7 @@ t.test('a refresh token spent elsewhere is invalid_credentials; nothing stored',
   const { account, session, store } = await install()
   fake.expireAccessTokens(account.key)
   // another program with the same grant spends the single-use refresh token first
-  const elsewhere = await fetch(`${fake.oauthUrl}/oauth/token`, {
+  const elsewhere = await fetch(`${fake.apiUrl}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: store.current().refreshToken })
@@ -286,10 +286,10 @@ t.test('the token endpoint failing is never retried: a refresh token is single-u
   const { account, session, store } = await install()
   const before = store.current()
   fake.expireAccessTokens(account.key)
-  const posts = requestsTo(/^POST \/oauth\/token$/).length
-  fake.server.inject({ match: /^POST \/oauth\/token$/, status: 503 })
+  const posts = requestsTo(/^POST \/token$/).length
+  fake.server.inject({ match: /^POST \/token$/, status: 503 })
   await t.rejects(adapter.checkAccount(session), { name: 'BoardError', kind: 'unavailable', boardStatus: 503 })
-  t.equal(requestsTo(/^POST \/oauth\/token$/).length, posts + 1, 'one POST, no retry after a 5xx')
+  t.equal(requestsTo(/^POST \/token$/).length, posts + 1, 'one POST, no retry after a 5xx')
   t.same(store.current(), before, 'nothing stored')
   t.ok(await adapter.checkAccount(session), 'the unspent refresh token works on the next call')
   t.equal(fake.refreshCount, 1)
@@ -298,8 +298,8 @@ t.test('the token endpoint failing is never retried: a refresh token is single-u
 t.test('a locked hh user cannot be installed', async t => {
   const { fake, adapter } = await setup(t)
   const account = fake.addEmployerAccount()
-  // hh's spec, POST /oauth/token 400 example "account is locked"
-  fake.server.inject({ match: /^POST \/oauth\/token$/, status: 400, body: { error: 'invalid_request', error_description: 'account is locked' } })
+  // hh's spec, POST /token 400 example "account is locked"
+  fake.server.inject({ match: /^POST \/token$/, status: 400, body: { error: 'invalid_request', error_description: 'account is locked' } })
   await t.rejects(adapter.connect({ code: fake.issueAuthCode(account.key) }, 'install:1'), { name: 'BoardError', kind: 'account_blocked', message: /locked/ })
 })
 
@@ -310,7 +310,7 @@ t.test('HH-User-Agent goes with every call, token endpoint included', async t =>
   await adapter.listRecruiters(session, await adapter.checkAccount(session))
   t.ok(fake.server.requests.length >= 6)
   for (const r of fake.server.requests) t.equal(r.headers['hh-user-agent'], config.boards.settings.headhunter.HH_USER_AGENT, `${r.method} ${r.path}`)
-  t.ok(fake.server.requests.filter(r => r.path !== '/oauth/token').every(r => /^Bearer /.test(String(r.headers.authorization))))
+  t.ok(fake.server.requests.filter(r => r.path !== '/token').every(r => /^Bearer /.test(String(r.headers.authorization))))
 })
 
 t.test('hh error shapes map to BoardError kinds', async t => {
@@ -321,7 +321,9 @@ t.test('hh error shapes map to BoardError kinds', async t => {
   t.match(boardErrorOf(answer(403, [{ type: 'oauth', value: 'token_expired' }])), { kind: 'invalid_credentials', message: /expired again/ })
   t.match(boardErrorOf(answer(403, [{ type: 'vacancies', value: 'not_enough_purchased_services' }])), { kind: 'quota' })
   t.match(boardErrorOf(answer(403, [{ type: 'vacancies', value: 'duplicate' }])), { kind: 'duplicate' })
-  t.match(boardErrorOf(answer(403, [{ type: 'api_access_payment', value: 'action_must_be_payed' }])), { kind: 'quota', message: /must be paid/ })
+  t.match(boardErrorOf(answer(403, [{ type: 'api_access_payment', value: 'action_must_be_payed' }])), { kind: 'no_api_access', message: /no paid API access \(api_access_payment\/action_must_be_payed/ })
+  // anything but hh's identifiers (a board that echoes what it was sent) is not quoted
+  t.match(boardErrorOf(answer(400, [{ type: 'bad_argument', value: 'Bearer ABC/def token=1' }])), { kind: 'rejected', message: /bad_argument\/…/ })
   t.match(boardErrorOf(answer(400, [{ type: 'bad_argument', value: 'per_page' }])), { kind: 'rejected', boardStatus: 400, message: /bad_argument\/per_page/ })
   t.match(boardErrorOf(answer(404, [{ type: 'not_found' }])), { kind: 'not_found' })
   t.match(boardErrorOf({ status: 418, headers: {}, body: 'teapot', text: 'teapot' }), { kind: 'rejected', message: /HTTP 418/ })

@@ -127,18 +127,11 @@ async function hhSetup (t: Teardown) {
   return { fake, adapter, store, session, account, vacancyId, sync, puts, secrets }
 }
 
-/** the stored raw with its negotiation's actions changed */
-function withActions (app: { externalId: string, raw: unknown }, change: (actions: Array<Record<string, any>>) => Array<Record<string, any>>) {
-  const raw = structuredClone(app.raw) as { negotiation: { actions: Array<Record<string, any>> } }
-  raw.negotiation.actions = change(raw.negotiation.actions)
-  return { externalId: app.externalId, raw }
-}
-
-t.test('HeadHunter: each outcome follows the response\'s action (hired, interview, discard)', async t => {
+t.test('HeadHunter: each outcome follows the action the response offers (hired, interview, discard_by_employer)', async t => {
   const { fake, adapter, session, account, vacancyId, sync, puts } = await hhSetup(t)
   const seeded = fake.addResponses(vacancyId, 3)
   const apps = await sync()
-  const expected: Record<Outcome, string> = { hired: 'hired', invited: 'interview', rejected: 'discard' }
+  const expected: Record<Outcome, string> = { hired: 'hired', invited: 'interview', rejected: 'discard_by_employer' }
   for (const [i, outcome] of OUTCOMES.entries()) {
     const nid = seeded[i]!.negotiationId
     t.equal(await adapter.shareOutcome(session, account, apps.get(nid)!, outcome), 'shared', outcome)
@@ -146,24 +139,25 @@ t.test('HeadHunter: each outcome follows the response\'s action (hired, intervie
   }
   t.same(puts().map(r => `${r.path} ${r.rawBody}`), OUTCOMES.map((o, i) => `/negotiations/${expected[o]}/${seeded[i]!.negotiationId} `),
     'PUT /negotiations/{collection}/{nid}, no message (the candidate is not written to)')
-  t.same(fake.stateChanges.map(c => [c.from, c.to, c.message]), [['response', 'hired', null], ['response', 'discard', null], ['response', 'interview', null]])
+  t.same(fake.stateChanges.map(c => [c.from, c.to, c.message]), [['response', 'hired', null], ['response', 'discard_by_employer', null], ['response', 'interview', null]])
+  t.equal(fake.server.requests.filter(r => r.method === 'GET' && /^\/negotiations\/\d+$/.test(r.path)).length, 3, 'the actions read as hh offers them now, once per outcome')
 })
 
-t.test('HeadHunter: hired falls back to offer, invited to phone_interview, when the vacancy has no such state', async t => {
+t.test('HeadHunter: hired falls back to offer, invited to phone_interview, when the response does not offer them', async t => {
   const { fake, adapter, session, account, vacancyId, sync } = await hhSetup(t)
   const [a, b] = fake.addResponses(vacancyId, 2)
   const apps = await sync()
-  const noHired = withActions(apps.get(a!.negotiationId)!, actions => actions.filter(x => x.id !== 'hired'))
-  t.equal(await adapter.shareOutcome(session, account, noHired, 'hired'), 'shared')
+  fake.offerOnly(a!.negotiationId, ['offer', 'interview', 'discard_by_employer'])
+  t.equal(await adapter.shareOutcome(session, account, apps.get(a!.negotiationId)!, 'hired'), 'shared')
   t.equal(fake.collectionOf(a!.negotiationId), 'offer')
-  const noInterview = withActions(apps.get(b!.negotiationId)!, actions => actions.filter(x => x.id !== 'interview'))
-  t.equal(await adapter.shareOutcome(session, account, noInterview, 'invited'), 'shared')
+  fake.offerOnly(b!.negotiationId, ['phone_interview', 'discard_by_employer'])
+  t.equal(await adapter.shareOutcome(session, account, apps.get(b!.negotiationId)!, 'invited'), 'shared')
   t.equal(fake.collectionOf(b!.negotiationId), 'phone_interview')
 })
 
-t.test('HeadHunter: a response already in the outcome\'s state is shared without a request', async t => {
+t.test('HeadHunter: a response already in the outcome\'s state is shared without a change', async t => {
   const { fake, adapter, session, account, vacancyId, sync, puts } = await hhSetup(t)
-  const [discarded] = fake.addResponses(vacancyId, 1, 'discard')
+  const [discarded] = fake.addResponses(vacancyId, 1, 'discard_by_employer')
   const [hired] = fake.addResponses(vacancyId, 1, 'hired')
   const [phone] = fake.addResponses(vacancyId, 1, 'phone_interview')
   const [offered] = fake.addResponses(vacancyId, 1, 'offer')
@@ -171,35 +165,37 @@ t.test('HeadHunter: a response already in the outcome\'s state is shared without
   t.equal(await adapter.shareOutcome(session, account, apps.get(discarded!.negotiationId)!, 'rejected'), 'shared')
   t.equal(await adapter.shareOutcome(session, account, apps.get(hired!.negotiationId)!, 'hired'), 'shared')
   t.equal(await adapter.shareOutcome(session, account, apps.get(phone!.negotiationId)!, 'invited'), 'shared', 'phone_interview is an invitation already')
-  const offerNoHired = withActions(apps.get(offered!.negotiationId)!, actions => actions.filter(x => x.id !== 'hired'))
-  t.equal(await adapter.shareOutcome(session, account, offerNoHired, 'hired'), 'shared', 'at offer, with no hired state to go to')
+  fake.offerOnly(offered!.negotiationId, ['interview', 'discard_by_employer'])
+  t.equal(await adapter.shareOutcome(session, account, apps.get(offered!.negotiationId)!, 'hired'), 'shared', 'at offer, with no hired action offered')
   t.equal(puts().length, 0, 'nothing sent')
 
-  // at offer, with hired offered: moved on to hired
+  // at offer, with hired offered again: moved on to hired
+  fake.offerOnly(offered!.negotiationId, null)
   t.equal(await adapter.shareOutcome(session, account, apps.get(offered!.negotiationId)!, 'hired'), 'shared')
   t.equal(fake.collectionOf(offered!.negotiationId), 'hired')
 })
 
-t.test('HeadHunter: no matching action is a rejected error; no actions at all is not_supported', async t => {
+t.test('HeadHunter: an outcome the response no longer allows is refused with what hh offers instead', async t => {
   const { fake, adapter, session, account, vacancyId, sync, puts, secrets } = await hhSetup(t)
-  const [r] = fake.addResponses(vacancyId, 1)
-  const app = (await sync()).get(r!.negotiationId)!
+  const [r, s] = fake.addResponses(vacancyId, 2)
+  const apps = await sync()
+  const app = apps.get(r!.negotiationId)!
 
-  const noDiscard = withActions(app, actions => actions.filter(x => x.id !== 'discard'))
-  const error = await boardFailure(t, adapter.shareOutcome(session, account, noDiscard, 'rejected'), secrets())
+  // rejected on hh first: a refusal is final there, so hh offers no action at all any more
+  t.equal(await adapter.shareOutcome(session, account, app, 'rejected'), 'shared')
+  const sent = puts().length
+  const error = await boardFailure(t, adapter.shareOutcome(session, account, app, 'hired'), secrets())
   t.equal(error.kind, 'rejected')
-  t.match(error.message, /hh offers no discard action for this response now/)
+  t.match(error.message, /no longer allows hired \(or offer\) for response \d+, in "Отказано" \(discard_by_employer\): it offers no action at all/)
+  t.equal(puts().length, sent, 'nothing sent')
 
-  const noOffer = withActions(app, actions => actions.filter(x => x.id !== 'hired' && x.id !== 'offer'))
-  t.match((await boardFailure(t, adapter.shareOutcome(session, account, noOffer, 'hired'), secrets())).message, /no hired \(or offer\) action/)
-  const disabled = withActions(app, actions => actions.map(x => x.id === 'discard' ? { ...x, enabled: false } : x))
-  t.equal((await boardFailure(t, adapter.shareOutcome(session, account, disabled, 'rejected'), secrets())).kind, 'rejected', 'a disabled action is not offered')
-
-  for (const outcome of OUTCOMES) {
-    t.equal(await adapter.shareOutcome(session, account, withActions(app, () => []), outcome), 'not_supported', `${outcome}: no actions`)
-  }
-  t.equal(puts().length, 0, 'nothing sent')
-  t.equal(fake.collectionOf(r!.negotiationId), 'response')
+  // hired, then invited: hh offers only the refusal from there
+  const other = apps.get(s!.negotiationId)!
+  t.equal(await adapter.shareOutcome(session, account, other, 'hired'), 'shared')
+  t.match((await boardFailure(t, adapter.shareOutcome(session, account, other, 'invited'), secrets())).message, /it offers discard_by_employer$/)
+  fake.offerOnly(s!.negotiationId, [])
+  t.equal((await boardFailure(t, adapter.shareOutcome(session, account, other, 'rejected'), secrets())).kind, 'rejected', 'no refusal offered either')
+  t.equal(fake.collectionOf(s!.negotiationId), 'hired')
 
   const broken = await boardFailure(t, adapter.shareOutcome(session, account, { externalId: r!.negotiationId, raw: { something: 'else' } }, 'hired'), secrets())
   t.equal(broken.kind, 'bad_response', 'a raw without the negotiation')
@@ -211,8 +207,11 @@ t.test('HeadHunter: an action URL on another host is never followed with the tok
   t.teardown(async () => { await trap.close() })
   const [r] = fake.addResponses(vacancyId, 1)
   const app = (await sync()).get(r!.negotiationId)!
-  const elsewhere = withActions(app, actions => actions.map(x => ({ ...x, url: String(x.url).replace(fake.apiUrl, trap.url) })))
-  const error = await boardFailure(t, adapter.shareOutcome(session, account, elsewhere, 'hired'), secrets())
+  // hh answers the response with action URLs elsewhere
+  const now = (app.raw as { negotiation: Record<string, any> }).negotiation
+  const elsewhere = { ...now, actions: (now.actions as Array<Record<string, any>>).map(x => ({ ...x, url: String(x.url).replace(fake.apiUrl, trap.url) })) }
+  fake.server.inject({ match: new RegExp(`^GET /negotiations/${r!.negotiationId}$`), status: 200, body: elsewhere, times: 1 })
+  const error = await boardFailure(t, adapter.shareOutcome(session, account, app, 'hired'), secrets())
   t.equal(error.kind, 'bad_response')
   t.match(error.message, /another host/)
   t.equal(trap.requests.length, 0, 'the other host got nothing')
@@ -226,7 +225,7 @@ t.test('HeadHunter: a 5xx on the PUT is retried; one that lasts is unavailable',
   fake.server.inject({ match: /^PUT \/negotiations\//, status: 503, times: 1 })
   t.equal(await adapter.shareOutcome(session, account, apps.get(a!.negotiationId)!, 'rejected'), 'shared')
   t.equal(puts().length, 2, 'sent again after the 503')
-  t.equal(fake.collectionOf(a!.negotiationId), 'discard')
+  t.equal(fake.collectionOf(a!.negotiationId), 'discard_by_employer')
 
   fake.server.inject({ match: /^PUT \/negotiations\//, status: 500, times: 10 })
   const error = await boardFailure(t, adapter.shareOutcome(session, account, apps.get(b!.negotiationId)!, 'hired'), secrets())
@@ -241,17 +240,15 @@ t.test('HeadHunter: hh\'s refusals: moved since the sync, gone, token expired on
   const [moved, renewed] = fake.addResponses(vacancyId, 2)
   const apps = await sync()
 
-  // a recruiter moved the response to hired on hh.ru after the sync: hh refuses the same move
-  t.equal(await adapter.shareOutcome(session, account, apps.get(moved!.negotiationId)!, 'hired'), 'shared')
+  // hh refuses the move itself (the response changed between our read and the PUT)
+  fake.server.inject({ match: /^PUT \/negotiations\//, status: 403, body: { errors: [{ type: 'negotiations', value: 'wrong_state' }], request_id: 'x' }, times: 1 })
   const stale = await boardFailure(t, adapter.shareOutcome(session, account, apps.get(moved!.negotiationId)!, 'hired'), secrets())
   t.equal(stale.kind, 'rejected')
   t.match(stale.message, /wrong_state/)
 
-  // a response hh no longer has (or another employer's): its action URL answers 404
-  const original = apps.get(moved!.negotiationId)!
-  const goneRaw = structuredClone(original.raw) as { negotiation: { id: string, actions: Array<Record<string, any>> } }
+  // a response hh no longer has (or another employer's): 404
+  const goneRaw = structuredClone(apps.get(moved!.negotiationId)!.raw) as { negotiation: { id: string } }
   goneRaw.negotiation.id = '555000111'
-  goneRaw.negotiation.actions = goneRaw.negotiation.actions.map(x => ({ ...x, url: `${fake.apiUrl}/negotiations/${String(x.id)}/555000111` }))
   const gone = await boardFailure(t, adapter.shareOutcome(session, account, { externalId: '555000111', raw: goneRaw }, 'rejected'), secrets())
   t.equal(gone.kind, 'not_found')
 

@@ -216,3 +216,38 @@ t.test('delete removes the integration and its recruiters', async t => {
   const left = await db.selectFrom('integration_recruiters').select('external_id').where('integration_id', '=', integration.id).execute()
   t.same(left, [])
 })
+
+t.test('HeadHunter: integration options (openResumes), and the tokens revoked on rotation and on delete', async t => {
+  const { call } = await setup(t)
+  const account = boards.headhunter.addEmployerAccount({ employerName: 'Options HH' })
+  const withOptions = (grant: { code: string, state: string }, options?: object) =>
+    call('POST', '/v1/integrations', { board: 'headhunter', name: 'hh', credentials: { code: grant.code, state: grant.state }, ...(options === undefined ? {} : { options }) })
+
+  const bad = await withOptions(await hhGrant(call, account.key), { openResumes: 'no', other: 1 })
+  t.equal(bad.statusCode, 400)
+  t.same((problemOf(bad).errors as Array<{ pointer: string }> | undefined)?.map(e => e.pointer).sort(), ['/options/openResumes', '/options/other'].sort(), 'each bad option named')
+  const board = (await call('GET', '/v1/boards')).json().items.find((b: { id: string }) => b.id === 'headhunter')
+  t.match(board.integrationOptions, { properties: { openResumes: { type: 'boolean', default: true } } })
+
+  const ok = await withOptions(await hhGrant(call, account.key))
+  t.equal(ok.statusCode, 201, ok.body)
+  const id = ok.json().id as string
+  t.same(ok.json().options, { openResumes: true }, 'the default, shown')
+  const patched = await call('PATCH', `/v1/integrations/${id}`, { options: { openResumes: false } })
+  t.same(patched.json().options, { openResumes: false })
+  t.same((await call('PATCH', `/v1/integrations/${id}`, { name: 'renamed' })).json().options, { openResumes: false }, 'kept when not given')
+
+  const deletes = () => boards.headhunter.server.requests.filter(r => r.method === 'DELETE' && r.path === '/oauth/token').length
+  const before = deletes()
+  const grant = await hhGrant(call, account.key)
+  const rotated = await call('PATCH', `/v1/integrations/${id}`, { credentials: { code: grant.code, state: grant.state } })
+  t.equal(rotated.statusCode, 200, rotated.body)
+  t.equal(deletes(), before + 1, 'the old token revoked on hh')
+  t.equal((await call('POST', `/v1/integrations/${id}/check`)).json().status, 'active', 'the new one works')
+
+  t.equal((await call('DELETE', `/v1/integrations/${id}`)).statusCode, 204)
+  t.equal(deletes(), before + 2, 'deleting revokes the token too')
+
+  const djinni = await call('GET', '/v1/boards')
+  t.equal(djinni.json().items.find((b: { id: string }) => b.id === 'djinni').integrationOptions, null, 'a board without options')
+})

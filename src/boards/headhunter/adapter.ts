@@ -3,12 +3,12 @@
 // from docs/boards.md and hh's OpenAPI spec (vendor/headhunter/openapi.yaml); HTTP
 // specifics in client.ts, OAuth in oauth.ts, vacancies in publishing.ts, responses in responses.ts,
 // hiring outcomes (following a response's actions) in outcomes.ts.
-import { noDictionaries } from '../pending.js'
 import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import type { HeadHunterSettings } from './settings.js'
 import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
+import { createHeadHunterDictionaries } from './dictionaries.js'
 import { headHunterFields, headHunterPublicationTypes } from './fields.js'
 import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
 import { createHeadHunterOutcomes } from './outcomes.js'
@@ -41,16 +41,18 @@ const MeSchema = Type.Object({
 })
 type Me = Static<typeof MeSchema>
 
+// an `employer_integration` token (hh's MeEmployerProfile) is the employer's own: no manager behind it
 const EmployerSide = Type.Object({
   employer: Type.Object({ id: Type.String({ minLength: 1 }), name: Type.String() }),
-  manager: Type.Object({ id: Type.String({ minLength: 1 }), has_admin_rights: Type.Boolean() })
+  manager: Type.Optional(Type.Union([Type.Object({ id: Type.String({ minLength: 1 }), has_admin_rights: Type.Boolean() }), Type.Null()]))
 })
 
-/** the token's user as an employer's manager */
+/** the token's user as an employer's manager, or the employer itself (an employer_integration token) */
 export interface HeadHunterMe {
   employerId: string
   employerName: string
-  managerId: string
+  /** null for an employer_integration token: it acts for the whole employer */
+  managerId: string | null
   hasAdminRights: boolean
   email: string | null
   /** "Last First Middle", the order hh's manager list uses */
@@ -80,11 +82,15 @@ function notEmployer (me: Me): BoardError {
 function employerSideOf (me: Me): HeadHunterMe {
   if (me.employer === undefined || me.employer === null) throw notEmployer(me)
   const { employer, manager } = parsePayload(EmployerSide, { employer: me.employer, manager: me.manager }, 'employer profile (GET /me)')
+  if ((manager === undefined || manager === null) && me.auth_type !== 'employer_integration') {
+    throw new BoardError({ board, kind: 'bad_response', detail: 'HeadHunter sent an employer profile (GET /me) without its manager' })
+  }
   return {
     employerId: employer.id,
     employerName: employer.name,
-    managerId: manager.id,
-    hasAdminRights: manager.has_admin_rights,
+    managerId: manager?.id ?? null,
+    // an integration token acts for the employer as a whole
+    hasAdminRights: manager?.has_admin_rights ?? true,
     email: me.email ?? null,
     fullName: joinName(me.last_name, me.first_name, me.middle_name)
   }
@@ -100,7 +106,7 @@ function recruiterOf (item: ManagerItem, me: HeadHunterMe): Recruiter {
   }
 }
 
-const ownRecruiter = (me: HeadHunterMe): Recruiter =>
+const ownRecruiter = (me: HeadHunterMe & { managerId: string }): Recruiter =>
   ({ externalId: me.managerId, name: me.fullName || me.managerId, email: me.email, isAdmin: me.hasAdminRights })
 
 /** the manager behind the token, with its employer; throws 'not_employer' for a job-seeker */
@@ -110,11 +116,13 @@ export async function readMe (client: HeadHunterClient, session: Session): Promi
 
 /**
  * hh answers GET /me even for an employer it restricted; the block shows only on employer
- * endpoints. The manager's own available publication types is one every manager may read.
+ * endpoints. The manager's own available publication types is one every manager may read; an
+ * integration token (no manager) reads the employer's managers instead.
  */
 async function assertEmployerActive (client: HeadHunterClient, session: Session, me: HeadHunterMe): Promise<void> {
-  const path = `/employers/${encodeURIComponent(me.employerId)}/managers/${encodeURIComponent(me.managerId)}/vacancies/available_types`
-  await client.call(session, { method: 'GET', path })
+  const employer = `/employers/${encodeURIComponent(me.employerId)}`
+  const path = me.managerId === null ? `${employer}/managers` : `${employer}/managers/${encodeURIComponent(me.managerId)}/vacancies/available_types`
+  await client.call(session, { method: 'GET', path, query: me.managerId === null ? { page: 0, per_page: 1 } : undefined })
 }
 
 async function listManagers (client: HeadHunterClient, session: Session, me: HeadHunterMe): Promise<Recruiter[]> {
@@ -124,9 +132,9 @@ async function listManagers (client: HeadHunterClient, session: Session, me: Hea
     const res = await client.send(session, { method: 'GET', path, query: { page, per_page: MANAGERS_PER_PAGE } })
     // hh's spec: 403 when "the user may not see this employer's managers": a manager without admin
     // rights. Such an account still works for itself, so it is its own only recruiter.
-    if (page === 0 && isPlainForbidden(res) && !me.hasAdminRights) {
+    if (page === 0 && isPlainForbidden(res) && !me.hasAdminRights && me.managerId !== null) {
       session.log.info({ board }, 'HeadHunter: not an admin manager, so the only recruiter listed is the account itself')
-      return [ownRecruiter(me)]
+      return [ownRecruiter({ ...me, managerId: me.managerId })]
     }
     if (res.status !== 200) throw boardErrorOf(res)
     const body = parsePayload(ManagersPage, res.body, 'manager list (GET /employers/{id}/managers)')
@@ -145,6 +153,19 @@ export interface HeadHunterAdapter extends BoardImplementation<HeadHunterCredent
   readMe: (session: Session) => Promise<HeadHunterMe>
 }
 
+/**
+ * What the host sets per hh integration. Opening a response's full resume (names, contacts, birth
+ * date, the resume text) marks the response viewed for the applicant on hh, and spends the
+ * manager's daily resume views; without it the sync keeps what the response list gives (name,
+ * title, photo, skills, links).
+ */
+export const HeadHunterIntegrationOptions = Type.Object({
+  openResumes: Type.Boolean({
+    default: true,
+    description: 'the sync opens each new response\'s full resume for contacts and details; hh then shows the applicant the response as viewed and counts a resume view. false: only what the response list gives (no contacts), nothing marked viewed'
+  })
+}, { additionalProperties: false })
+
 export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, options: { responses?: HeadHunterResponsesOptions } = {}): HeadHunterAdapter {
   const oauth = createHeadHunterOAuth(deps)
   const client = createHeadHunterClient(deps, oauth)
@@ -153,7 +174,8 @@ export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, op
   const outcomes = createHeadHunterOutcomes({ client, apiUrl: deps.settings.HH_API_URL })
 
   return {
-    ...noDictionaries('headhunter'),
+    ...createHeadHunterDictionaries(client),
+    integrationOptions: HeadHunterIntegrationOptions,
     credentialsSchema: HeadHunterInstall,
     // tokens only: nothing to show
     publicCredentialFields: [],
@@ -168,11 +190,6 @@ export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, op
       return await oauth.exchangeCode(input, deps.agents.for(key))
     },
 
-    // hh: DELETE /oauth/token invalidates the access token and its refresh token (docs/boards.md)
-    async revoke (session) {
-      await client.call(session, { method: 'DELETE', path: '/oauth/token' })
-    },
-
     async checkAccount (session): Promise<BoardAccount> {
       const me = await readMe(client, session)
       await assertEmployerActive(client, session, me)
@@ -181,6 +198,24 @@ export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, op
 
     async listRecruiters (session): Promise<Recruiter[]> {
       return await listManagers(client, session, await readMe(client, session))
+    },
+
+    /**
+     * hh's `DELETE /oauth/token` invalidates the access token and with it the refresh token (it
+     * works only on a live access token: the client renews an expired one first). A token hh no
+     * longer accepts is as good as revoked.
+     */
+    async revoke (session): Promise<void> {
+      let res
+      try {
+        res = await client.send(session, { method: 'DELETE', path: '/oauth/token' })
+      } catch (error) {
+        if (error instanceof BoardError && error.kind === 'invalid_credentials') return
+        throw error
+      }
+      if (res.status === 204 || res.status === 200) return
+      const error = boardErrorOf(res)
+      if (error.kind !== 'invalid_credentials') throw error
     },
 
     ...publishing,

@@ -41,9 +41,14 @@ export function hhErrorsOf (res: BoardResponse): HhError[] {
     .map(e => ({ type: e.type, value: typeof e.value === 'string' ? e.value : null }))
 }
 
+// hh's error types and values are identifiers from its spec's enums; anything else (a board that
+// echoes the request back, tokens included) is not quoted
+const HH_WORD = /^[a-z][a-z0-9_]{0,80}$/i
+const word = (text: string): string => HH_WORD.test(text) ? text : '…'
+
 const describeErrors = (errors: HhError[], status: number): string => errors.length === 0
   ? `HTTP ${status}`
-  : errors.map(e => e.value === null ? e.type : `${e.type}/${e.value}`).join(', ').slice(0, 300)
+  : errors.map(e => e.value === null ? word(e.type) : `${word(e.type)}/${word(e.value)}`).join(', ').slice(0, 300)
 
 const hasError = (errors: HhError[], type: string, value?: string): boolean =>
   errors.some(e => e.type === type && (value === undefined || e.value === value))
@@ -85,9 +90,10 @@ export function boardErrorOf (res: BoardResponse): BoardError {
     if (isPlainForbidden(res)) {
       return fail('not_employer', 'HeadHunter: employer account required; this account may not act for an employer', status)
     }
-    // a payment refusal is told to the user as one (docs/boards.md, HeadHunter: Responses, paid access)
+    // hh's paid API access (spec: ErrorsCommonBadAuthorizationPaymentMethodError, "a paid method
+    // without bought access"): the account cannot read its responses through the API until it buys it
     if (hasError(errors, 'api_access_payment')) {
-      return fail('quota', `HeadHunter: this action must be paid for on the account (${described})`, status)
+      return fail('no_api_access', `HeadHunter: this account has no paid API access (${described}: "you request a paid method without bought access"); buy API access for the employer on hh, then check the integration again`, status)
     }
     if (hasError(errors, 'vacancies', 'not_enough_purchased_services') || hasError(errors, 'vacancies', 'quota_exceeded')) {
       return fail('quota', `HeadHunter: no publication of this type left (${described})`, status)

@@ -1,24 +1,38 @@
 // The HeadHunter-specific fields of a publication, named for our API (camelCase); publishing maps
 // them onto hh's VacancyCreate (`area{id}`, `type{id}`, `professional_roles[{id}]`, …). Required
-// ones and the enums follow docs/boards.md and the dictionaries in hh's spec (`GET /dictionaries`).
+// ones follow docs/boards.md; every field whose value is an hh id names its dictionary
+// (`x-dictionary`, dictionaries.ts), so the host's form lists the values and the service checks them.
+// Only hh's current fields: `employment_form`, `work_format`, `work_schedule_by_days` and
+// `working_hours` replace the deprecated `employment` and `schedule` (hh's spec).
 import { Type, type Static } from 'typebox'
 import type { PublicationType } from '../types.js'
 
-const NumericId = (description: string) => Type.String({ pattern: '^\\d+$', maxLength: 20, description })
+const NumericId = (description: string, dictionary?: string) =>
+  Type.String({ pattern: '^\\d+$', maxLength: 20, description, ...(dictionary === undefined ? {} : { 'x-dictionary': dictionary }) })
+/** an id of one of hh's field dictionaries (GET /dictionaries) */
+const DictionaryId = (dictionary: string, description: string) =>
+  Type.String({ minLength: 1, maxLength: 50, 'x-dictionary': dictionary, description: `${description} (hh dictionary \`${dictionary}\`)` })
+const DictionaryIds = (dictionary: string, description: string) =>
+  Type.Array(Type.String({ minLength: 1, maxLength: 50, 'x-dictionary': dictionary }), { minItems: 1, maxItems: 10, uniqueItems: true, description: `${description} (hh dictionary \`${dictionary}\`)` })
 
 export const headHunterFields = Type.Object({
-  areaId: NumericId('hh area (GET /areas) where the job is; must be a leaf, a city rather than a country or region, e.g. "1" Moscow, "115" Kyiv'),
+  areaId: NumericId('hh area (dictionary areas) where the job is; must be a leaf, a city rather than a country or region, e.g. "1" Moscow, "115" Kyiv', 'areas'),
   vacancyType: Type.Enum(['open', 'closed', 'anonymous', 'direct'], {
     default: 'open',
-    description: 'open: public; closed: contacts hidden until the employer invites; anonymous: the employer\'s name hidden; direct: an advertising vacancy answered outside hh'
+    description: 'open: public; closed: contacts hidden until the employer invites; anonymous: the employer\'s name hidden (needs customEmployerName); direct: an advertising vacancy answered outside hh (needs responseUrl)'
   }),
+  customEmployerName: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'anonymous vacancies: the name shown instead of the employer\'s, e.g. "a large bank" (hh requires it for vacancyType anonymous)' })),
+  responseUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: 'direct vacancies: where candidates respond, outside hh (hh requires it for vacancyType direct)' })),
   billingType: Type.Optional(Type.Enum(['free', 'standard', 'standard_plus', 'premium'], {
     description: 'hh billing type of the vacancy; used when the publication has no publicationType (the same ids)'
   })),
-  professionalRoleId: NumericId('the one hh professional role (GET /professional_roles) the vacancy is for, e.g. "96" programmer/developer'),
-  experienceId: Type.Optional(Type.Enum(['noExperience', 'between1And3', 'between3And6', 'moreThan6'], { description: 'required experience (hh dictionary `experience`)' })),
-  employmentId: Type.Optional(Type.Enum(['full', 'part', 'project', 'volunteer', 'probation'], { description: 'employment type (hh dictionary `employment`)' })),
-  scheduleId: Type.Optional(Type.Enum(['fullDay', 'shift', 'flexible', 'remote', 'flyInFlyOut'], { description: 'work schedule (hh dictionary `schedule`)' })),
+  professionalRoleId: NumericId('the one hh professional role (dictionary professional_roles) the vacancy is for, e.g. "96" programmer/developer', 'professional_roles'),
+  experienceId: Type.Optional(DictionaryId('experience', 'required experience, e.g. "between1And3"')),
+  employmentFormId: Type.Optional(DictionaryId('employment_form', 'employment form, e.g. "FULL", "PART", "PROJECT"; filled from the job\'s employment')),
+  workFormatIds: Type.Optional(DictionaryIds('work_format', 'where the work is done, e.g. ["REMOTE"], ["ON_SITE", "HYBRID"]; filled from the job\'s remote type')),
+  workScheduleByDaysIds: Type.Optional(DictionaryIds('work_schedule_by_days', 'working days schedule, e.g. ["FIVE_ON_TWO_OFF"]')),
+  workingHoursIds: Type.Optional(DictionaryIds('working_hours', 'working hours a day, e.g. ["HOURS_8"]')),
+  ignoreReplacementWarning: Type.Optional(Type.Boolean({ description: 'edits only: go ahead when hh warns that the change makes it another vacancy (hh `replacement`, a risk that moderation blocks it); without it such an edit is refused, saying so' })),
   salary: Type.Optional(Type.Object({
     from: Type.Optional(Type.Integer({ minimum: 0, description: 'lower bound, per month' })),
     to: Type.Optional(Type.Integer({ minimum: 0, description: 'upper bound, per month' })),

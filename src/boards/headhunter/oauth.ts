@@ -1,6 +1,7 @@
 // HeadHunter OAuth2, authorization-code grant only (docs/boards.md: no password grant). The token
-// endpoint is `POST {HH_OAUTH_URL}/oauth/token`, form-encoded, and fails with RFC 6749
-// `{error, error_description}` rather than hh's API error list.
+// endpoint is `POST {HH_API_URL}/token` (hh's spec calls the older `POST https://hh.ru/oauth/token`
+// outdated), form-encoded, and fails with RFC 6749 `{error, error_description}` rather than hh's
+// API error list. The employer still grants access on `{HH_OAUTH_URL}/oauth/authorize`.
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Dispatcher } from 'undici'
@@ -10,6 +11,7 @@ import { BoardError } from '../errors.js'
 import type { BoardResponse } from '../http.js'
 import type { BoardDeps } from '../types.js'
 import type { HeadHunterSettings } from './settings.js'
+import { quoteBoardText } from '../payload.js'
 import { createHeadHunterHttp, parsePayload } from './client.js'
 
 const board = 'headhunter'
@@ -53,11 +55,14 @@ function credentialsFrom (res: BoardResponse, now = Date.now()): HeadHunterCrede
   }
 }
 
-/** the token endpoint's `{error, error_description}`, or undefined when it sent something else */
-function refusalOf (res: BoardResponse): { error: string, description: string } | undefined {
+/** hh's current token endpoint, on the API host */
+const TOKEN_PATH = '/token'
+
+/** the token endpoint's `{error, error_description}` (anything it echoes of `secrets` blanked), or undefined when it sent something else */
+function refusalOf (res: BoardResponse, secrets: readonly string[]): { error: string, description: string } | undefined {
   const body = res.body
   if (res.status < 400 || res.status >= 500 || !Value.Check(OAuthRefusal, body)) return undefined
-  return { error: body.error, description: (body.error_description ?? body.error).slice(0, 200) }
+  return { error: quoteBoardText(body.error, secrets).slice(0, 100), description: quoteBoardText(body.error_description ?? body.error, secrets).slice(0, 200) }
 }
 
 function unexpectedTokenAnswer (res: BoardResponse): BoardError {
@@ -65,8 +70,8 @@ function unexpectedTokenAnswer (res: BoardResponse): BoardError {
 }
 
 /** why hh refused to exchange an authorization code */
-function codeRefusal (res: BoardResponse): Error {
-  const refusal = refusalOf(res)
+function codeRefusal (res: BoardResponse, secrets: readonly string[]): Error {
+  const refusal = refusalOf(res, secrets)
   if (refusal === undefined) return unexpectedTokenAnswer(res)
   // hh's spec: `invalid_request`/`account not found` is its answer to a wrong client_id/secret pair
   if (refusal.error === 'invalid_client' || refusal.description === 'account not found') {
@@ -82,7 +87,9 @@ export type HeadHunterOAuth = ReturnType<typeof createHeadHunterOAuth>
 
 export function createHeadHunterOAuth (deps: BoardDeps<HeadHunterSettings>) {
   const { settings } = deps
-  const http = createHeadHunterHttp(deps, settings.HH_OAUTH_URL)
+  // the token endpoint lives on the API host now (hh's spec: `POST https://api.hh.ru/token`)
+  const http = createHeadHunterHttp(deps, settings.HH_API_URL)
+  const secrets = (...more: string[]): string[] => [settings.HH_CLIENT_SECRET ?? '', settings.HH_CLIENT_ID ?? '', ...more].filter(s => s !== '')
 
   /** whether this deployment can install HeadHunter accounts at all */
   function isConfigured (): boolean {
@@ -111,7 +118,7 @@ export function createHeadHunterOAuth (deps: BoardDeps<HeadHunterSettings>) {
     const app = application()
     const res = await http.send({
       method: 'POST',
-      path: '/oauth/token',
+      path: TOKEN_PATH,
       form: [
         ['grant_type', 'authorization_code'],
         ['client_id', app.clientId],
@@ -123,7 +130,7 @@ export function createHeadHunterOAuth (deps: BoardDeps<HeadHunterSettings>) {
       dispatcher,
       log
     })
-    if (res.status !== 200) throw codeRefusal(res)
+    if (res.status !== 200) throw codeRefusal(res, secrets(input.code))
     return credentialsFrom(res)
   }
 
@@ -136,13 +143,13 @@ export function createHeadHunterOAuth (deps: BoardDeps<HeadHunterSettings>) {
   async function refresh (refreshToken: string, dispatcher: Dispatcher, log?: FastifyBaseLogger): Promise<HeadHunterCredentials | 'not_expired'> {
     const res = await http.send({
       method: 'POST',
-      path: '/oauth/token',
+      path: TOKEN_PATH,
       form: [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]],
       dispatcher,
       log
     })
     if (res.status === 200) return credentialsFrom(res)
-    const refusal = refusalOf(res)
+    const refusal = refusalOf(res, secrets(refreshToken))
     if (refusal === undefined) throw unexpectedTokenAnswer(res)
     if (refusal.error === 'invalid_grant' && refusal.description === 'token not expired') return 'not_expired'
     // revoked, used already, unknown: only a new install brings the account back

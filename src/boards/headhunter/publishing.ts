@@ -2,7 +2,7 @@
 // moderation state. Board facts from docs/boards.md and hh's OpenAPI spec
 // (vendor/headhunter/openapi.yaml: publish-vacancy, edit-vacancy, get-vacancy,
 // add-vacancy-to-archive, get-available-vacancy-types).
-import { nothingFromJob, postingAsGiven } from '../pending.js'
+import { headHunterFieldsFromJob } from './mapping.js'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { BoardError, type BoardErrorKind } from '../errors.js'
@@ -32,8 +32,12 @@ const OUR_FIELD_BY_HH: Record<string, string> = {
   type: 'vacancyType',
   professional_roles: 'professionalRoleId',
   experience: 'experienceId',
-  employment: 'employmentId',
-  schedule: 'scheduleId',
+  employment_form: 'employmentFormId',
+  work_format: 'workFormatIds',
+  work_schedule_by_days: 'workScheduleByDaysIds',
+  working_hours: 'workingHoursIds',
+  custom_employer_name: 'customEmployerName',
+  response_url: 'responseUrl',
   salary_range: 'salary',
   salary: 'salary',
   key_skills: 'keySkills',
@@ -131,6 +135,12 @@ function vacancyRefusal (res: BoardResponse, billingField: string): BoardError {
     if (vacancies?.value === 'unavailable_for_archived') {
       return fail('rejected', 'HeadHunter does not let an archived vacancy be edited', { boardStatus })
     }
+    if (vacancies?.value === 'replacement') {
+      return fail('rejected', 'HeadHunter warns that this edit makes it another vacancy (hh `replacement`: the title changed so much that moderation may block the vacancy); publish a new vacancy instead, or edit again with fields.ignoreReplacementWarning: true to go ahead', { field: 'ignoreReplacementWarning', boardStatus })
+    }
+    if (vacancies?.value === 'conflict_changes') {
+      return fail('rejected', 'HeadHunter refuses conflicting changes in one edit (hh `conflict_changes`): the billing type and the manager change each in a request of its own, after the other fields', { boardStatus })
+    }
     if (vacancies?.value === 'creation_forbidden') {
       return fail('rejected', 'HeadHunter does not let this manager publish vacancies; an admin manager of the employer can allow it', { boardStatus })
     }
@@ -158,17 +168,28 @@ function billingTypeOf (posting: PostingInput, fields: HeadHunterFields): { id: 
 /** the fields with their schema defaults, checked (the service checked them already; direct callers may not have) */
 function fieldsOf (posting: PostingInput): HeadHunterFields {
   const fields = Value.Default(headHunterFields, structuredClone(posting.fields)) as unknown
-  if (Value.Check(headHunterFields, fields)) return fields
+  if (Value.Check(headHunterFields, fields)) {
+    // hh's VacancyCreate: an anonymous vacancy shows another name, a direct one sends candidates elsewhere
+    if (fields.vacancyType === 'anonymous' && fields.customEmployerName === undefined) {
+      throw fail('rejected', 'HeadHunter needs customEmployerName for an anonymous vacancy: the name shown instead of the employer\'s (e.g. "a large bank")', { field: 'customEmployerName' })
+    }
+    if (fields.vacancyType === 'direct' && fields.responseUrl === undefined) {
+      throw fail('rejected', 'HeadHunter needs responseUrl for a direct vacancy: the address where candidates respond', { field: 'responseUrl' })
+    }
+    return fields
+  }
   const first = Value.Errors(headHunterFields, fields)[0]
   const missing = (first?.params as { requiredProperties?: string[] } | undefined)?.requiredProperties?.[0]
   const field = missing ?? first?.instancePath.split('/')[1]
   throw fail('rejected', `the HeadHunter fields do not fit: ${first === undefined ? 'invalid' : `${field ?? '/'} ${first.message}`}`, { field })
 }
 
+const ids = (list: string[] | undefined): Array<{ id: string }> | undefined => list?.map(id => ({ id }))
+
 /**
  * Our optional fields as hh's VacancyCommonFields. On edit, what the host left out is cleared on hh
- * (null, [] or false), so the vacancy matches the publication; hh's dictionary fields (experience,
- * employment, schedule) keep hh's value instead, since hh fills defaults for them.
+ * (null, [] or false), so the vacancy matches the publication; hh's experience keeps hh's value
+ * instead, since hh fills a default for it.
  */
 function optionalFieldsOf (fields: HeadHunterFields, mode: 'create' | 'edit'): Json {
   const body: Json = {}
@@ -178,8 +199,12 @@ function optionalFieldsOf (fields: HeadHunterFields, mode: 'create' | 'edit'): J
   }
   const { salary } = fields
   set('experience', fields.experienceId === undefined ? undefined : { id: fields.experienceId }, undefined)
-  set('employment', fields.employmentId === undefined ? undefined : { id: fields.employmentId }, undefined)
-  set('schedule', fields.scheduleId === undefined ? undefined : { id: fields.scheduleId }, undefined)
+  set('employment_form', fields.employmentFormId === undefined ? undefined : { id: fields.employmentFormId }, null)
+  set('work_format', ids(fields.workFormatIds), [])
+  set('work_schedule_by_days', ids(fields.workScheduleByDaysIds), [])
+  set('working_hours', ids(fields.workingHoursIds), [])
+  set('custom_employer_name', fields.customEmployerName, null)
+  set('response_url', fields.responseUrl, null)
   // hh deprecated `salary` for `salary_range`; our salary is per month (fields.ts)
   set('salary_range', salary === undefined
     ? undefined
@@ -204,7 +229,7 @@ function createBodyOf (posting: PostingInput, fields: HeadHunterFields, billingT
     area: { id: fields.areaId },
     type: { id: fields.vacancyType },
     billing_type: { id: billingType },
-    professional_roles: [{ id: fields.professionalRoleId }],
+    professional_roles: fields.professionalRoleId === undefined ? [] : [{ id: fields.professionalRoleId }],
     ...(fields.managerId === undefined ? {} : { manager: { id: fields.managerId } }),
     ...optionalFieldsOf(fields, 'create')
   }
@@ -269,21 +294,31 @@ export function createHeadHunterPublishing ({ client, readMe }: { client: HeadHu
     return vacancy
   }
 
-  /** an edit PUT of /vacancies/{id}; hh answers 204 */
-  async function putVacancy (session: Session, id: string, json: Json, billingField: string): Promise<void> {
-    const res = await client.send(session, { method: 'PUT', path: vacancyPath(id), json })
+  /** an edit PUT of /vacancies/{id}; hh answers 204. `ignoreReplacement`: the host confirmed hh's `replacement` warning */
+  async function putVacancy (session: Session, id: string, json: Json, billingField: string, ignoreReplacement = false): Promise<void> {
+    const res = await client.send(session, { method: 'PUT', path: vacancyPath(id), json, query: ignoreReplacement ? { ignore_replacement_warning: 'true' } : undefined })
     if (res.status === 404) throw notFound(id, 404)
     if (res.status < 200 || res.status >= 300) throw vacancyRefusal(res, billingField)
   }
 
   return {
-    fieldsFromJob: nothingFromJob,
-    previewPayload: postingAsGiven,
+    fieldsFromJob: headHunterFieldsFromJob,
+
+    /** the VacancyCreate body `publish` sends (without a billing type when none is chosen yet) */
+    previewPayload (posting): Json {
+      const fields = Value.Default(headHunterFields, structuredClone(posting.fields)) as HeadHunterFields
+      const billing = posting.publicationType ?? fields.billingType
+      const body = createBodyOf(posting, fields, billing ?? '')
+      if (billing === undefined) delete body.billing_type
+      return body
+    },
 
     postingIdFrom,
 
     async availablePublications (session): Promise<PublicationQuota[]> {
       const me = await readMe(session)
+      // hh counts publications per manager: an employer_integration token has none, so nothing is counted
+      if (me.managerId === null) return BILLING_TYPES.map(id => ({ publicationType: id, available: null }))
       const path = `/employers/${encodeURIComponent(me.employerId)}/managers/${encodeURIComponent(me.managerId)}/vacancies/available_types`
       const { items } = await client.getJson(session, path, AvailableTypes, 'publication types (GET /employers/{id}/managers/{id}/vacancies/available_types)')
       // hh lists only the types the manager may use, possibly one billing type in several offers
@@ -334,7 +369,7 @@ export function createHeadHunterPublishing ({ client, readMe }: { client: HeadHu
         description: posting.description,
         professional_roles: [{ id: fields.professionalRoleId }],
         ...optionalFieldsOf(fields, 'edit')
-      }, billing.field)
+      }, billing.field, fields.ignoreReplacementWarning === true)
       // hh's spec (edit-vacancy): billing_type and manager go in requests of their own; billing only upgrades
       if (current.billing_type?.id !== undefined && current.billing_type.id !== billing.id) {
         await putVacancy(session, externalId, { billing_type: { id: billing.id } }, billing.field)

@@ -1,23 +1,28 @@
 // Pulling the people who applied to a HeadHunter vacancy. docs/boards.md and hh's spec
 // (get-negotiations, get-collection-negotiations-list, get-resume, get-negotiation-messages):
 // `GET /negotiations?vacancy_id=` lists the vacancy's collections (one per employer state);
-// every collection is walked with `GET /negotiations/{collection}?vacancy_id&page&per_page`
-// (0-based, at most 50 a page). hh has no `since`: changes show in `updated_at`. An item carries
-// a short resume (null when the candidate hid or deleted it: still transferred, name unknown);
-// names, birth date, contacts, photo and skills come only from the full resume at `resume.url`,
-// and every resume opened spends the manager's daily view quota (403/429 once it is spent). The
-// cover letter is the applicant's first message, `GET /negotiations/{nid}/messages`.
+// every collection is walked through its own URL (`collections[].url`, as the order type
+// `last_change_time_except_employer_inbox` gives it) plus `page&per_page` (0-based, at most 50 a
+// page). hh has no `since`: changes show in `updated_at`. An item carries a short resume (null when
+// the candidate hid or deleted it: still transferred, name unknown); birth date, contacts and the
+// resume text come only from the full resume at `resume.url`, which names the response
+// (`?topic_id=`): hh then shows the applicant the response as viewed, and every resume opened
+// spends the manager's daily view quota (429 once it is spent). So the full resume is opened only
+// where the integration's `openResumes` allows it (default: yes). The cover letter is the
+// applicant's first message, `GET /negotiations/{nid}/messages?with_text_only=true`.
 //
 // Calls per board page: one collection page, then per changed item one resume view (none when
-// `resume` is null) and one messages page (none when `counters.messages` is 0). Per run, and per
-// resumed run: one `GET /negotiations`, for the current collections and their counts.
+// `resume` is null or openResumes is off) and one messages page (none when `counters.messages` is
+// 0). Per run, and per resumed run: one `GET /negotiations`, for the current collections and their
+// counts.
 //
 // THE CURSOR (JSON, version 1):
 //   { v: 1,
 //     watermark: ISO | null,       // start (our clock) of the last COMPLETED run; null = never
 //     overlapSeconds: n,           // look-back applied to the watermark
-//     known: { "<nid>": fp },      // items the last run transferred with updated_at at or after
-//                                  //   its own start - overlap: fp = hash(updated_at, state, messages)
+//     known: { "<nid>": fp },      // items the last run saw at the top of each collection, and
+//                                  //   those it transferred with updated_at at or after its own
+//                                  //   start - overlap: fp = hash(updated_at, state, messages)
 //     run?: {                      // the run in progress (absent between runs)
 //       startedAt: ISO,            //   becomes the next watermark
 //       done: [collection ids],    //   collections walked to their end
@@ -39,9 +44,15 @@
 // down (read twice: duplicates), departures (a recruiter moves someone to another state) pull
 // them up past the page boundary. A drop of `found` since the last page steps back as many pages
 // as items left, so nobody is skipped; the moved item itself has a new updated_at and shows up in
-// its new collection, now or in the next run. When hh says a collection is ordered by `updated_at`
-// (newest first, checked on the page), the walk stops at the first item older than the watermark
-// minus the overlap: everything below it was transferred by an earlier run.
+// its new collection, now or in the next run.
+//
+// THE EARLY STOP. hh orders a collection by `last_change_time_except_employer_inbox` (creation and
+// the applicant's activity, newest first; the page says so in `ordered_by`). The walk stops at the
+// first item the last run saw (in `known`) with the same fingerprint: an applicant's new response or
+// message would have lifted anything below it above it. So a run costs what is new, not what is
+// stored. What it misses: a response the employer moved on hh.ru to another collection lands there
+// at its old place, below the stop; it is read again when a full walk happens (a run without a
+// cursor, or one whose top items all changed).
 import { createHash } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
@@ -58,13 +69,15 @@ const board = 'headhunter'
 export interface HeadHunterResponsesOptions {
   /** items per collection page; hh's spec: at most 50 */
   perPage?: number
+  /** most items remembered at the top of each collection, where the next run stops */
+  topKept?: number
   /** look-back applied to the watermark of the last completed run */
   overlapSeconds?: number
   /** most items remembered at the edge of the watermark */
   maxKnown?: number
 }
 
-const DEFAULTS = { perPage: 50, overlapSeconds: 30 * 60, maxKnown: 500 }
+const DEFAULTS = { perPage: 50, topKept: 50, overlapSeconds: 30 * 60, maxKnown: 500 }
 
 const Text = Type.Union([Type.String(), Type.Null()])
 // hh writes `YYYY-MM-DDThh:mm:ss±hhmm` (spec, Общая информация: даты в формате ISO 8601)
@@ -76,9 +89,19 @@ const BIRTH_DATE = /^\d{4}-\d{2}-\d{2}$/
 const CollectionList = Type.Object({
   collections: Type.Array(Type.Object({
     id: Type.String({ minLength: 1 }),
-    counters: Type.Optional(Type.Object({ total: Type.Optional(Type.Integer({ minimum: 0 })) }))
+    url: Type.Optional(Type.String()),
+    counters: Type.Optional(Type.Object({ total: Type.Optional(Type.Integer({ minimum: 0 })) })),
+    order_types: Type.Optional(Type.Array(Type.Object({ id: Type.String(), url: Type.Optional(Type.String()) })))
   }))
 })
+
+/**
+ * hh's order "by creation and the applicant's activity" (the spec's examples: `order_types`,
+ * `ordered_by`): newest first, and only the applicant lifts a response, so everything below a
+ * response the last run saw unchanged is older than that run.
+ */
+const BY_ACTIVITY = 'last_change_time_except_employer_inbox'
+interface Collection { id: string, total: number | undefined, url: string }
 
 const Photo = Type.Union([Type.Object({ small: Type.Optional(Text), medium: Type.Optional(Text) }), Type.Null()])
 const SkillSet = Type.Union([Type.Array(Type.String()), Type.Null()])
@@ -248,19 +271,13 @@ function resumeTextOf (resume: FullResume | null): string | null {
 const pdfOf = (resume: FullResume | ShortResume | null): string | null =>
   textOrNull(resume?.download?.pdf?.url ?? resume?.actions?.download?.pdf?.url)
 
-/** newest change first, as far as this page shows */
-function newestFirst (page: CollectionPage): boolean {
-  if (page.ordered_by?.id !== 'updated_at') return false
-  const times = page.items.map(item => Date.parse(isoOf(item.updated_at, 'updated_at')))
-  return times.every((time, i) => i === 0 || time <= times[i - 1]!)
-}
-
 const validTime = (iso: string | null | undefined): boolean => iso === null || iso === undefined || !Number.isNaN(Date.parse(iso))
 
 export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { client: HeadHunterClient, apiUrl: string, options?: HeadHunterResponsesOptions }): ResponsesApi<HeadHunterCredentials> {
   const perPage = Math.min(50, Math.max(1, options.perPage ?? DEFAULTS.perPage))
   const overlapSeconds = options.overlapSeconds ?? DEFAULTS.overlapSeconds
   const maxKnown = options.maxKnown ?? DEFAULTS.maxKnown
+  const topKept = options.topKept ?? DEFAULTS.topKept
   const apiOrigin = new URL(apiUrl).origin
 
   function readCursor (text: string | null, session: Session): Cursor {
@@ -278,29 +295,38 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
     return fresh
   }
 
-  async function listCollections (session: Session, vacancyId: string): Promise<Array<{ id: string, total: number | undefined }>> {
+  /** a URL hh handed us, when it is on the API host (the token is never sent elsewhere) */
+  const onApiHost = (url: string | undefined): string | undefined =>
+    url !== undefined && URL.canParse(url) && new URL(url).origin === apiOrigin ? url : undefined
+
+  async function listCollections (session: Session, vacancyId: string): Promise<Collection[]> {
     const res = await client.send(session, { method: 'GET', path: '/negotiations', query: { vacancy_id: vacancyId } })
     if (res.status === 404) {
       throw new BoardError({ board, kind: 'not_found', detail: `HeadHunter has no vacancy ${vacancyId} for this account (removed, or another employer's)`, boardStatus: 404 })
     }
     if (res.status !== 200) throw boardErrorOf(res)
     const body = parsePayload(CollectionList, res.body, 'collection list (GET /negotiations)')
-    return body.collections.map(c => ({ id: c.id, total: c.counters?.total }))
+    // hh's spec: the list's URL is taken from `collections[].url`, ordered as one of its `order_types`
+    return body.collections.map(c => ({
+      id: c.id,
+      total: c.counters?.total,
+      url: onApiHost(c.order_types?.find(o => o.id === BY_ACTIVITY)?.url) ?? onApiHost(c.url) ??
+        `${apiUrl.replace(/\/+$/, '')}/negotiations/${encodeURIComponent(c.id)}?vacancy_id=${encodeURIComponent(vacancyId)}`
+    }))
   }
 
-  async function readPage (session: Session, vacancyId: string, collection: string, page: number): Promise<CollectionPage> {
-    const body = (await client.call(session, {
-      method: 'GET',
-      path: `/negotiations/${encodeURIComponent(collection)}`,
-      query: { vacancy_id: vacancyId, page, per_page: perPage }
-    })).body
-    return parsePayload(CollectionPage, body, `response list (GET /negotiations/${collection})`)
+  async function readPage (session: Session, collection: Collection, page: number): Promise<CollectionPage> {
+    const url = new URL(collection.url)
+    url.searchParams.set('page', String(page))
+    url.searchParams.set('per_page', String(perPage))
+    const body = (await client.call(session, { method: 'GET', path: url.href })).body
+    return parsePayload(CollectionPage, body, `response list (GET /negotiations/${collection.id})`)
   }
 
   /** hh's answer to a resume view that did not show the resume, as the error it stands for */
   function viewRefusal (res: BoardResponse, resumeId: string): BoardError {
     const error = boardErrorOf(res)
-    if (res.status !== 403 || error.kind === 'invalid_credentials' || error.kind === 'account_blocked') return error
+    if (res.status !== 403 || error.kind === 'invalid_credentials' || error.kind === 'account_blocked' || error.kind === 'no_api_access') return error
     return new BoardError({
       board,
       kind: 'quota',
@@ -312,7 +338,7 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
   /** the full resume; null when hh no longer shows it (hidden or deleted since the list was read) */
   async function openResume (session: Session, short: ShortResume): Promise<{ resume: FullResume, raw: unknown } | null> {
     // follow the url hh handed us, but never send the token to another host
-    const given = short.url !== undefined && URL.canParse(short.url) && new URL(short.url).origin === apiOrigin ? short.url : undefined
+    const given = onApiHost(short.url)
     const path = given ?? (short.id === undefined ? undefined : `/resumes/${encodeURIComponent(short.id)}`)
     if (path === undefined) return null
     const resumeId = short.id ?? path
@@ -343,7 +369,9 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
   /** the applicant's first message: the cover letter */
   async function firstMessage (session: Session, item: NegotiationItem): Promise<{ text: string | null, raw: unknown } | null> {
     if (item.counters?.messages === 0) return null
-    const res = await client.send(session, { method: 'GET', path: `/negotiations/${encodeURIComponent(item.id)}/messages`, query: { page: 0, per_page: 1 } })
+    // the response's messages by its id (the item's `messages_url` is deprecated); the spec has no
+    // other method that gives the applicant's letter (docs/decisions.md)
+    const res = await client.send(session, { method: 'GET', path: `/negotiations/${encodeURIComponent(item.id)}/messages`, query: { with_text_only: true, page: 0, per_page: 1 } })
     if (res.status === 404 || res.status === 403) {
       const error = boardErrorOf(res)
       if (error.kind === 'invalid_credentials' || error.kind === 'account_blocked') throw error
@@ -358,9 +386,10 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
     return { text: first.author?.participant_type === 'applicant' ? textOrNull(first.text) : null, raw: first }
   }
 
-  async function applicationOf (session: Session, item: NegotiationItem): Promise<BoardApplication> {
+  async function applicationOf (session: Session, item: NegotiationItem, openResumes: boolean): Promise<BoardApplication> {
     const short = item.resume ?? null
-    const opened = short === null ? null : await openResume(session, short)
+    // opening the resume through the response marks it viewed on hh: only where the integration allows it
+    const opened = short === null || !openResumes ? null : await openResume(session, short)
     const message = await firstMessage(session, item)
     const full = opened?.resume ?? null
     const birthDate = textOrNull(full?.birth_date)
@@ -386,6 +415,7 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
 
   async function * pageThroughResponses (session: Session, _account: BoardAccount, postingId: string, cursorText: string | null): AsyncGenerator<ResponsePage> {
     const state = readCursor(cursorText, session)
+    const openResumes = session.options?.openResumes !== false
     const run: Run = state.run ?? { startedAt: new Date().toISOString(), done: [], collection: null, page: 0, offset: 0, found: 0, known: {} }
     const cutoff = state.watermark === null ? null : Date.parse(state.watermark) - state.overlapSeconds * 1000
     const nextCutoff = Date.parse(run.startedAt) - overlapSeconds * 1000
@@ -396,20 +426,26 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
 
     const runCursor = (): string => JSON.stringify({ ...state, run: { ...run, done: [...done], known: nextKnown } } satisfies Cursor)
     const finalCursor = (): string => JSON.stringify({ v: 1, watermark: run.startedAt, overlapSeconds, known: nextKnown } satisfies Cursor)
-    /** handled and still at the edge of the next watermark: the next run need not open it again */
-    const remember = (item: NegotiationItem, fp: string): void => {
-      if (Date.parse(isoOf(item.updated_at, 'updated_at')) < nextCutoff) return
+    const keep = (item: NegotiationItem, fp: string): void => {
       if (nextKnown[item.id] === undefined) {
         if (knownCount >= maxKnown) return
         knownCount++
       }
       nextKnown[item.id] = fp
     }
+    /**
+     * Handled, and either at the top of its collection (where the next run stops) or still at the
+     * edge of the next watermark: the next run need not open it again.
+     */
+    const remember = (item: NegotiationItem, fp: string, top: boolean): void => {
+      if (top || Date.parse(isoOf(item.updated_at, 'updated_at')) >= nextCutoff) keep(item, fp)
+    }
 
     const collections = await listCollections(session, postingId)
+    const byId = new Map(collections.map(c => [c.id, c]))
     // a collection hh says is empty is skipped; what arrives in it later is newer than this run's start
     const pending = collections.filter(c => !done.has(c.id) && c.id !== run.collection && c.total !== 0).map(c => c.id)
-    if (run.collection === null || !collections.some(c => c.id === run.collection)) {
+    if (run.collection === null || !byId.has(run.collection)) {
       run.collection = pending.shift() ?? null
       run.page = 0
       run.offset = 0
@@ -417,45 +453,53 @@ export function createHeadHunterResponses ({ client, apiUrl, options = {} }: { c
     }
 
     while (run.collection !== null) {
-      const collection = run.collection
-      const page = await readPage(session, postingId, collection, run.page)
+      const collection = byId.get(run.collection)!
+      const page = await readPage(session, collection, run.page)
       if (page.found < run.found && (run.page > 0 || run.offset > 0)) {
         // responses left this collection since the last page: what we had not read moved up
         const back = Math.ceil((run.found - page.found) / perPage)
-        session.log.debug({ board, collection, page: run.page, left: run.found - page.found }, 'HeadHunter: collection shrank during the walk; stepping back')
+        session.log.debug({ board, collection: collection.id, page: run.page, left: run.found - page.found }, 'HeadHunter: collection shrank during the walk; stepping back')
         run.page = Math.max(0, run.page - back)
         run.offset = 0
         run.found = page.found
         continue
       }
       run.found = page.found
+      const byActivity = page.ordered_by?.id === BY_ACTIVITY
+      // the top of the collection, where the next run's walk stops
+      const top = run.page * perPage < topKept
 
       const items: BoardApplication[] = []
-      let olderThanWatermark = false
+      let reachedKnown = false
       for (const item of page.items.slice(run.offset)) {
         const updatedAt = Date.parse(isoOf(item.updated_at, 'updated_at'))
         const fp = fingerprintOf(item)
-        if (cutoff !== null && updatedAt < cutoff) {
-          olderThanWatermark = true
-        } else if (state.known[item.id] === fp || nextKnown[item.id] === fp) {
+        const unchanged = state.known[item.id] === fp || nextKnown[item.id] === fp
+        if (byActivity && state.known[item.id] === fp) {
+          // seen by the last run and not lifted since: everything below it is older than that run
+          remember(item, fp, top)
+          reachedKnown = true
+          break
+        }
+        if (unchanged || (cutoff !== null && updatedAt < cutoff)) {
           // transferred by the last run, or earlier in this one (a page read again), unchanged since
-          remember(item, fp)
+          remember(item, fp, top)
         } else {
           try {
-            items.push(await applicationOf(session, item))
+            items.push(await applicationOf(session, item, openResumes))
           } catch (error) {
             // keep what this page gave so far (a spent quota must not be spent again on it)
             if (items.length > 0) yield { items, skipped: {}, cursor: runCursor() }
             throw error
           }
-          remember(item, fp)
+          remember(item, fp, top)
         }
         run.offset++
       }
 
-      const last = run.page + 1 >= page.pages || page.items.length === 0 || (olderThanWatermark && newestFirst(page))
+      const last = reachedKnown || run.page + 1 >= page.pages || page.items.length === 0
       if (last) {
-        done.add(collection)
+        done.add(collection.id)
         run.collection = pending.shift() ?? null
         run.page = 0
         run.found = 0

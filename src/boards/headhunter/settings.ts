@@ -5,7 +5,7 @@ import { UrlSetting } from '../settings.js'
 
 export const HeadHunterEnv = Type.Object({
   HH_API_URL: UrlSetting('https://api.hh.ru', 'HeadHunter API base'),
-  HH_OAUTH_URL: UrlSetting('https://hh.ru', 'HeadHunter OAuth host (authorize and token)'),
+  HH_OAUTH_URL: UrlSetting('https://hh.ru', 'HeadHunter OAuth host: the authorize page (tokens go to HH_API_URL/token)'),
   HH_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client id' })),
   HH_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'HeadHunter OAuth application client secret' })),
   HH_REDIRECT_URI: Type.Optional(Type.String({ pattern: '^https?://', description: 'redirect URI registered with the HeadHunter application' })),

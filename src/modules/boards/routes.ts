@@ -16,6 +16,7 @@ const BoardSchema = Type.Object({
   auth: Type.Enum([...AUTH_KINDS]),
   syncIntervalMinutes: Type.Integer(),
   credentialsSchema: JsonSchema,
+  integrationOptions: Type.Union([JsonSchema, Type.Null()], { description: "what `options` of POST/PATCH /v1/integrations takes for this board, with defaults; null where it has none" }),
   publicationFields: JsonSchema,
   publicationTypes: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), paid: Type.Boolean() }))
 }, { $id: 'Board' })
@@ -39,6 +40,7 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ boards: BoardRegistry, oau
     auth: adapter.auth,
     syncIntervalMinutes: adapter.syncIntervalMinutes,
     credentialsSchema: installSchema(adapter),
+    integrationOptions: adapter.integrationOptions === undefined ? null : JSON.parse(JSON.stringify(adapter.integrationOptions)) as Record<string, unknown>,
     publicationFields: JSON.parse(JSON.stringify(adapter.publicationFields)) as Record<string, unknown>,
     publicationTypes: [...adapter.publicationTypes]
   }))

@@ -42,7 +42,7 @@ export async function tenantIntegrations (db: Db, tenantId: string): Promise<Int
 
 export async function updateIntegration (
   db: Db | Transaction<Database>, tenantId: string, id: string,
-  changes: Partial<Pick<NewIntegration, 'name' | 'status' | 'credentials' | 'credentials_key_id' | 'credentials_bound' | 'credentials_public' | 'account_name' | 'account_email' | 'last_checked_at' | 'last_error'>>
+  changes: Partial<Pick<NewIntegration, 'name' | 'status' | 'credentials' | 'credentials_key_id' | 'credentials_bound' | 'credentials_public' | 'options' | 'account_name' | 'account_email' | 'last_checked_at' | 'last_error'>>
 ): Promise<Integration | undefined> {
   return await db.updateTable('integrations')
     .set({ ...changes, updated_at: new Date() })

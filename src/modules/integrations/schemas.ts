@@ -4,11 +4,11 @@ import { Timestamp, Uuid } from '../../http/schemas.js'
 
 export { BoardIdSchema }
 
-export const INTEGRATION_STATUSES = ['active', 'invalid_credentials', 'error'] as const
+export const INTEGRATION_STATUSES = ['active', 'invalid_credentials', 'no_api_access', 'error'] as const
 export type IntegrationStatus = typeof INTEGRATION_STATUSES[number]
 
 export const IntegrationStatusSchema = Type.Enum([...INTEGRATION_STATUSES], {
-  description: 'active: the last check passed; invalid_credentials: the board refused the credentials; error: the board failed otherwise'
+  description: 'active: the last check passed; invalid_credentials: the board refused the credentials; no_api_access: the board serves this account no API (hh without paid API access; lastError has the board\'s words): its publications wait off the sync schedule until a check passes; error: the board failed otherwise'
 })
 
 export const IntegrationSchema = Type.Object({
@@ -22,6 +22,7 @@ export const IntegrationSchema = Type.Object({
     email: Type.Union([Type.String(), Type.Null()])
   }),
   credentials: Type.Record(Type.String(), Type.Unknown(), { description: 'the non-secret parts only (e.g. a login); secrets are never returned' }),
+  options: Type.Record(Type.String(), Type.Unknown(), { description: "the board's integration options with their defaults (their shape: integrationOptions in GET /v1/boards; {} where the board has none)" }),
   lastCheckedAt: Type.Union([Timestamp(), Type.Null()]),
   lastError: Type.Union([Type.Object({
     code: Type.String(),
@@ -37,13 +38,15 @@ export type IntegrationView = Static<typeof IntegrationSchema>
 export const CreateIntegrationBody = Type.Object({
   board: BoardIdSchema,
   name: Type.String({ minLength: 1, maxLength: 200, description: 'a label for the host, e.g. "Djinni — main account"' }),
-  credentials: Type.Record(Type.String(), Type.Unknown(), { description: "the board's credentials; their shape is the board's credentialsSchema in GET /v1/boards" })
+  credentials: Type.Record(Type.String(), Type.Unknown(), { description: "the board's credentials; their shape is the board's credentialsSchema in GET /v1/boards" }),
+  options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the board's integration options (integrationOptions in GET /v1/boards, e.g. hh openResumes); defaults where left out" }))
 }, { additionalProperties: false })
 export type CreateIntegrationInput = Static<typeof CreateIntegrationBody>
 
 export const UpdateIntegrationBody = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  credentials: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'new credentials for the same board account; checked before they are stored' }))
+  credentials: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'new credentials for the same board account; checked before they are stored; the old ones are revoked on the board where it allows it' })),
+  options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the board's integration options to change; the ones left out keep their value" }))
 }, { additionalProperties: false, minProperties: 1 })
 export type UpdateIntegrationInput = Static<typeof UpdateIntegrationBody>
 

@@ -36,13 +36,20 @@ export interface IntegrationServiceDeps {
   log: FastifyBaseLogger
 }
 
-const toView = (row: Integration): IntegrationView => ({
+/** the stored options with the board's defaults; {} for a board without options */
+function optionsOf (adapter: BoardAdapter | undefined, stored: Record<string, unknown>): Record<string, unknown> {
+  if (adapter?.integrationOptions === undefined) return {}
+  return Value.Default(adapter.integrationOptions, structuredClone(stored)) as Record<string, unknown>
+}
+
+const toView = (row: Integration, adapter: BoardAdapter | undefined): IntegrationView => ({
   id: row.id,
   board: row.board,
   name: row.name,
   status: row.status,
   account: { externalId: row.account_external_id, name: row.account_name, email: row.account_email },
   credentials: row.credentials_public,
+  options: optionsOf(adapter, row.options),
   lastCheckedAt: row.last_checked_at?.toISOString() ?? null,
   lastError: row.last_error,
   createdAt: row.created_at.toISOString(),
@@ -53,6 +60,10 @@ const toRecruiterView = (row: IntegrationRecruiter): RecruiterView => ({
   externalId: row.external_id, name: row.name, email: row.email, isAdmin: row.is_admin, syncedAt: row.synced_at.toISOString()
 })
 
+
+/** what a board's refusal makes of the integration */
+const failedStatus = (error: BoardError): Integration['status'] =>
+  error.kind === 'no_api_access' ? 'no_api_access' : error.isCredentialProblem ? 'invalid_credentials' : 'error'
 
 function errorRecord (error: BoardError): IntegrationError {
   return { code: error.code, title: error.title, detail: error.message, boardStatus: error.boardStatus ?? null }
@@ -154,8 +165,49 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     return shown
   }
 
-  function session<C> (key: string, credentials: CredentialStore<C>): AccountSession<C> {
-    return { key, credentials, log: log.child({ integration: key }) }
+  /**
+   * `options` of POST/PATCH over the stored ones, checked against the board's integrationOptions;
+   * what is stored is what the host gave (defaults are applied when read)
+   */
+  function parseOptions (adapter: BoardAdapter, given: Record<string, unknown> | undefined, stored: Record<string, unknown> = {}): Record<string, unknown> {
+    const merged = { ...stored, ...given }
+    if (adapter.integrationOptions === undefined) {
+      if (Object.keys(given ?? {}).length === 0) return {}
+      throw invalidInput(`the ${adapter.name} board takes no integration options`, [{ in: 'body', pointer: '/options', detail: `${adapter.name} has no integration options` }])
+    }
+    const prepared = Value.Default(adapter.integrationOptions, structuredClone(merged))
+    if (!Value.Check(adapter.integrationOptions, prepared)) {
+      const byPointer = new Map<string, FieldError>()
+      for (const error of Value.Errors(adapter.integrationOptions, prepared)) {
+        const extra = (error.params as { additionalProperties?: string[] }).additionalProperties?.[0]
+        const pointer = `/options${error.instancePath}${extra === undefined ? '' : `/${extra}`}`
+        // one error a field (the schema may say the same twice)
+        if (!byPointer.has(pointer)) byPointer.set(pointer, { in: 'body', pointer, detail: extra === undefined ? error.message : 'is not an option of this board' })
+      }
+      const errors = [...byPointer.values()]
+      throw invalidInput(`options do not fit the ${adapter.name} board: ${errors.map(e => `${e.pointer} ${e.detail}`).join('; ')}`, errors)
+    }
+    return merged
+  }
+
+  function session<C> (key: string, credentials: CredentialStore<C>, options?: Record<string, unknown>): AccountSession<C> {
+    return { key, credentials, log: log.child({ integration: key }), ...(options === undefined ? {} : { options }) }
+  }
+
+  /**
+   * Gives up the account's access on the board (hh: DELETE /oauth/token) where the board can. Best
+   * effort: a board that is down or refuses does not keep the integration (or old credentials) in
+   * place, it is logged for the operator instead.
+   */
+  async function revokeOnBoard (adapter: BoardAdapter, key: string, credentials: unknown): Promise<void> {
+    if (adapter.revoke === undefined) return
+    try {
+      await adapter.revoke(session(key, transientStore(credentials)))
+      log.info({ integration: key, board: adapter.id }, 'board access revoked')
+    } catch (error) {
+      if (!(error instanceof BoardError)) throw error
+      log.warn({ integration: key, board: adapter.id, kind: error.kind }, 'could not revoke the access on the board; it stays valid there until it expires')
+    }
   }
 
   /** the stored credentials of an integration; updates run under the row lock */
@@ -199,7 +251,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
   async function recordFailure (tenantId: string, id: string, error: BoardError): Promise<Integration | undefined> {
     return await db.transaction().execute(async trx => {
       const updated = await repo.updateIntegration(trx, tenantId, id, {
-        status: error.isCredentialProblem ? 'invalid_credentials' : 'error', last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error))
+        status: failedStatus(error), last_checked_at: new Date(), last_error: JSON.stringify(errorRecord(error))
       })
       if (updated !== undefined) {
         await emit(trx, tenantId, 'integration.failed', `integration:${id}`, { integrationId: id, board: updated.board, status: updated.status, error: errorRecord(error) })
@@ -224,7 +276,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       integrationId: row.id,
       tenantId: row.tenant_id,
       adapter,
-      session: session(row.id, storedCredentials(row)),
+      session: session(row.id, storedCredentials(row), adapter.integrationOptions === undefined ? undefined : optionsOf(adapter, row.options)),
       account: { externalId: row.account_external_id ?? '', name: row.account_name ?? '', email: row.account_email }
     }
   }
@@ -232,6 +284,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
   return {
     async install (tenantId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
       const adapter = adapterOf(input.board)
+      const options = parseOptions(adapter, input.options)
       const parsed = parseCredentials(tenantId, adapter, input.credentials)
       // a BoardError here (wrong key, job-seeker account, board down) leaves nothing behind
       const { credentials, account, recruiters } = await probe(adapter, parsed)
@@ -247,6 +300,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
             status: 'active',
             ...sealFor(secrets, tenantId, id, credentials),
             credentials_public: JSON.stringify(publicPart(adapter, credentials)),
+            options: JSON.stringify(options),
             account_external_id: account.externalId,
             account_name: account.name,
             account_email: account.email,
@@ -255,7 +309,7 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
           await repo.replaceRecruiters(trx, row.id, recruiters)
           log.info({ integration: row.id, board: adapter.id, recruiters: recruiters.length }, 'integration installed')
           return row
-        }))
+        }), adapter)
       } catch (error) {
         if (error instanceof DuplicateKeyError) {
           throw conflict(`this ${adapter.name} account (${account.externalId}) is installed already for this tenant`, { board: adapter.id })
@@ -267,19 +321,21 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
     async list (tenantId: string, query: ListIntegrationsQuery): Promise<{ items: IntegrationView[], nextCursor: string | null }> {
       const rows = await repo.listIntegrations(db, tenantId, { board: query.board, status: query.status, limit: query.limit + 1, after: createdAfter(query.after) })
       const { page, nextCursor } = createdPage(rows, query.limit)
-      return { items: page.map(toView), nextCursor }
+      return { items: page.map(row => toView(row, boards.get(row.board))), nextCursor }
     },
 
     async get (tenantId: string, id: string): Promise<IntegrationView> {
-      return toView(await mustFind(tenantId, id))
+      const row = await mustFind(tenantId, id)
+      return toView(row, boards.get(row.board))
     },
 
     async update (tenantId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
       const row = await mustFind(tenantId, id)
-      if (input.credentials === undefined) {
-        return toView(await repo.updateIntegration(db, tenantId, id, { name: input.name }) ?? row)
-      }
       const adapter = adapterOf(row.board)
+      const options = input.options === undefined ? undefined : JSON.stringify(parseOptions(adapter, input.options, row.options))
+      if (input.credentials === undefined) {
+        return toView(await repo.updateIntegration(db, tenantId, id, { name: input.name, options }) ?? row, adapter)
+      }
       const parsed = parseCredentials(tenantId, adapter, input.credentials)
       const { credentials, account, recruiters } = await probe(adapter, parsed)
       // publications of this integration live on that board account: rotation may not move them
@@ -292,10 +348,13 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
           errors: [{ in: 'body', pointer: '/credentials', detail: 'belongs to another board account' }]
         })
       }
+      let previous: unknown
       const updated = await db.transaction().execute(async trx => {
-        await repo.lockIntegration(trx, id)
+        const locked = await repo.lockIntegration(trx, id)
+        if (locked !== undefined) previous = openCredentials(secrets, locked)
         const next = await repo.updateIntegration(trx, tenantId, id, {
           name: input.name,
+          options,
           ...sealFor(secrets, tenantId, id, credentials),
           credentials_public: JSON.stringify(publicPart(adapter, credentials)),
           account_name: account.name,
@@ -308,11 +367,13 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
         return next
       })
       log.info({ integration: id, board: adapter.id }, 'integration credentials rotated')
-      return toView(updated ?? row)
+      // the credentials rotated away are given up on the board (hh: their token revoked)
+      if (previous !== undefined) await revokeOnBoard(adapter, id, previous)
+      return toView(updated ?? row, adapter)
     },
 
     async remove (tenantId: string, id: string): Promise<void> {
-      await mustFind(tenantId, id)
+      const row = await mustFind(tenantId, id)
       // a posting still up on the board through this account would be orphaned: close it first
       const live = await repo.countLivePublications(db, id)
       if (live > 0) {
@@ -321,26 +382,29 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
       // drafts, errored and closed publications go with it
       if (!await repo.deleteIntegration(db, tenantId, id)) throw notFound('integration', id)
       log.info({ integration: id }, 'integration deleted')
+      // nothing of ours holds the account any more: its access is given up on the board too
+      const adapter = boards.get(row.board)
+      if (adapter !== undefined) await revokeOnBoard(adapter, id, openCredentials(secrets, row))
     },
 
     /** re-checks the credentials and pulls the recruiters; the outcome is the integration's status */
     async check (tenantId: string, id: string): Promise<IntegrationView> {
       const row = await mustFind(tenantId, id)
       const adapter = adapterOf(row.board)
-      const s = session(row.id, storedCredentials(row))
+      const s = session(row.id, storedCredentials(row), adapter.integrationOptions === undefined ? undefined : optionsOf(adapter, row.options))
       let account: BoardAccount
       try {
         account = await adapter.checkAccount(s)
         await saveRecruiters(row.id, await adapter.listRecruiters(s, account))
       } catch (error) {
         if (!(error instanceof BoardError)) throw error
-        const status = error.isCredentialProblem ? 'invalid_credentials' : 'error'
-        log.warn({ integration: id, board: adapter.id, kind: error.kind, status }, 'integration check failed')
-        return toView(await recordFailure(tenantId, id, error) ?? row)
+        log.warn({ integration: id, board: adapter.id, kind: error.kind, status: failedStatus(error) }, 'integration check failed')
+        return toView(await recordFailure(tenantId, id, error) ?? row, adapter)
       }
+      // a passing check puts the integration's publications back on the sync schedule (sync/repo.ts claims)
       return toView(await repo.updateIntegration(db, tenantId, id, {
         status: 'active', account_name: account.name, account_email: account.email, last_checked_at: new Date(), last_error: null
-      }) ?? row)
+      }) ?? row, adapter)
     },
 
     async recruiters (tenantId: string, id: string): Promise<RecruiterView[]> {

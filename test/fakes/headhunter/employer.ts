@@ -15,6 +15,8 @@ export interface EmployerAccountSeed {
   hasAdminRights?: boolean
   /** join an existing employer instead of creating one */
   employerId?: string
+  /** the token is an `employer_integration` one: the employer's, no manager behind it (its /me has no `manager`) */
+  integration?: boolean
   /** other managers (recruiters) of the same employer */
   managers?: Array<{ name: string, email?: string, position?: string, hasAdminRights?: boolean }>
 }
@@ -27,7 +29,7 @@ function meBody (state: HeadHunterState, auth: Auth): Record<string, unknown> {
     is_applicant: type === 'applicant',
     is_application: type === 'application',
     is_employer: type === 'employer',
-    is_employer_integration: false
+    is_employer_integration: type === 'employer_integration'
   })
   if ('app' in auth) return flags('application')
   const a = auth.account
@@ -46,6 +48,8 @@ function meBody (state: HeadHunterState, auth: Auth): Record<string, unknown> {
     }
   }
   const employer = state.employerOf(a)
+  // MeEmployerProfile (spec): the employer only
+  if (a.integration) return { ...flags('employer_integration'), employer: { id: employer.id, name: employer.name } }
   const manager = state.managerOf(employer, a.managerId!)!
   return {
     ...flags('employer'),
@@ -164,7 +168,8 @@ export function addEmployerAccount (state: HeadHunterState, seed: EmployerAccoun
     managerQuota: new Map(),
     resumeViewQuota: null,
     viewedResumes: new Set(),
-    paidResumeAccess: true
+    paidApiAccess: true,
+    integration: seed.integration ?? false
   })
   return { key, employerId: employer.id, managerId: manager.id, userId: manager.userId, managerIds: employer.managers.map(m => m.id) }
 }
@@ -176,7 +181,7 @@ export function addApplicantAccount (state: HeadHunterState, seed: { key?: strin
   state.accounts.set(key, {
     key, kind: 'applicant', userId, firstName, lastName, middleName: null,
     email: seed.email ?? `${translit(firstName)}.${translit(lastName)}@example.com`,
-    managerQuota: new Map(), resumeViewQuota: null, viewedResumes: new Set(), paidResumeAccess: false
+    managerQuota: new Map(), resumeViewQuota: null, viewedResumes: new Set(), paidApiAccess: false, integration: false
   })
   return { key, userId }
 }

@@ -13,17 +13,17 @@
 // starts the server and routes each request.
 import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '../fake-server.js'
 import { defineFake } from '../definition.js'
-import type { BillingType } from './dictionaries.js'
+import { dictionaryRoutes, type BillingType } from './dictionaries.js'
 import { addApplicantAccount, addEmployerAccount, blockEmployer, employerRoutes, setAvailable, setManagerQuota, unblockEmployer, type EmployerAccountSeed } from './employer.js'
-import { addResponses, negotiationRoutes, touchResponse, type ResponseSeed, type SeededResponse } from './negotiations.js'
+import { addResponses, negotiationRoutes, offerOnly, touchResponse, type ResponseSeed, type SeededResponse } from './negotiations.js'
 import { authenticate, expireAccessTokens, issueAuthCode, issueTokens, oauthRoutes, revokeTokens, tokenEndpoint } from './oauth.js'
-import { hideResume, resumeRoutes, setPaidResumeAccess, setResumeViewQuota } from './resumes.js'
+import { hideResume, resumeRoutes, setPaidApiAccess, setResumeViewQuota } from './resumes.js'
 import { routeTable } from './routing.js'
-import { checkRequestAgainstSpec, checkResponseAgainstSpec, findOperation, loadHeadHunterSpec } from './spec.js'
+import { checkRequestAgainstSpec, checkResponseAgainstSpec, deprecatedInRequest, findOperation, loadHeadHunterSpec } from './spec.js'
 import { createState, hex, Reply, type FakeVacancy, type HeadHunterFakeOptions, type HeadHunterState, type StateChange } from './state.js'
 import { approveVacancy, rejectVacancy, removeVacancy, vacancyRoutes } from './vacancies.js'
 
-export { AREAS, BILLING_TYPES, COLLECTIONS, VACANCY_TYPES, type BillingType } from './dictionaries.js'
+export { AREAS, BILLING_TYPES, COLLECTIONS, PROFESSIONAL_ROLES, VACANCY_TYPES, type BillingType } from './dictionaries.js'
 export type { EmployerAccountSeed } from './employer.js'
 export type { ResponseSeed, SeededResponse } from './negotiations.js'
 export type { FakeVacancy, HeadHunterFakeOptions, StateChange } from './state.js'
@@ -67,8 +67,8 @@ export interface HeadHunterFake {
   setManagerQuota (accountKey: string, billingType: BillingType, count: number | null): void
   /** distinct resumes the account may still open today; null = unlimited */
   setResumeViewQuota (accountKey: string, n: number | null): void
-  /** without paid access to the resume database GET /resumes/{id} is 403 action_must_be_payed */
-  setPaidResumeAccess (accountKey: string, paid: boolean): void
+  /** without hh's paid API access the response lists answer 403 api_access_payment/action_must_be_payed */
+  setPaidApiAccess (accountKey: string, paid: boolean): void
 
   vacancies: Map<string, FakeVacancy>
   approveVacancy (id: string): void
@@ -81,6 +81,10 @@ export interface HeadHunterFake {
   touchResponse (negotiationId: string, message?: string): void
   /** where a response is now */
   collectionOf (negotiationId: string): string | undefined
+  /** whether hh shows the applicant that the employer viewed the response (its resume opened through it) */
+  viewedByEmployer (negotiationId: string): boolean
+  /** the response offers only these of its state's actions (null: all), as hh narrows them per vacancy */
+  offerOnly (negotiationId: string, actionIds: string[] | null): void
 }
 
 // "Name/Version (email)", e.g. `MyApp/1.0 (my-app-feedback@example.com)` (spec, HHUserAgent)
@@ -96,6 +100,7 @@ function router (state: HeadHunterState): (req: FakeRequest) => Promise<Reply> {
   negotiationRoutes(state, on)
   resumeRoutes(state, on)
   oauthRoutes(state, on)
+  dictionaryRoutes(state, on)
 
   async function answer (req: FakeRequest): Promise<Reply> {
     const isTokenRequest = req.method === 'POST' && (req.path === '/oauth/token' || req.path === '/token')
@@ -114,6 +119,8 @@ function router (state: HeadHunterState): (req: FakeRequest) => Promise<Reply> {
       body: req.body,
       contentType: req.headers['content-type']
     })
+    // what the spec deprecates is refused like any other departure from it, unless the test opts in
+    if (found.length === 0 && state.options.allowDeprecated !== true) found.push(...deprecatedInRequest({ method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body, contentType: req.headers['content-type'] }))
     if (found.length > 0) {
       state.violations.push(...found)
       return state.apiError(400, found.map(value => ({ type: 'spec_violation', value })))
@@ -149,7 +156,8 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     const reply = await route(req)
     const out: FakeReply = { status: reply.status, headers: { 'x-request-id': rid, ...reply.headers }, body: reply.body, unrouted: reply.unrouted }
     const ownError = (reply.body as { errors?: Array<{ type?: string }> } | undefined)?.errors?.[0]?.type
-    if (options.checkResponses === true && ownError !== 'spec_violation' && ownError !== 'fake_not_implemented') {
+    // (hh's bad_user_agent 400 is documented in the spec's prose, not per operation)
+    if (options.checkResponses !== false && ownError !== 'spec_violation' && ownError !== 'fake_not_implemented' && ownError !== 'bad_user_agent') {
       for (const v of checkResponseAgainstSpec({ method: req.method, path: req.path, status: reply.status, body: reply.body })) state.responseViolations.push(v)
     }
     return out
@@ -174,6 +182,8 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     get maxConcurrentRefreshes () { return counters.maxConcurrentRefreshes },
     assertNoViolations () {
       if (violations.length > 0) throw new Error(`HeadHunter fake: ${violations.length} request(s) broke hh's OpenAPI spec:\n  - ${violations.join('\n  - ')}`)
+      const replies = state.responseViolations
+      if (replies.length > 0) throw new Error(`HeadHunter fake: ${replies.length} of its own replies broke hh's OpenAPI spec:\n  - ${replies.join('\n  - ')}`)
     },
     close: async () => await server.close(),
 
@@ -191,7 +201,7 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     setAvailable: (accountKey, billingType, count) => { setAvailable(state, accountKey, billingType, count) },
     setManagerQuota: (accountKey, billingType, count) => { setManagerQuota(state, accountKey, billingType, count) },
     setResumeViewQuota: (accountKey, n) => { setResumeViewQuota(state, accountKey, n) },
-    setPaidResumeAccess: (accountKey, paid) => { setPaidResumeAccess(state, accountKey, paid) },
+    setPaidApiAccess: (accountKey, paid) => { setPaidApiAccess(state, accountKey, paid) },
 
     approveVacancy: id => { approveVacancy(state, id) },
     rejectVacancy: id => { rejectVacancy(state, id) },
@@ -200,7 +210,9 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     addResponses: (vacancyId, seeds, collection) => addResponses(state, vacancyId, seeds, collection),
     hideResume: resumeId => { hideResume(state, resumeId) },
     touchResponse: (negotiationId, message) => { touchResponse(state, negotiationId, message) },
-    collectionOf: negotiationId => state.negotiations.get(negotiationId)?.collection
+    collectionOf: negotiationId => state.negotiations.get(negotiationId)?.collection,
+    viewedByEmployer: negotiationId => state.negotiations.get(negotiationId)?.viewedByEmployer ?? false,
+    offerOnly: (negotiationId, actionIds) => { offerOnly(state, negotiationId, actionIds) }
   }
 }
 

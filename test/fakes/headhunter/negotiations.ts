@@ -2,8 +2,8 @@
 // resume and the actions that move them (docs/boards.md, HeadHunter: Responses and Outcomes), a
 // response's messages (the first one is the cover letter), and the responses a test seeds.
 import type { FakeRequest } from '../fake-server.js'
-import { ACTION_ARGUMENTS, APPLICANT_STATES, COLLECTIONS, collectionById } from './dictionaries.js'
-import { employerAuth } from './oauth.js'
+import { ACTION_ARGUMENTS, ACTIONS_IN, APPLICANT_STATES, COLLECTIONS, collectionById } from './dictionaries.js'
+import { employerAuth, type Auth } from './oauth.js'
 import { newPerson, resumeCommon } from './resumes.js'
 import { pageParams, paged, query, type On } from './routing.js'
 import { formatPhone, hhTime, Reply, type Employer, type FakeVacancy, type HeadHunterState, type Message, type Negotiation } from './state.js'
@@ -45,6 +45,19 @@ export interface SeededResponse {
   hiddenResume: boolean
 }
 
+/**
+ * The orders a collection offers (spec examples: `order_types` of get-negotiations). The default,
+ * `last_change_time_except_employer_inbox`, is "by creation and the applicant's activity": the
+ * employer's own moves do not lift a response.
+ */
+const ORDER_TYPES: Array<{ id: string, name: string, key: (n: Negotiation) => number }> = [
+  { id: 'last_change_time_except_employer_inbox', name: 'По дате создания и активности соискателя', key: n => n.activityAt },
+  { id: 'created_at', name: 'По дате отклика', key: n => n.createdAt }
+]
+
+/** what the response offers now: its state's actions, narrowed where a test said so (as hh narrows them per vacancy) */
+const actionsOf = (n: Negotiation): string[] => ACTIONS_IN(n.collection).filter(id => n.offerOnly === undefined || n.offerOnly.includes(id))
+
 function negotiationItem (state: HeadHunterState, n: Negotiation): Record<string, unknown> {
   const person = state.people.get(n.resumeId)!
   const here = collectionById(n.collection)!
@@ -55,14 +68,14 @@ function negotiationItem (state: HeadHunterState, n: Negotiation): Record<string
     created_at: hhTime(n.createdAt),
     updated_at: hhTime(n.updatedAt),
     has_updates: n.hasUpdates,
-    viewed_by_opponent: n.collection !== 'response',
+    viewed_by_opponent: n.viewedByEmployer || n.collection !== 'response',
     messaging_status: 'ok',
     source: 'NEGOTIATION',
     counters: { messages: n.messages.length, unread_messages: n.hasUpdates ? 1 : 0 },
     url: `${state.apiUrl}/negotiations/${n.id}`,
     messages_url: `${state.apiUrl}/negotiations/${n.id}/messages`,
-    resume: person.hidden ? null : resumeCommon(state, person),
-    actions: COLLECTIONS.filter(c => c.id !== n.collection).map(c => ({
+    resume: person.hidden ? null : resumeCommon(state, person, n),
+    actions: actionsOf(n).map(id => collectionById(id)!).map(c => ({
       id: c.id,
       name: c.name,
       url: `${state.apiUrl}/negotiations/${c.id}/${n.id}`,
@@ -111,10 +124,9 @@ export function negotiationRoutes (state: HeadHunterState, on: On): void {
     const v = vacancyForNegotiations(state, req, e)
     if (v instanceof Reply) return v
     const inVacancy = [...state.negotiations.values()].filter(n => n.vacancyId === v.id)
-    const orderTypes = (c: string): Array<Record<string, string>> => [
-      { id: 'created_at', name: 'по дате отклика', url: `${state.apiUrl}/negotiations/${c}?vacancy_id=${v.id}&order_by=created_at` },
-      { id: 'relevance', name: 'по соответствию вакансии', url: `${state.apiUrl}/negotiations/${c}?vacancy_id=${v.id}&order_by=relevance` }
-    ]
+    const orderTypes = (c: string): Array<Record<string, string>> => ORDER_TYPES.map(o => ({
+      id: o.id, name: o.name, url: `${state.apiUrl}/negotiations/${c}?vacancy_id=${v.id}&order_by=${o.id}`
+    }))
     return new Reply(200, {
       collections: COLLECTIONS.map(c => ({
         id: c.id,
@@ -134,22 +146,36 @@ export function negotiationRoutes (state: HeadHunterState, on: On): void {
   })
 
   on('GET', '/negotiations/{collection}', (req, [collection], auth) => {
+    // `/negotiations/{id}` (a number) is one response; a name is a collection (spec, get-negotiation-item)
+    if (/^\d+$/.test(collection!)) return oneNegotiation(collection!, auth)
     const e = employerAuth(state, auth)
     if (e instanceof Reply) return e
+    // hh's paid API access (spec: 403 ErrorsCommonBadAuthorizationPaymentMethodErrors on this list)
+    if (!e.account.paidApiAccess) return state.apiError(403, [{ type: 'api_access_payment', value: 'action_must_be_payed' }])
     const v = vacancyForNegotiations(state, req, e)
     if (v instanceof Reply) return v
     if (collectionById(collection!) === undefined) return state.notFound()
     // hh: "Максимальное значение — 50"
     const p = pageParams(state, req, 20, 50)
     if (p instanceof Reply) return p
+    const order = ORDER_TYPES.find(o => o.id === (query(req, 'order_by') ?? ORDER_TYPES[0]!.id))
+    if (order === undefined) return state.badArgument('order_by')
     const list = [...state.negotiations.values()]
       .filter(n => n.vacancyId === v.id && n.collection === collection)
-      .sort((a, b) => b.updatedAt - a.updatedAt || Number(b.id) - Number(a.id))
+      .sort((a, b) => order.key(b) - order.key(a) || Number(b.id) - Number(a.id))
     return new Reply(200, {
       ...paged(list.map(n => negotiationItem(state, n)), p.page, p.perPage),
-      ordered_by: { id: 'updated_at', name: 'по дате обновления' }
+      ordered_by: { id: order.id, name: order.name }
     })
   })
+
+  function oneNegotiation (nid: string, auth: Auth): Reply {
+    const e = employerAuth(state, auth)
+    if (e instanceof Reply) return e
+    const n = state.negotiations.get(nid)
+    if (n === undefined || ownVacancy(state, e.employer, n.vacancyId) === undefined) return state.notFound()
+    return new Reply(200, negotiationItem(state, n))
+  }
 
   on('PUT', '/negotiations/{collection}/{nid}', (req, [collection, nid], auth) => {
     // the spec (change-negotiation-action) declares no requestBody; its prose: arguments go as form fields
@@ -166,7 +192,8 @@ export function negotiationRoutes (state: HeadHunterState, on: On): void {
     if (target === undefined) return state.notFound()
     const fields = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, string | string[]>
     for (const name of Object.keys(fields)) if (!ACTION_ARGUMENTS.has(name)) return state.badArgument(name)
-    if (target.id === n.collection) return state.apiError(403, [{ type: 'negotiations', value: 'wrong_state' }])
+    // only an action the response offers now (its `actions`) moves it
+    if (!actionsOf(n).includes(target.id)) return state.apiError(403, [{ type: 'negotiations', value: 'wrong_state' }])
     if (state.vacancies.get(n.vacancyId)!.archived) return state.apiError(403, [{ type: 'negotiations', value: 'invalid_vacancy' }])
     const flat = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]))
     const message = flat.message ?? null
@@ -224,6 +251,8 @@ export function addResponses (state: HeadHunterState, vacancyId: string, seeds: 
       applicantState: collectionById(col)!.applicantState,
       createdAt,
       updatedAt: seed.updatedAt?.getTime() ?? createdAt,
+      activityAt: seed.updatedAt?.getTime() ?? createdAt,
+      viewedByEmployer: false,
       hasUpdates: seed.hasUpdates ?? true,
       messages: coverLetter === null ? [] : [{ id: String(700_000_000 + ++seq.message), author: 'applicant', text: coverLetter, createdAt, state: 'text' }],
       extra: seed.extra ?? {}
@@ -246,11 +275,19 @@ export function addResponses (state: HeadHunterState, vacancyId: string, seeds: 
   return created
 }
 
+/** the response offers only these of its state's actions (null: all of them) */
+export function offerOnly (state: HeadHunterState, negotiationId: string, actionIds: string[] | null): void {
+  const n = state.negotiations.get(negotiationId)
+  if (n === undefined) throw new Error(`HeadHunter fake: no negotiation ${negotiationId}`)
+  n.offerOnly = actionIds ?? undefined
+}
+
 /** a new message from the candidate: updated_at now, has_updates true */
 export function touchResponse (state: HeadHunterState, negotiationId: string, message?: string): void {
   const n = state.negotiations.get(negotiationId)
   if (n === undefined) throw new Error(`HeadHunter fake: no negotiation ${negotiationId}`)
   n.updatedAt = state.now()
+  n.activityAt = state.now()
   n.hasUpdates = true
   if (message !== undefined) n.messages.push({ id: String(700_000_000 + ++state.seq.message), author: 'applicant', text: message, createdAt: state.now(), state: 'text' })
 }

@@ -4,7 +4,8 @@
 import { employerAuth } from './oauth.js'
 import type { On } from './routing.js'
 import type { ResponseSeed } from './negotiations.js'
-import { formatPhone, hex, hhTime, Reply, translit, type HeadHunterState, type Person } from './state.js'
+import { formatPhone, hex, hhTime, Reply, translit, type HeadHunterState, type Negotiation, type Person } from './state.js'
+import { query } from './routing.js'
 
 const MALE_FIRST = ['Иван', 'Дмитрий', 'Сергей', 'Алексей', 'Павел', 'Андрей', 'Михаил', 'Никита', 'Артём', 'Олег']
 const FEMALE_FIRST = ['Анна', 'Мария', 'Елена', 'Ольга', 'Наталья', 'Татьяна', 'Ксения', 'Юлия', 'Дарья', 'Виктория']
@@ -53,15 +54,19 @@ export function newPerson (state: HeadHunterState, i: number, seed: ResponseSeed
   }
 }
 
-const resumeUrl = (state: HeadHunterState, p: Person): string => `${state.apiUrl}/resumes/${p.resumeId}`
-export function resumeCommon (state: HeadHunterState, p: Person): Record<string, unknown> {
-  const download = { pdf: { url: `https://hh.ru/resume_converter/${p.resumeId}.pdf?type=pdf` }, rtf: { url: `https://hh.ru/resume_converter/${p.resumeId}.rtf?type=rtf` } }
+/** in a response, the resume's links name the response (`topic_id`), as the spec's examples do */
+const resumeUrl = (state: HeadHunterState, p: Person, n?: Negotiation): string =>
+  `${state.apiUrl}/resumes/${p.resumeId}${n === undefined ? '' : `?topic_id=${n.id}`}`
+const downloadUrl = (state: HeadHunterState, p: Person, n: Negotiation | undefined, type: 'pdf' | 'rtf'): string =>
+  `${state.apiUrl}/resumes/${p.resumeId}/download/${encodeURIComponent(`${p.lastName} ${p.firstName}`)}.${type}?type=${type}${n === undefined ? '' : `&topic_id=${n.id}&vacancy_id=${n.vacancyId}`}`
+export function resumeCommon (state: HeadHunterState, p: Person, n?: Negotiation): Record<string, unknown> {
+  const download = { pdf: { url: downloadUrl(state, p, n, 'pdf') }, rtf: { url: downloadUrl(state, p, n, 'rtf') } }
   const birth = p.birthDate === null ? null : new Date(`${p.birthDate}T00:00:00Z`)
   return {
     id: p.resumeId,
     real_id: p.resumeId,
     title: p.title,
-    url: resumeUrl(state, p),
+    url: resumeUrl(state, p, n),
     alternate_url: `https://hh.ru/resume/${p.resumeId}`,
     first_name: p.firstName,
     last_name: p.lastName,
@@ -137,14 +142,13 @@ function fullResume (state: HeadHunterState, p: Person): Record<string, unknown>
 
 
 export function resumeRoutes (state: HeadHunterState, on: On): void {
-  on('GET', '/resumes/{id}', (_req, [id], auth) => {
+  on('GET', '/resumes/{id}', (req, [id], auth) => {
     const e = employerAuth(state, auth)
     if (e instanceof Reply) return e
     const p = state.people.get(id!)
     // a resume is visible to an employer it was sent to, unless the candidate hid it
     const sentHere = [...state.negotiations.values()].some(n => n.resumeId === id && state.vacancies.get(n.vacancyId)?.employerId === e.employer.id)
     if (p === undefined || p.hidden || !sentHere) return state.notFound()
-    if (!e.account.paidResumeAccess) return state.apiError(403, [{ type: 'api_access_payment', value: 'action_must_be_payed' }])
     if (!e.account.viewedResumes.has(p.resumeId)) {
       if (e.account.resumeViewQuota !== null && e.account.resumeViewQuota <= 0) {
         return state.apiError(429, [{ type: 'resumes', value: 'view_limit_exceeded' }])
@@ -152,6 +156,9 @@ export function resumeRoutes (state: HeadHunterState, on: On): void {
       if (e.account.resumeViewQuota !== null) e.account.resumeViewQuota--
       e.account.viewedResumes.add(p.resumeId)
     }
+    // opened through a response: hh marks that response viewed for the applicant
+    const topic = state.negotiations.get(query(req, 'topic_id') ?? '')
+    if (topic !== undefined && topic.resumeId === p.resumeId) topic.viewedByEmployer = true
     return new Reply(200, fullResume(state, p))
   })
 }
@@ -167,5 +174,5 @@ export function hideResume (state: HeadHunterState, resumeId: string): void {
 /** distinct resumes the account may still open today; null = unlimited */
 export function setResumeViewQuota (state: HeadHunterState, accountKey: string, n: number | null): void { state.accountOf(accountKey).resumeViewQuota = n }
 
-/** without paid access to the resume database GET /resumes/{id} is 403 action_must_be_payed */
-export function setPaidResumeAccess (state: HeadHunterState, accountKey: string, paid: boolean): void { state.accountOf(accountKey).paidResumeAccess = paid }
+/** without hh's paid API access the response lists answer 403 api_access_payment/action_must_be_payed */
+export function setPaidApiAccess (state: HeadHunterState, accountKey: string, paid: boolean): void { state.accountOf(accountKey).paidApiAccess = paid }

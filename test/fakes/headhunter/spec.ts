@@ -69,6 +69,11 @@ interface CompiledOperation {
 }
 
 const SCHEMA_ID = 'hh-openapi.json'
+/**
+ * Query parameters the spec's own example URLs carry that the operation does not declare: a
+ * response's `resume.url` is `/resumes/{id}?topic_id={nid}` (NegotiationsEmployerNegotiationItem).
+ */
+const EXAMPLE_QUERY: Record<string, string[]> = { 'GET /resumes/{resume_id}': ['topic_id'] }
 // keywords that carry no validation (or are OpenAPI-only) and are dropped when converting
 const DROPPED = new Set(['example', 'examples', 'description', 'title', 'deprecated', 'default', 'xml', 'externalDocs', 'readOnly', 'writeOnly', 'discriminator'])
 // formats the spec uses that JSON Schema / ajv-formats do not define
@@ -86,6 +91,15 @@ const HH_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 const ALIASES: Array<{ template: string, method: string, target: { template: string, method: string }, constraint?: Record<string, RegExp> }> = [
   { template: '/negotiations/{collection_name}', method: 'get', target: { template: '/negotiations/response', method: 'get' }, constraint: { collection_name: /^(?!\d+$)[a-z_]+$/ } },
   { template: '/token', method: 'post', target: { template: '/oauth/token', method: 'post' } }
+]
+
+/**
+ * Operations the spec calls outdated in its prose rather than with `deprecated: true`:
+ * `POST https://hh.ru/oauth/token` ("старый запрос ... считается устаревшим", in favour of
+ * `POST https://api.hh.ru/token`). Checked by path as sent, since `/token` stands for the same operation.
+ */
+const DEPRECATED_IN_PROSE: Array<{ method: string, path: RegExp, instead: string }> = [
+  { method: 'POST', path: /^\/oauth\/token\/?$/, instead: 'POST /token on the API host' }
 ]
 
 interface LoadedSpec {
@@ -273,6 +287,9 @@ function compileOperation (spec: LoadedSpec, operation: Operation): CompiledOper
       if (!query.some(p => p.name === name)) query.push({ name, in: 'query', schema: { type: 'integer', minimum: name === 'page' ? 0 : 1 } })
     }
   }
+  for (const name of EXAMPLE_QUERY[operation.key] ?? []) {
+    if (!query.some(p => p.name === name)) query.push({ name, in: 'query', schema: { type: 'string' } })
+  }
   const path = operation.params.filter(p => p.in === 'path')
   const compiled: CompiledOperation = {
     queryNames: new Set(query.map(p => p.name)),
@@ -322,6 +339,80 @@ function formatErrors (where: string, errors: ErrorObject[] | null | undefined):
 function header (headers: SpecRequest['headers'], name: string): string | undefined {
   const v = headers[name.toLowerCase()]
   return Array.isArray(v) ? v[0] : v
+}
+
+/** an example of the spec's `components.examples`, as the spec gives it (the fake answers from them) */
+export function specExample (name: string): Json {
+  const example = getSpec().doc.components?.examples?.[name]
+  if (example === undefined) throw new Error(`hh's spec has no example ${name}`)
+  return structuredClone(example.value)
+}
+
+/** the spec schema, resolved through `$ref`s */
+function resolved (doc: Json, node: Json): Json {
+  let n = node
+  for (let i = 0; i < 20 && n?.$ref !== undefined; i++) n = resolveRef(doc, n.$ref)
+  return n
+}
+
+/** the properties a schema (with its allOf / oneOf / anyOf branches) declares, by name */
+function declaredProperties (doc: Json, node: Json, depth = 0): Map<string, Json[]> {
+  const out = new Map<string, Json[]>()
+  const n = resolved(doc, node)
+  if (n === null || typeof n !== 'object' || depth > 10) return out
+  for (const key of ['allOf', 'oneOf', 'anyOf']) {
+    for (const branch of n[key] ?? []) {
+      for (const [name, schemas] of declaredProperties(doc, branch, depth + 1)) out.set(name, [...(out.get(name) ?? []), ...schemas])
+    }
+  }
+  for (const [name, schema] of Object.entries<Json>(n.properties ?? {})) out.set(name, [...(out.get(name) ?? []), schema])
+  return out
+}
+
+/** body fields the spec marks `deprecated: true` that the request uses, as JSON pointers */
+function deprecatedFieldsIn (doc: Json, schema: Json, value: unknown, pointer = '', depth = 0): string[] {
+  if (value === null || typeof value !== 'object' || depth > 8) return []
+  const found: string[] = []
+  if (Array.isArray(value)) {
+    const items = resolved(doc, schema)?.items
+    if (items !== undefined) value.forEach((v, i) => found.push(...deprecatedFieldsIn(doc, items, v, `${pointer}/${i}`, depth + 1)))
+    return found
+  }
+  const props = declaredProperties(doc, schema)
+  for (const [name, v] of Object.entries(value)) {
+    const schemas = props.get(name) ?? []
+    if (schemas.length > 0 && schemas.every(s => s.deprecated === true || resolved(doc, s)?.deprecated === true)) found.push(`${pointer}/${name}`)
+    else for (const s of schemas) found.push(...deprecatedFieldsIn(doc, s, v, `${pointer}/${name}`, depth + 1))
+  }
+  return [...new Set(found)]
+}
+
+/**
+ * What the request uses that hh's spec deprecates: the operation itself (`deprecated: true`, or
+ * outdated in the spec's prose), query parameters and body fields marked `deprecated: true`.
+ * Empty when it uses none, or the request breaks the spec otherwise (checkRequestAgainstSpec says how).
+ */
+export function deprecatedInRequest (req: SpecRequest): string[] {
+  const spec = getSpec()
+  const found = findOperation(req.method, req.path)
+  if ('error' in found) return []
+  const { operation } = found
+  const where = `${req.method.toUpperCase()} ${req.path}`
+  const out: string[] = []
+  if (operation.op.deprecated === true) out.push(`${where}: the operation ${operation.op.operationId ?? operation.key} is deprecated`)
+  for (const d of DEPRECATED_IN_PROSE) {
+    if (d.method === req.method.toUpperCase() && d.path.test(req.path)) out.push(`${where}: outdated in hh's spec; use ${d.instead}`)
+  }
+  for (const p of operation.params) {
+    if (p.in === 'query' && req.query.has(p.name) && (p as Json).deprecated === true) out.push(`${where}: query parameter "${p.name}" is deprecated`)
+  }
+  const rb = operation.op.requestBody?.$ref !== undefined ? resolveRef(spec.doc, operation.op.requestBody.$ref) : operation.op.requestBody
+  const contentType = (req.contentType ?? header(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  const schema = rb?.content?.[contentType]?.schema
+  if (schema !== undefined) {
+    for (const pointer of deprecatedFieldsIn(spec.doc, schema, req.body)) out.push(`${where}: body field ${pointer} is deprecated`)
+  }
+  return out
 }
 
 /** Every way a request departs from hh's spec; empty when the spec allows it. */

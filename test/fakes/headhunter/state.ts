@@ -16,8 +16,13 @@ export interface HeadHunterFakeOptions {
   defaultAvailable?: Partial<Record<BillingType, number>>
   /** hold each refresh this long, so overlapping refreshes show in `maxConcurrentRefreshes` */
   refreshDelayMs?: number
-  /** also check the fake's own answers against the spec, into `responseViolations` */
+  /**
+   * check the fake's own answers against the spec's response schemas, into `responseViolations`
+   * (assertNoViolations fails on them); on unless a test turns it off
+   */
   checkResponses?: boolean
+  /** let requests use what the spec deprecates (an operation, a query parameter, a body field); refused as a violation otherwise */
+  allowDeprecated?: boolean
 }
 
 export interface StateChange {
@@ -77,7 +82,10 @@ export interface Account {
   managerQuota: Map<BillingType, number>
   resumeViewQuota: number | null
   viewedResumes: Set<string>
-  paidResumeAccess: boolean
+  /** hh's paid API access; without it the response lists answer 403 api_access_payment */
+  paidApiAccess: boolean
+  /** an `employer_integration` token: the employer's, with no manager behind it */
+  integration: boolean
 }
 
 export interface TokenPair {
@@ -116,6 +124,12 @@ export interface Negotiation {
   applicantState: 'response' | 'invitation' | 'discard'
   createdAt: number
   updatedAt: number
+  /** creation or the applicant's last activity: what hh's default order sorts by */
+  activityAt: number
+  /** the employer opened the resume through the response (`?topic_id=`): hh tells the applicant */
+  viewedByEmployer: boolean
+  /** the actions offered, narrowed by a test (offerOnly) */
+  offerOnly?: string[]
   hasUpdates: boolean
   messages: Message[]
   /** fields hh does not document, sent with the item as they are */

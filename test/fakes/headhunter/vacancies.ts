@@ -1,7 +1,7 @@
 // Vacancies on hh: publishing (`POST /vacancies` and drafts) with hh's field rules and its 403
 // `vacancies` refusals (no paid publication left, the manager's quota, a duplicate), reading, editing
 // and archiving, and the moderation a test plays (docs/boards.md, HeadHunter: Publishing).
-import { AREAS, BILLING_TYPES, VACANCY_TYPES, type BillingType } from './dictionaries.js'
+import { AREAS, BILLING_TYPES, dictionaryIds, VACANCY_TYPES, type BillingType } from './dictionaries.js'
 import { employerAuth } from './oauth.js'
 import { query, type On } from './routing.js'
 import { hhTime, Reply, type Account, type Employer, type FakeVacancy, type HeadHunterState } from './state.js'
@@ -32,6 +32,10 @@ function vacancyBody (state: HeadHunterState, v: FakeVacancy): Record<string, un
     experience: f.experience?.id !== undefined ? { id: f.experience.id, name: f.experience.id } : null,
     schedule: { id: f.schedule?.id ?? 'fullDay', name: 'Полный день' },
     employment: { id: f.employment?.id ?? 'full', name: 'Полная занятость' },
+    employment_form: f.employment_form?.id !== undefined ? { id: f.employment_form.id, name: f.employment_form.id } : null,
+    work_format: (f.work_format ?? []).map((x: { id: string }) => ({ id: x.id, name: x.id })),
+    work_schedule_by_days: (f.work_schedule_by_days ?? []).map((x: { id: string }) => ({ id: x.id, name: x.id })),
+    working_hours: (f.working_hours ?? []).map((x: { id: string }) => ({ id: x.id, name: x.id })),
     address: null,
     contacts: f.contacts ?? null,
     driver_license_types: f.driver_license_types ?? [],
@@ -90,6 +94,16 @@ function validateVacancy (f: Record<string, any>): FieldError[] {
   else need('type', String(f.type.id) in VACANCY_TYPES, 'invalid', '/type/id')
   if (f.billing_type?.id === undefined) need('billing_type', false, 'required', '/billing_type/id')
   else need('billing_type', String(f.billing_type.id) in BILLING_TYPES, 'invalid', '/billing_type/id')
+  // anonymous vacancies need the name shown instead of the employer's; direct ones where to respond (VacancyCreate)
+  if (f.type?.id === 'anonymous') need('custom_employer_name', typeof f.custom_employer_name === 'string' && f.custom_employer_name.trim() !== '', 'required')
+  if (f.type?.id === 'direct') need('response_url', typeof f.response_url === 'string' && /^https?:\/\//.test(f.response_url), 'required')
+  // the current schedule fields take ids of their dictionaries (GET /dictionaries)
+  if (f.employment_form?.id !== undefined) need('employment_form', dictionaryIds('employment_form').has(String(f.employment_form.id)), 'invalid', '/employment_form/id')
+  for (const name of ['work_format', 'work_schedule_by_days', 'working_hours']) {
+    const list = f[name]
+    if (!Array.isArray(list)) continue
+    list.forEach((x: { id?: unknown }, i: number) => need(name, dictionaryIds(name).has(String(x?.id)), 'invalid', `/${name}/${i}/id`))
+  }
   const roles = f.professional_roles
   if (!Array.isArray(roles) || roles.length === 0) need('professional_roles', false, 'required')
   else {
@@ -233,9 +247,17 @@ export function vacancyRoutes (state: HeadHunterState, on: On): void {
     const v = ownVacancy(state, e.employer, id!)
     if (v === undefined) return state.notFound()
     if (v.archived) return state.apiError(403, [{ type: 'vacancies', value: 'unavailable_for_archived' }])
-    const merged = { ...v.fields, ...(req.body as Record<string, any>) }
+    const body = req.body as Record<string, any>
+    // hh's edit rules: billing type and manager change in requests of their own (conflict_changes);
+    // a new title makes it another vacancy, a moderation risk hh asks to confirm (replacement)
+    const own = ['billing_type', 'manager'].filter(k => k in body)
+    if (own.length > 0 && Object.keys(body).length > 1) return state.apiError(403, [{ type: 'vacancies', value: 'conflict_changes' }])
+    const merged = { ...v.fields, ...body }
     const errors = validateVacancy(merged)
     if (errors.length > 0) return state.apiError(400, errors.map(x => ({ type: 'bad_json_data', value: x.field, pointer: x.pointer, reason: x.reason })))
+    if (typeof body.name === 'string' && body.name.trim().toLowerCase() !== String(v.fields.name).trim().toLowerCase() && query(req, 'ignore_replacement_warning') !== 'true') {
+      return state.apiError(403, [{ type: 'vacancies', value: 'replacement' }])
+    }
     if (query(req, 'ignore_duplicates') !== 'true') {
       const dupes = [...state.vacancies.values()].filter(o => o.id !== v.id && o.employerId === e.employer.id && !o.archived && !o.removed &&
         String(o.fields.name).trim().toLowerCase() === String(merged.name).trim().toLowerCase() && String(o.fields.area?.id) === String(merged.area?.id))

@@ -4,7 +4,7 @@
 // name, so suites driven by the OpenAPI document can fill in any route.
 import { bearer, type TestApp } from './app.js'
 import { LONG_DESCRIPTION } from './publishing.js'
-import type { Operation } from './routes.js'
+import { fillPath, validValue, withQuery, type Operation } from './routes.js'
 
 export interface TenantData {
   tenantId: string
@@ -120,4 +120,19 @@ export function footprintOf (data: TenantData): string[] {
     data.tenantId, data.tenantName, data.keyId, data.integrationId, data.integrationName, data.hostJobId, data.jobTitle,
     data.publicationId, ...data.applicationIds, ...data.candidateIds, ...data.people, data.webhookId, data.webhookUrl, data.deliveryId
   ]
+}
+
+/** the request of `op` as `data`'s owner would make it: its ids in the path, query and body */
+export function requestOf (op: Operation, data: TenantData): { method: Operation['method'], url: string, payload?: object } {
+  const named = namedValueOf(data)
+  const query: Record<string, string> = {}
+  for (const param of op.queryParams) {
+    const value = named(param.name) ?? (param.required ? String(validValue(param.schema)) : undefined)
+    if (value !== undefined) query[param.name] = value
+  }
+  return {
+    method: op.method,
+    url: withQuery(fillPath(op.path, pathValuesOf(op, data)), query),
+    ...(op.body === undefined ? {} : { payload: validValue(op.body, named) as object })
+  }
 }

@@ -9,8 +9,8 @@ import type { BoardImplementation } from '../../src/boards/types.js'
 import { ADMIN_KEY, bearer, build, type TestApp } from '../helpers/app.js'
 import { databaseChecksums } from '../helpers/db-contents.js'
 import { sandboxVariant } from '../helpers/posting-life.js'
-import { documentedOperations, fillPath, nameOf, validValue, withQuery, type Operation } from '../helpers/routes.js'
-import { namedValueOf, pathValuesOf, seedTenant, type TenantData } from '../helpers/tenant-data.js'
+import { documentedOperations, nameOf, type Operation } from '../helpers/routes.js'
+import { requestOf as ownersRequest, seedTenant, type TenantData } from '../helpers/tenant-data.js'
 
 /** a checksum of every table but the key store itself: equal when nothing was done */
 async function databaseState (app: TestApp): Promise<Record<string, string>> {
@@ -53,20 +53,10 @@ t.test('every POST of the document takes Idempotency-Key', async t => {
   })
 
   /** the request of `op` as alpha (or the admin, on admin routes) makes it, with the key */
-  const requestOf = (op: Operation, data: TenantData, key: string) => {
-    const named = namedValueOf(data)
-    const query: Record<string, string> = {}
-    for (const param of op.queryParams) {
-      const value = named(param.name) ?? (param.required ? String(validValue(param.schema)) : undefined)
-      if (value !== undefined) query[param.name] = value
-    }
-    return {
-      method: op.method,
-      url: withQuery(fillPath(op.path, pathValuesOf(op, data)), query),
-      headers: { ...bearer(op.auth === 'admin' ? ADMIN_KEY : data.key), 'idempotency-key': key },
-      ...(op.body === undefined ? {} : { payload: validValue(op.body, named) as object })
-    }
-  }
+  const requestOf = (op: Operation, data: TenantData, key: string) => ({
+    ...ownersRequest(op, data),
+    headers: { ...bearer(op.auth === 'admin' ? ADMIN_KEY : data.key), 'idempotency-key': key }
+  })
 
   t.test('the same key and request: the first answer again, acted on once; another request: 422', async t => {
     // a key each owner has used for some other request

@@ -5,8 +5,8 @@
 import t from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { ADMIN_KEY, bearer, build } from '../helpers/app.js'
-import { documentedOperations, fillPath, nameOf, validValue, withQuery, type Operation } from '../helpers/routes.js'
-import { footprintOf, namedValueOf, pathValuesOf, seedTenant, type TenantData } from '../helpers/tenant-data.js'
+import { documentedOperations, nameOf, type Operation } from '../helpers/routes.js'
+import { footprintOf, requestOf, seedTenant, type TenantData } from '../helpers/tenant-data.js'
 
 t.test('no route lets one tenant reach another, or a wrong key through', async t => {
   const testApp = await build(t)
@@ -20,20 +20,6 @@ t.test('no route lets one tenant reach another, or a wrong key through', async t
   const revokedKey = issued.json().key as string
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/api-keys/${issued.json().id as string}`, headers: bearer(ADMIN_KEY) })).statusCode, 200)
 
-  /** the request of `op` as `data`'s owner would make it: its ids in the path, query and body */
-  const requestOf = (op: Operation, data: TenantData) => {
-    const named = namedValueOf(data)
-    const query: Record<string, string> = {}
-    for (const param of op.queryParams) {
-      const value = named(param.name) ?? (param.required ? String(validValue(param.schema)) : undefined)
-      if (value !== undefined) query[param.name] = value
-    }
-    return {
-      method: op.method,
-      url: withQuery(fillPath(op.path, pathValuesOf(op, data)), query),
-      ...(op.body === undefined ? {} : { payload: validValue(op.body, named) as object })
-    }
-  }
   const send = async (op: Operation, key: string, data: TenantData) => await app.inject({ ...requestOf(op, data), headers: bearer(key) })
 
   // the sandbox hands out some of the same people on every posting: those are bravo's too

@@ -30,6 +30,7 @@ import { createPublicationTypes } from './modules/dictionaries/publication-types
 import { createDictionaryRefresh } from './modules/dictionaries/refresh-job.js'
 import { createDictionaryService, type DictionaryService } from './modules/dictionaries/service.js'
 import type { PeriodicJob } from './periodic-job.js'
+import { createRetention, type RetentionResult } from './retention-job.js'
 import { jobRoutes } from './modules/jobs/routes.js'
 import { createJobService } from './modules/jobs/service.js'
 import { publicationRoutes } from './modules/publications/routes.js'
@@ -76,6 +77,8 @@ declare module 'fastify' {
     dictionaryRefresh: PeriodicJob<{ refreshed: number, failed: number }>
     /** forgets Idempotency-Keys older than 24 hours; server.ts starts it, tests tick it */
     idempotencyPrune: PeriodicJob<number>
+    /** prunes old outbox events, delivery attempts and sync runs; server.ts starts it, tests tick it */
+    retention: PeriodicJob<RetentionResult>
     /** the catalogues' refreshes that requests started in the background; tests wait for them */
     dictionaries: Pick<DictionaryService, 'idle'>
   }
@@ -127,6 +130,7 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
     oauthState,
     idempotency,
     idempotencyPrune: createIdempotencyPrune({ idempotency, log: deps.log.child({ module: 'idempotency' }) }),
+    retention: createRetention({ db: deps.db, config: deps.config.retention, log: deps.log.child({ module: 'retention' }) }),
     admin: createAdminService({ db: deps.db, adminApiKey: deps.config.adminApiKey, integrations, log: deps.log.child({ module: 'admin' }) }),
     integrations,
     dictionaries,
@@ -220,6 +224,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('idempotencyPrune', services.idempotencyPrune)
   app.addHook('preClose', async () => { await services.idempotencyPrune.stop() })
+
+  app.decorate('retention', services.retention)
+  app.addHook('preClose', async () => { await services.retention.stop() })
 
   app.decorate('scheduler', services.scheduler)
   // closing waits for the sync runs under way (a started scheduler's cron stops too)

@@ -60,6 +60,13 @@ export const ServiceEnvSchema = Type.Object({
   DICTIONARY_REFRESH_CRON: Type.String({ default: '0 */10 * * * *', minLength: 9, description: 'node-cron expression (with seconds) of the look for catalogues due a refresh' }),
   DICTIONARY_REFRESH_HOURS: Type.Integer({ default: 24, minimum: 24, maximum: 8760, description: 'a board-wide catalogue is asked of the board again at most this often (conditionally where the board supports it)' }),
   DICTIONARY_ACCOUNT_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1, maximum: 86_400, description: 'an account\'s own catalogue (hh addresses, managers) is fetched again when older than this' }),
+  RETENTION_ENABLED: Type.Boolean({ default: true, description: 'run the retention job (the pruning of old outbox events, delivery attempts and sync runs) in this process' }),
+  RETENTION_CRON: Type.String({ default: '0 17 * * * *', minLength: 9, description: 'node-cron expression (with seconds) of the retention job; hourly by default' }),
+  RETENTION_EVENTS_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 3650, description: 'outbox events older than this with no delivery still pending are deleted, with their deliveries and attempts' }),
+  RETENTION_ATTEMPTS_DAYS: Type.Integer({ default: 7, minimum: 1, maximum: 3650, description: 'webhook delivery attempts older than this are deleted (their delivery keeps its outcome)' }),
+  RETENTION_SYNC_RUNS_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 3650, description: "finished sync runs older than this are deleted, but each publication's last successful run and every run after it" }),
+  RETENTION_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'rows deleted per statement by the retention job (each a short transaction that skips locked rows)' }),
+  RETENTION_MAX_BATCHES: Type.Integer({ default: 200, minimum: 1, maximum: 100_000, description: 'statements per table in one retention tick; what is left waits for the next tick' }),
   AUTH_FAILURES_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000, description: 'failed authentications (missing, unknown or revoked key) allowed per client address and per key prefix in one window; past it 429 with Retry-After, counted in this process only' }),
   AUTH_FAILURES_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400, description: 'the window of AUTH_FAILURES_MAX' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'when set, GET /metrics needs "Authorization: Bearer <token>"; unset = open to whoever reaches the port' })),
@@ -102,6 +109,8 @@ export interface Config {
     accountTtlMs: number
   }
   publicationTypesCacheMs: number
+  /** what the retention job prunes and how (src/retention-job.ts) */
+  retention: { enabled: boolean, cron: string, eventsDays: number, attemptsDays: number, syncRunsDays: number, batch: number, maxBatches: number }
   /** failed authentications allowed per client address and per key prefix in one window */
   authFailures: { max: number, windowMs: number }
   metricsToken: string | undefined
@@ -197,6 +206,15 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
       accountTtlMs: e.DICTIONARY_ACCOUNT_TTL_SECONDS * 1000
     },
     publicationTypesCacheMs: e.PUBLICATION_TYPES_CACHE_SECONDS * 1000,
+    retention: {
+      enabled: e.RETENTION_ENABLED,
+      cron: e.RETENTION_CRON,
+      eventsDays: e.RETENTION_EVENTS_DAYS,
+      attemptsDays: e.RETENTION_ATTEMPTS_DAYS,
+      syncRunsDays: e.RETENTION_SYNC_RUNS_DAYS,
+      batch: e.RETENTION_BATCH,
+      maxBatches: e.RETENTION_MAX_BATCHES
+    },
     authFailures: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_SECONDS * 1000 },
     metricsToken: e.METRICS_TOKEN,
     sandbox: { enabled: e.SANDBOX_ENABLED, applicantsPerTenant: e.SANDBOX_APPLICANTS_PER_TENANT },

@@ -68,6 +68,7 @@ async function main (): Promise<void> {
   await app.listen({ host: config.host, port: config.port })
   app.dispatcher.start()
   app.idempotencyPrune.start()
+  if (config.retention.enabled) app.retention.start()
   if (config.dictionaries.refreshEnabled) app.dictionaryRefresh.start()
   if (config.sync.schedulerEnabled) {
     app.scheduler.start()

@@ -157,3 +157,39 @@ export async function backlog (db: Db): Promise<{ pending: number, oldestSeconds
     where d.status = 'pending'`.execute(db)
   return { pending: rows[0]?.pending ?? 0, oldestSeconds: Math.max(0, rows[0]?.oldest_seconds ?? 0) }
 }
+
+/**
+ * Retention: deletes up to `batch` events older than `days` that no delivery still waits for (none
+ * pending: a disabled webhook's pending deliveries wait for its PATCH), with their deliveries and
+ * their attempts (cascaded). Rows another transaction holds are skipped, never waited for. How many
+ * events went.
+ */
+export async function pruneEvents (db: Db, days: number, batch: number): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    with doomed as (
+      select e.id from outbox_events e
+      where e.created_at < now() - make_interval(days => ${days})
+        and not exists (select 1 from webhook_deliveries d where d.event_seq = e.id and d.status = 'pending')
+      order by e.created_at
+      limit ${batch}
+      for update of e skip locked
+    )
+    delete from outbox_events e using doomed where e.id = doomed.id
+    returning e.id`.execute(db)
+  return rows.length
+}
+
+/** Retention: deletes up to `batch` delivery attempts older than `days` (skipping locked ones); how many went. */
+export async function pruneAttempts (db: Db, days: number, batch: number): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    with doomed as (
+      select a.id from webhook_attempts a
+      where a.at < now() - make_interval(days => ${days})
+      order by a.at
+      limit ${batch}
+      for update of a skip locked
+    )
+    delete from webhook_attempts a using doomed where a.id = doomed.id
+    returning a.id`.execute(db)
+  return rows.length
+}

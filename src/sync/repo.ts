@@ -166,6 +166,12 @@ export async function finishRun (db: Db | Trx, runId: string, outcome: { error: 
   }).where('id', '=', runId).returningAll().executeTakeFirstOrThrow()
 }
 
+/** a failure streak longer than this retries no later (src/sync/runner.ts retryDelay): retention keeps this many */
+export const FAILURE_STREAK_COUNTED = 30
+
+/** failed runs that say something about the board: not our own processes' (abandoned, lease lost) */
+const countedFailure = (table: string) => sql.raw(`coalesce(${table}.error->>'code', '') not in ('JOBSYNC_ERR_SYNC_ABANDONED', 'JOBSYNC_ERR_LEASE_LOST')`)
+
 /**
  * Failed runs of the publication since its last successful one: how long the board has been
  * failing it. Runs our own processes left (abandoned by a process that died, lease lost to another)
@@ -175,9 +181,38 @@ export async function failedRunsInARow (db: Db, publicationId: string): Promise<
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from sync_runs
     where publication_id = ${publicationId} and status = 'failed'
-      and coalesce(error->>'code', '') not in ('JOBSYNC_ERR_SYNC_ABANDONED', 'JOBSYNC_ERR_LEASE_LOST')
+      and ${countedFailure('sync_runs')}
       and started_at > coalesce((select max(started_at) from sync_runs where publication_id = ${publicationId} and status = 'succeeded'), '-infinity')`.execute(db)
   return rows[0]?.n ?? 0
+}
+
+/**
+ * Retention: deletes up to `batch` finished runs started more than `days` ago, but what the runner
+ * and the tenant still need of a publication's history: its last successful run, and the failure
+ * streak after it as far as it counts (failedRunsInARow: a run goes only once FAILURE_STREAK_COUNTED
+ * counted failures follow it), so its latest run always stays. Runs another transaction holds are
+ * skipped, never waited for. How many went.
+ */
+export async function pruneRuns (db: Db, days: number, batch: number): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    with doomed as (
+      select r.id from sync_runs r
+      where r.started_at < now() - make_interval(days => ${days}) and r.status <> 'running'
+        and (
+          exists (select 1 from sync_runs s
+                  where s.publication_id = r.publication_id and s.status = 'succeeded' and s.started_at > r.started_at)
+          or (r.status = 'failed' and exists (
+                select 1 from sync_runs f
+                where f.publication_id = r.publication_id and f.status = 'failed' and f.started_at > r.started_at
+                  and ${countedFailure('f')}
+                offset ${FAILURE_STREAK_COUNTED - 1} limit 1)))
+      order by r.started_at
+      limit ${batch}
+      for update of r skip locked
+    )
+    delete from sync_runs r using doomed where r.id = doomed.id
+    returning r.id`.execute(db)
+  return rows.length
 }
 
 export async function listRuns (db: Db, publicationId: string, limit: number): Promise<SyncRun[]> {

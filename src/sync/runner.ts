@@ -98,7 +98,7 @@ export interface SyncRunnerDeps {
 
 /** a failing publication is retried after `retryMs`, then twice as long after each failure in a row, never less often than its interval */
 export function retryDelay (retryMs: number, intervalMs: number, failedBefore: number): number {
-  return Math.min(retryMs * 2 ** Math.min(failedBefore, 30), Math.max(retryMs, intervalMs))
+  return Math.min(retryMs * 2 ** Math.min(failedBefore, repo.FAILURE_STREAK_COUNTED), Math.max(retryMs, intervalMs))
 }
 
 export function createSyncRunner ({ db, boards, integrations, publications, candidates, config, log, metrics, applicationsPerTenant = {} }: SyncRunnerDeps) {

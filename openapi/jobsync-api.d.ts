@@ -1795,6 +1795,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -2039,6 +2061,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -2221,6 +2265,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2435,6 +2501,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -2617,6 +2705,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2912,6 +3022,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -3144,6 +3276,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -3256,6 +3410,28 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_FORBIDDEN",
                      *       "title": "Forbidden",
                      *       "detail": "a tenant key may not call admin routes"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3382,6 +3558,28 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_FORBIDDEN",
                      *       "title": "Forbidden",
                      *       "detail": "a tenant key may not call admin routes"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3546,6 +3744,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3716,6 +3936,28 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_FORBIDDEN",
                      *       "title": "Forbidden",
                      *       "detail": "a tenant key may not call admin routes"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4329,6 +4571,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -4554,6 +4818,28 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
                      *       "title": "Unsupported media type",
                      *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5264,6 +5550,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -5445,6 +5753,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5733,6 +6063,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6205,6 +6557,28 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
                      *       "title": "Unsupported media type",
                      *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -8161,6 +8535,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -8479,6 +8875,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -9873,6 +10291,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -10274,6 +10714,28 @@ export interface operations {
                      *       "detail": "the board refused the vacancy: salary is below the minimum",
                      *       "board": "sandbox",
                      *       "boardStatus": 422
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -11905,6 +12367,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -12106,6 +12590,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -12580,6 +13086,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -12738,6 +13266,28 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_FORBIDDEN",
                      *       "title": "Forbidden",
                      *       "detail": "a tenant key may not call admin routes"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13039,6 +13589,28 @@ export interface operations {
                      *       "detail": "the board refused the vacancy: salary is below the minimum",
                      *       "board": "sandbox",
                      *       "boardStatus": 422
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13914,6 +14486,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -14157,6 +14751,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -14366,6 +14982,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -14484,6 +15122,28 @@ export interface operations {
                      *       "code": "JOBSYNC_ERR_FORBIDDEN",
                      *       "title": "Forbidden",
                      *       "detail": "a tenant key may not call admin routes"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -14761,6 +15421,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -14963,6 +15645,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -15172,6 +15876,28 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
                      *       "title": "Unsupported media type",
                      *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -15440,6 +16166,28 @@ export interface operations {
                      *       "code": "FST_ERR_CTP_INVALID_MEDIA_TYPE",
                      *       "title": "Unsupported media type",
                      *       "detail": "Unsupported Media Type: text/plain"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -15741,6 +16489,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -15937,6 +16707,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -16208,6 +17000,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Something went wrong on our side (quote the instance when reporting it) */
             500: {
                 headers: {
@@ -16402,6 +17216,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "retry-after": components["headers"]["retry-after"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/rate-limited",
+                     *       "status": 429,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_RATE_LIMITED",
+                     *       "title": "Too many sync requests",
+                     *       "detail": "a sync was asked for 3 s ago; ask again in 57 s",
+                     *       "retryAfterSeconds": 57
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

@@ -83,7 +83,9 @@ export function finishDocument (doc: Json): Json {
       for (const media of Object.values<Json>(operation.requestBody?.content ?? {})) exemplify(doc, media)
       // what any route may answer: a bug or a lost database; a body (fastify reads one on every method but
       // GET and HEAD) too large or of a type it does not take; a path parameter past the router's length
-      const always = [500, 503, ...(method !== 'get' && method !== 'head' ? [413, 415] : []), ...(path.includes('{') ? [414] : [])]
+      // and, where a key is asked for, too many failed authentications from the caller's address or key prefix
+      const authenticated = (operation.security ?? doc.security ?? []).length > 0
+      const always = [500, 503, ...(method !== 'get' && method !== 'head' ? [413, 415] : []), ...(path.includes('{') ? [414] : []), ...(authenticated ? [429] : [])]
       for (const status of always) operation.responses[status] ??= problemResponse(status, { $ref: '#/components/schemas/Problem' })
       for (const [status, response] of Object.entries<Json>(operation.responses)) {
         response.headers = { 'x-request-id': { $ref: '#/components/headers/x-request-id' }, ...refHeaders(response.headers) }

@@ -193,7 +193,7 @@ t.test('token renewals: one refreshed, the calls that find it renewed reuse it, 
 
   // hh refuses the refresh token (docs/boards.md: `invalid_grant`)
   fake.expireAccessTokens(account.key)
-  fake.server.inject({ match: /^POST \/oauth\/token$/, status: 400, body: { error: 'invalid_grant', error_description: 'token was revoked' } })
+  fake.server.inject({ match: /^POST \/token$/, status: 400, body: { error: 'invalid_grant', error_description: 'token was revoked' } })
   await t.rejects(adapter.checkAccount(session))
   text = await metrics.registry.metrics()
   t.equal(valueOf(text, 'jobsync_token_refreshes_total', { board: 'headhunter', outcome: 'failed' }), 1)

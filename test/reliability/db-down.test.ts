@@ -59,7 +59,9 @@ async function run (serverUrl: string): Promise<void> {
     SYNC_LEASE_SECONDS: '5',
     SYNC_RETRY_SECONDS: '1',
     WEBHOOK_BACKOFF_SECONDS: '1',
-    OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW
+    OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW,
+    // the interrupted sync is a sandbox posting of 4,000 applicants: past the default cap per tenant
+    SANDBOX_APPLICANTS_PER_TENANT: '10000'
   })
   const logs: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(chunk.toString('utf8')); done() } })
@@ -165,7 +167,9 @@ async function run (serverUrl: string): Promise<void> {
 
     // every event written that the webhook subscribed to reaches the receiver, at least once
     const events = await direct.db.selectFrom('outbox_events').select('event_id').where('tenant_id', '=', tenantId).where('type', 'in', subscribed).execute()
+    const delivering = Date.now()
     await waitFor('every event delivered', async () => events.every(e => hook.received.has(e.event_id)), 240, 500)
+    t.comment(`db-down: ${events.length} events delivered in ${Date.now() - delivering} ms after the sync`)
     t.ok(events.length >= APPLICANTS + 30, `${events.length} events, all delivered`)
     t.same(escaped, [], 'no unhandled rejection or uncaught exception')
     t.comment(`db-down: ${logs.filter(l => l.includes('scheduler tick failed')).length} failed scheduler ticks logged, ${logs.filter(l => l.includes('webhook dispatch failed')).length} failed dispatch ticks`)

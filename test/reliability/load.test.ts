@@ -17,7 +17,8 @@ if (testDatabaseUrl() === undefined) {
 } else {
   t.setTimeout((SECONDS + 120) * 1000)
   t.test(`${CONNECTIONS} clients for ${SECONDS} s on the read API during a sync and webhook delivery: no errors`, async t => {
-    const app = await build(t, { env: { DATABASE_POOL_MAX: '10', WEBHOOK_BACKOFF_SECONDS: '1' } })
+    // 2,000 sandbox applicants and more: past the default cap per tenant
+    const app = await build(t, { env: { DATABASE_POOL_MAX: '10', WEBHOOK_BACKOFF_SECONDS: '1', SANDBOX_APPLICANTS_PER_TENANT: '100000' } })
     const { key } = await app.tenant()
     const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
       await app.app.inject({ method, url, headers: bearer(key), ...(payload === undefined ? {} : { payload }) })

@@ -56,7 +56,7 @@ export interface DispatcherOptions {
 interface Answer { status: number | null, error: OutboundFailure | null, retryAfterMs: number | undefined }
 
 export function createDispatcher ({
-  db, secrets, outbound, log, slots: total = 64, slotsPerEndpoint = 16, attemptTimeoutMs = 10_000, responseMaxBytes = 64 * 1024,
+  db, secrets, outbound, log, slots: total = 64, slotsPerEndpoint = 48, attemptTimeoutMs = 10_000, responseMaxBytes = 64 * 1024,
   backoffMs = 10_000, cronExpression = '*/5 * * * * *', outcomes, metrics
 }: DispatcherOptions) {
   const agent = outbound.agent({ connections: 16, keepAliveTimeout: 10_000, connectTimeoutMs: attemptTimeoutMs })

@@ -16,8 +16,9 @@ import { build, type TestApp } from '../helpers/app.js'
 import { startFakeBoards } from '../helpers/boards.js'
 import { installAccount, installCredentials, LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
 
-// ~170 cases: longer than the suite's default file timeout
-t.setTimeout(300_000)
+// ~260 cases, the boards side by side: longer than the suite's default file timeout (about 6
+// minutes on a loaded 2-core machine, the process's exit included)
+t.setTimeout(600_000)
 const boards = await startFakeBoards()
 
 type Step = 'check' | 'quota' | 'dictionary' | 'publish' | 'posting check' | 'page 1' | 'page 2' | 'outcome'

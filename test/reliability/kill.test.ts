@@ -4,14 +4,13 @@
 // time. In the end: exactly the 20,000 applications, once each, one `application.created` event per
 // application, and every event of the outbox received at least once.
 import t, { type Test } from 'tap'
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { startDjinniFake } from '../fakes/djinni.js'
 import { ADMIN_KEY, SECRETS_KEY, TEST_OUTBOUND_ALLOW } from '../helpers/app.js'
+import { buildService } from '../helpers/built-service.js'
 import { createTestDb, testDatabaseUrl } from '../helpers/db.js'
 import { LONG_DESCRIPTION } from '../helpers/publishing.js'
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js'
@@ -50,18 +49,9 @@ async function freePort (): Promise<number> {
 
 async function killTest (t: Test): Promise<void> {
   const random = seededRandom(SEED)
-  const root = path.resolve(import.meta.dirname, '../..')
-
   const began = Date.now()
   const phase = (what: string) => { t.comment(`${what} at ${((Date.now() - began) / 1000).toFixed(1)} s`) }
-  // build once (emit only: \`npm run typecheck\` checks the types), into a directory of this run (other work in the checkout may be building dist/)
-  const buildDir = path.join(root, 'node_modules', '.cache', `jobsync-kill-${process.pid}`)
-  t.teardown(async () => { await rm(buildDir, { recursive: true, force: true }) })
-  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck', '--outDir', buildDir], { cwd: root })
-  // under node_modules the nearest package.json would not say "module"
-  await writeFile(path.join(buildDir, 'package.json'), JSON.stringify({ type: 'module' }))
-  await mkdir(path.join(buildDir, 'data'), { recursive: true })
-
+  const buildDir = await buildService(t, 'kill')
   phase('built')
   const database = await createTestDb()
   const djinni = await startDjinniFake()

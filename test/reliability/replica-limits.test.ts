@@ -10,12 +10,11 @@
 // for 1.5 s of that and still holds the board's 50 (docs/boards.md, Work.ua: Errors and limits).
 // Without the shared budget each of the three would send 20 a second on its own: 60.
 import t, { type Test } from 'tap'
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { startWorkuaFake, type WorkuaFake } from '../fakes/workua.js'
 import { ADMIN_KEY, SECRETS_KEY } from '../helpers/app.js'
+import { buildService } from '../helpers/built-service.js'
 import { createTestDb, testDatabaseUrl } from '../helpers/db.js'
 import { LONG_DESCRIPTION } from '../helpers/publishing.js'
 
@@ -38,17 +37,9 @@ const sleep = async (ms: number) => await new Promise(resolve => setTimeout(reso
 interface Replica { proc: ChildProcess, url: string, output: () => string }
 
 async function replicaTest (t: Test): Promise<void> {
-  const root = path.resolve(import.meta.dirname, '../..')
   const began = Date.now()
   const phase = (what: string) => { t.comment(`${what} at ${((Date.now() - began) / 1000).toFixed(1)} s`) }
-
-  // build once (emit only: `npm run typecheck` checks the types), into a directory of this run
-  const buildDir = path.join(root, 'node_modules', '.cache', `jobsync-replicas-${process.pid}`)
-  t.teardown(async () => { await rm(buildDir, { recursive: true, force: true }) })
-  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck', '--outDir', buildDir], { cwd: root })
-  // under node_modules the nearest package.json would not say "module"
-  await writeFile(path.join(buildDir, 'package.json'), JSON.stringify({ type: 'module' }))
-  await mkdir(path.join(buildDir, 'data'), { recursive: true })
+  const buildDir = await buildService(t, 'replicas')
   phase('built')
 
   const database = await createTestDb()

@@ -17301,7 +17301,7 @@ export interface operations {
             path: {
                 id: string;
                 /** @description the dictionary's name, as GET /v1/integrations/{id}/dictionaries lists it and a field's `x-dictionary` names it (each board has some of these) */
-                name: "areas" | "categories" | "category" | "cities" | "education" | "employment_form" | "experience" | "jobtype" | "professional_roles" | "publication_type" | "rubrics" | "town" | "work_format" | "work_schedule_by_days" | "working_hours";
+                name: "addresses" | "areas" | "categories" | "category" | "cities" | "education" | "employment_form" | "experience" | "jobtype" | "managers" | "professional_roles" | "publication_type" | "rubrics" | "town" | "work_format" | "work_schedule_by_days" | "working_hours";
             };
             cookie?: never;
         };

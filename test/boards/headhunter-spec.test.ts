@@ -138,7 +138,8 @@ t.test('revoke: DELETE /oauth/token, after which hh takes neither token', async 
 t.test('the catalogues: areas as a tree, roles, the field dictionaries of GET /dictionaries', async t => {
   const { adapter, install } = await setup(t)
   const { session, account } = await install()
-  t.same(adapter.dictionaries.map(d => d.name), ['areas', 'professional_roles', 'experience', 'employment_form', 'work_format', 'work_schedule_by_days', 'working_hours'])
+  t.same(adapter.dictionaries.map(d => d.name), ['areas', 'professional_roles', 'experience', 'employment_form', 'work_format', 'work_schedule_by_days', 'working_hours', 'addresses', 'managers'])
+  t.same(adapter.dictionaries.filter(d => d.scope === 'account').map(d => d.name), ['addresses', 'managers'], 'the account\'s own')
   const areas = await adapter.fetchDictionary(session, account, 'areas', null)
   t.match(areas, { notModified: false })
   const items = 'items' in areas ? areas.items : []

@@ -17,13 +17,16 @@ export async function startFakeBoards (): Promise<FakeBoards> {
     const definition = fakeDefinition(id)
     return { id, definition, fake: await definition.start() }
   }))
+  // one teardown: the fakes close even when a check fails (a throwing teardown skips the ones after
+  // it, and a fake left listening keeps the file's process alive until the runner's timeout)
   tap.teardown(async () => {
-    await Promise.all(started.map(async ({ definition, fake }) => { await definition.close(fake) }))
-  })
-  tap.teardown(() => {
-    const unmatched = started.flatMap(({ id, definition, fake }) => definition.servers(fake).flatMap(server => server.unmatched).map(request => `${id}: ${request}`))
-    if (unmatched.length > 0) throw new Error(`requests no fake board has a route for:\n  - ${unmatched.join('\n  - ')}`)
-    for (const { definition, fake } of started) definition.assertAfterTest?.(fake)
+    try {
+      const unmatched = started.flatMap(({ id, definition, fake }) => definition.servers(fake).flatMap(server => server.unmatched).map(request => `${id}: ${request}`))
+      if (unmatched.length > 0) throw new Error(`requests no fake board has a route for:\n  - ${unmatched.join('\n  - ')}`)
+      for (const { definition, fake } of started) definition.assertAfterTest?.(fake)
+    } finally {
+      await Promise.all(started.map(async ({ definition, fake }) => { await definition.close(fake) }))
+    }
   })
   return {
     ...Object.fromEntries(started.map(({ id, fake }) => [id, fake])) as { [B in FakeBoardId]: FakeOf<B> },

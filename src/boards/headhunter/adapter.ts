@@ -7,7 +7,7 @@ import { Type, type Static } from 'typebox'
 import { BoardError } from '../errors.js'
 import type { AccountSession, BoardAccount, BoardDeps, BoardImplementation, OutcomesApi, PublishingApi, Recruiter, ResponsesApi } from '../types.js'
 import type { HeadHunterSettings } from './settings.js'
-import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
+import { createHeadHunterClient, HhPage, isPlainForbidden, boardErrorOf, parsePayload, Text, type HeadHunterClient } from './client.js'
 import { createHeadHunterDictionaries } from './dictionaries.js'
 import { headHunterFields, headHunterPublicationTypes } from './fields.js'
 import { createHeadHunterOAuth, HeadHunterInstall, type HeadHunterCredentials } from './oauth.js'
@@ -26,8 +26,6 @@ const board = 'headhunter'
 const MANAGERS_PER_PAGE = 200
 // a guard against a board that keeps saying "more pages": 100 × 200 managers is far past any employer
 const MAX_MANAGER_PAGES = 100
-
-const Text = Type.Union([Type.String(), Type.Null()])
 
 // GET /me: only what we read. A job-seeker's token has `employer: null` (docs/boards.md).
 const MeSchema = Type.Object({
@@ -174,7 +172,7 @@ export function createHeadHunterAdapter (deps: BoardDeps<HeadHunterSettings>, op
   const outcomes = createHeadHunterOutcomes({ client, apiUrl: deps.settings.HH_API_URL })
 
   return {
-    ...createHeadHunterDictionaries(client),
+    ...createHeadHunterDictionaries(client, { managers: async session => await listManagers(client, session, await readMe(client, session)) }),
     integrationOptions: HeadHunterIntegrationOptions,
     credentialsSchema: HeadHunterInstall,
     // tokens only: nothing to show

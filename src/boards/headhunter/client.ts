@@ -116,6 +116,9 @@ export const parsePayload = <T extends TSchema>(schema: T, body: unknown, what: 
   parseBoardPayload(board, schema, body, what)
 
 /** hh's paged lists (`items`, `page`, `pages`), 0-based pages */
+/** a text field hh may send as null */
+export const Text = Type.Union([Type.String(), Type.Null()])
+
 export const HhPage = <T extends TSchema>(item: T) => Type.Object({
   items: Type.Array(item),
   page: Type.Integer({ minimum: 0 }),

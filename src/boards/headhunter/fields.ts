@@ -44,8 +44,8 @@ export const headHunterFields = Type.Object({
     uniqueItems: true,
     description: 'key skills shown on the vacancy (hh: at most 30, each at most 100 characters)'
   })),
-  addressId: Type.Optional(NumericId('one of the employer\'s saved addresses (GET /employers/{id}/addresses)')),
-  managerId: Type.Optional(NumericId('the hh manager (recruiter, see the integration\'s recruiters) who owns the vacancy and gets its responses; default: the manager who installed the account')),
+  addressId: Type.Optional(NumericId('one of the employer\'s saved addresses on hh (dictionary addresses, the account\'s own)', 'addresses')),
+  managerId: Type.Optional(NumericId('the hh manager (dictionary managers, the account\'s own; the integration\'s recruiters) who owns the vacancy and gets its responses; default: the manager who installed the account', 'managers')),
   code: Type.Optional(Type.String({ maxLength: 255, description: 'the employer\'s internal vacancy code, not shown to candidates' })),
   responseLetterRequired: Type.Optional(Type.Boolean({ description: 'candidates must write a cover letter to apply' })),
   acceptHandicapped: Type.Optional(Type.Boolean({ description: 'suitable for people with disabilities' })),

@@ -59,7 +59,7 @@ import { Value } from 'typebox/value'
 import { BoardError } from '../errors.js'
 import type { BoardResponse } from '../http.js'
 import type { AccountSession, BoardAccount, BoardApplication, ResponsePage, ResponsesApi } from '../types.js'
-import { boardErrorOf, parsePayload, type HeadHunterClient } from './client.js'
+import { boardErrorOf, parsePayload, Text, type HeadHunterClient } from './client.js'
 import type { HeadHunterCredentials } from './oauth.js'
 
 type Session = AccountSession<HeadHunterCredentials>
@@ -79,7 +79,6 @@ export interface HeadHunterResponsesOptions {
 
 const DEFAULTS = { perPage: 50, topKept: 50, overlapSeconds: 30 * 60, maxKnown: 500 }
 
-const Text = Type.Union([Type.String(), Type.Null()])
 // hh writes `YYYY-MM-DDThh:mm:ss±hhmm` (spec, Общая информация: даты в формате ISO 8601)
 const HH_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})$/
 const HhTime = Type.String({ pattern: HH_TIME.source })

@@ -4,7 +4,7 @@
 import { BILLING_TYPES, VACANCY_TYPES, type BillingType } from './dictionaries.js'
 import { employerAuth, type Auth } from './oauth.js'
 import { pageParams, paged, query, type On } from './routing.js'
-import { formatPhone, Reply, translit, type Employer, type HeadHunterState, type Manager } from './state.js'
+import { formatPhone, Reply, translit, type Employer, type EmployerAddress, type HeadHunterState, type Manager } from './state.js'
 
 export interface EmployerAccountSeed {
   key?: string
@@ -19,7 +19,17 @@ export interface EmployerAccountSeed {
   integration?: boolean
   /** other managers (recruiters) of the same employer */
   managers?: Array<{ name: string, email?: string, position?: string, hasAdminRights?: boolean }>
+  /** the employer's saved addresses (a new employer without this has two, in Moscow and Saint Petersburg) */
+  addresses?: AddressSeed[]
 }
+
+export interface AddressSeed { city: string, street?: string, building?: string, deleted?: boolean }
+
+// a new employer's saved addresses, unless the test gives its own
+const DEFAULT_ADDRESSES: AddressSeed[] = [
+  { city: 'Москва', street: 'Тверская улица', building: '7' },
+  { city: 'Санкт-Петербург', street: 'Невский проспект', building: '28' }
+]
 
 function meBody (state: HeadHunterState, auth: Auth): Record<string, unknown> {
   const { apiUrl } = state
@@ -89,6 +99,25 @@ function managerItem (state: HeadHunterState, employer: Employer, m: Manager): R
   }
 }
 
+/** EmployerAddressesEmployerAddressItem; `deleted` is part of the item only for a `changed_after` request (hh's spec) */
+function addressItem (state: HeadHunterState, employer: Employer, a: EmployerAddress, withManager: boolean, withDeleted: boolean): Record<string, unknown> {
+  const manager = state.managerOf(employer, a.managerId)
+  return {
+    id: a.id,
+    city: a.city,
+    street: a.street,
+    building: a.building,
+    description: null,
+    raw: [a.city, a.street, a.building].filter(part => part !== null && part !== '').join(', '),
+    lat: a.lat,
+    lng: a.lng,
+    metro_stations: [],
+    can_edit: true,
+    ...(withDeleted ? { deleted: a.deleted } : {}),
+    ...(withManager && manager !== undefined ? { manager: { id: manager.id, full_name: [manager.lastName, manager.firstName, manager.middleName].filter(Boolean).join(' ') } } : {})
+  }
+}
+
 export function employerRoutes (state: HeadHunterState, on: On): void {
   on('GET', '/me', (_req, _p, auth) => new Reply(200, meBody(state, auth)))
 
@@ -101,6 +130,23 @@ export function employerRoutes (state: HeadHunterState, on: On): void {
     const search = query(req, 'search_text')?.toLowerCase()
     const list = e.employer.managers.filter(m => search === undefined || `${m.lastName} ${m.firstName} ${m.middleName ?? ''}`.toLowerCase().includes(search))
     return new Reply(200, paged(list.map(m => managerItem(state, e.employer, m)), p.page, p.perPage))
+  })
+
+  // hh's spec: changed_after lists every address changed since (the deleted ones too, marked), without
+  // pages; otherwise the addresses that are there, paged (per_page at most and by default 10,000)
+  on('GET', '/employers/{eid}/addresses', (req, [eid], auth) => {
+    const e = employerAuth(state, auth, eid)
+    if (e instanceof Reply) return e
+    const withManager = query(req, 'with_manager') === 'true'
+    if (query(req, 'changed_after') !== undefined) {
+      const all = e.employer.addresses.map(a => addressItem(state, e.employer, a, withManager, true))
+      return new Reply(200, { items: all, found: all.length, page: 0, pages: 1, per_page: all.length })
+    }
+    const p = pageParams(state, req, 10_000, 10_000)
+    if (p instanceof Reply) return p
+    const managerId = query(req, 'manager_id')
+    const list = e.employer.addresses.filter(a => !a.deleted && (managerId === undefined || a.managerId === managerId))
+    return new Reply(200, paged(list.map(a => addressItem(state, e.employer, a, withManager, false)), p.page, p.perPage))
   })
 
   on('GET', '/employers/{eid}/managers/{mid}/vacancies/available_types', (_req, [eid, mid], auth) => {
@@ -147,12 +193,13 @@ export function addEmployerAccount (state: HeadHunterState, seed: EmployerAccoun
   if (seed.employerId !== undefined && employer === undefined) throw new Error(`HeadHunter fake: no employer ${seed.employerId}`)
   if (employer === undefined) {
     const id = String(1_000_000 + ++seq.employer)
-    employer = { id, name: seed.employerName ?? `ООО «Компания ${seq.employer}»`, blocked: null, managers: [], available: new Map() }
+    employer = { id, name: seed.employerName ?? `ООО «Компания ${seq.employer}»`, blocked: null, managers: [], available: new Map(), addresses: [] }
     for (const [billing, count] of Object.entries(state.defaultAvailable)) employer.available.set(billing as BillingType, count)
     employers.set(id, employer)
   }
   const manager = newManager(state, employer, seed.managerName ?? 'Ирина Сидорова', seed.email, 'HR-менеджер', seed.hasAdminRights ?? true)
   for (const other of seed.managers ?? []) newManager(state, employer, other.name, other.email, other.position ?? 'Рекрутер', other.hasAdminRights ?? false)
+  if (seed.employerId === undefined) for (const address of seed.addresses ?? DEFAULT_ADDRESSES) addAddress(state, employer.id, address, manager.id)
   const key = seed.key ?? `employer-${++seq.account}`
   if (accounts.has(key)) throw new Error(`HeadHunter fake: account "${key}" exists`)
   accounts.set(key, {
@@ -204,4 +251,30 @@ export function setManagerQuota (state: HeadHunterState, accountKey: string, bil
   const a = state.accountOf(accountKey)
   if (count === null) a.managerQuota.delete(billingType)
   else a.managerQuota.set(billingType, count)
+}
+
+/** an address the employer saves on hh (by its first manager unless `managerId`); its id */
+export function addAddress (state: HeadHunterState, employerId: string, seed: AddressSeed, managerId?: string): string {
+  const employer = state.employers.get(employerId)
+  if (employer === undefined) throw new Error(`HeadHunter fake: no employer ${employerId}`)
+  const n = ++state.seq.address
+  const address: EmployerAddress = {
+    id: String(700_000 + n),
+    city: seed.city,
+    street: seed.street ?? null,
+    building: seed.building ?? null,
+    lat: 55.75 + n / 1000,
+    lng: 37.61 + n / 1000,
+    deleted: seed.deleted ?? false,
+    managerId: managerId ?? employer.managers[0]!.id
+  }
+  employer.addresses.push(address)
+  return address.id
+}
+
+/** the employer deletes a saved address */
+export function deleteAddress (state: HeadHunterState, employerId: string, addressId: string): void {
+  const address = state.employers.get(employerId)?.addresses.find(a => a.id === addressId)
+  if (address === undefined) throw new Error(`HeadHunter fake: employer ${employerId} has no address ${addressId}`)
+  address.deleted = true
 }

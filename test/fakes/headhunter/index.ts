@@ -14,12 +14,12 @@
 import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '../fake-server.js'
 import { defineFake } from '../definition.js'
 import { dictionaryRoutes, type BillingType } from './dictionaries.js'
-import { addApplicantAccount, addEmployerAccount, blockEmployer, employerRoutes, setAvailable, setManagerQuota, unblockEmployer, type EmployerAccountSeed } from './employer.js'
+import { addAddress, addApplicantAccount, addEmployerAccount, blockEmployer, deleteAddress, employerRoutes, setAvailable, setManagerQuota, unblockEmployer, type AddressSeed, type EmployerAccountSeed } from './employer.js'
 import { addResponses, negotiationRoutes, offerOnly, touchResponse, type ResponseSeed, type SeededResponse } from './negotiations.js'
 import { authenticate, expireAccessTokens, issueAuthCode, issueTokens, oauthRoutes, revokeTokens, tokenEndpoint } from './oauth.js'
 import { hideResume, resumeRoutes, setPaidApiAccess, setResumeViewQuota } from './resumes.js'
 import { routeTable } from './routing.js'
-import { checkRequestAgainstSpec, checkResponseAgainstSpec, deprecatedInRequest, findOperation, loadHeadHunterSpec } from './spec.js'
+import { checkBodyAgainstSchema, checkRequestAgainstSpec, checkResponseAgainstSpec, deprecatedInRequest, findOperation, loadHeadHunterSpec } from './spec.js'
 import { createState, hex, Reply, type FakeVacancy, type HeadHunterFakeOptions, type HeadHunterState, type StateChange } from './state.js'
 import { approveVacancy, rejectVacancy, removeVacancy, vacancyRoutes } from './vacancies.js'
 
@@ -50,6 +50,10 @@ export interface HeadHunterFake {
   close (): Promise<void>
 
   addEmployerAccount (seed?: EmployerAccountSeed): { key: string, employerId: string, managerId: string, userId: string, managerIds: string[] }
+  /** the employer saves an address on hh; its id */
+  addAddress (employerId: string, seed: AddressSeed): string
+  /** the employer deletes a saved address */
+  deleteAddress (employerId: string, addressId: string): void
   addApplicantAccount (seed?: { key?: string, name?: string, email?: string }): { key: string, userId: string }
   issueAuthCode (accountKey: string): string
   /** skip the OAuth dance: a fresh token pair for the account */
@@ -131,7 +135,7 @@ function router (state: HeadHunterState): (req: FakeRequest) => Promise<Reply> {
       const m = r.pattern.exec(req.path)
       if (m === null) continue
       const auth = authenticate(state, req)
-      if (auth instanceof Reply) return auth
+      if (auth instanceof Reply) return new Reply(auth.status, auth.body, { ...auth.headers }, false, true)
       return await r.handler(req, m.slice(1).map(decodeURIComponent), auth)
     }
     // allowed by the spec but not built into the fake: say so loudly rather than guess
@@ -158,7 +162,12 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     const ownError = (reply.body as { errors?: Array<{ type?: string }> } | undefined)?.errors?.[0]?.type
     // (hh's bad_user_agent 400 is documented in the spec's prose, not per operation)
     if (options.checkResponses !== false && ownError !== 'spec_violation' && ownError !== 'fake_not_implemented' && ownError !== 'bad_user_agent') {
-      for (const v of checkResponseAgainstSpec({ method: req.method, path: req.path, status: reply.status, body: reply.body })) state.responseViolations.push(v)
+      // a refused token: hh's spec documents these `oauth` errors once, as common to every request
+      // (ErrorsCommonBadAuthorizationErrors), not under each operation
+      const found = reply.authRefusal
+        ? checkBodyAgainstSchema('ErrorsCommonBadAuthorizationErrors', `${req.method} ${req.path} → ${reply.status}`, reply.body)
+        : checkResponseAgainstSpec({ method: req.method, path: req.path, status: reply.status, body: reply.body })
+      for (const v of found) state.responseViolations.push(v)
     }
     return out
   })
@@ -188,6 +197,8 @@ export async function startHeadHunterFake (options: HeadHunterFakeOptions = {}):
     close: async () => await server.close(),
 
     addEmployerAccount: seed => addEmployerAccount(state, seed),
+    addAddress: (employerId, seed) => addAddress(state, employerId, seed),
+    deleteAddress: (employerId, addressId) => { deleteAddress(state, employerId, addressId) },
     addApplicantAccount: seed => addApplicantAccount(state, seed),
     issueAuthCode: accountKey => issueAuthCode(state, accountKey),
     issueTokens: accountKey => issueTokens(state, accountKey),
@@ -242,8 +253,8 @@ export const headhunterFake = defineFake({
     postingCheck: /^GET \/vacancies\/\d+$/,
     availablePublications: /^GET \/employers\/\d+\/managers\/\d+\/vacancies\/available_types$/
   },
-  // hh's shared catalogues come with the current vacancy fields (issue 17)
-  dictionary: null,
+  // a board-wide catalogue: the areas tree
+  dictionary: { name: 'areas', request: /^GET \/areas$/ },
   outcomes: {
     request: /^PUT \/negotiations\//,
     shared: (fake, externalId) => fake.stateChanges.some(c => c.negotiationId === externalId)

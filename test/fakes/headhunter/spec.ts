@@ -498,3 +498,20 @@ export function checkResponseAgainstSpec (res: SpecResponse): string[] {
   if (validate === null || validate(res.body)) return []
   return formatErrors(`${where}: body`, validate.errors)
 }
+
+/**
+ * A body checked against one of the spec's component schemas (`ErrorsCommonBadAuthorizationErrors`):
+ * for what hh documents once for every request rather than per operation.
+ */
+export function checkBodyAgainstSchema (schemaName: string, where: string, body: unknown): string[] {
+  const spec = getSpec()
+  const key = `#/components/schemas/${schemaName}`
+  let validate = spec.responses.get(key)
+  if (validate === undefined) {
+    if (spec.doc.components?.schemas?.[schemaName] === undefined) throw new Error(`hh's spec has no schema ${schemaName}`)
+    validate = spec.strict.compile(toJsonSchema({ $ref: key }))
+    spec.responses.set(key, validate)
+  }
+  if (validate === null || validate(body)) return []
+  return formatErrors(`${where}: body`, validate.errors)
+}

@@ -61,12 +61,26 @@ export interface Manager {
   phone: { country: string, city: string, number: string }
 }
 
+/** an address the employer saved on hh (EmployerAddressesEmployerAddressItem) */
+export interface EmployerAddress {
+  id: string
+  city: string
+  street: string | null
+  building: string | null
+  lat: number | null
+  lng: number | null
+  deleted: boolean
+  /** the manager who saved it */
+  managerId: string
+}
+
 export interface Employer {
   id: string
   name: string
   blocked: null | 'additional_check' | 'manager_account'
   managers: Manager[]
   available: Map<BillingType, number>
+  addresses: EmployerAddress[]
 }
 
 export interface Account {
@@ -139,8 +153,11 @@ export interface Negotiation {
 export interface Draft { id: string, employerId: string, managerId: string, fields: Record<string, any>, createdAt: number }
 
 export class Reply {
-  /** `unrouted`: no route of the fake took the request (recorded in the server's `unmatched`) */
-  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>, readonly unrouted = false) {}
+  /**
+   * `unrouted`: no route of the fake took the request (recorded in the server's `unmatched`);
+   * `authRefusal`: the token was refused before any route (checked against hh's common errors)
+   */
+  constructor (readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>, readonly unrouted = false, readonly authRefusal = false) {}
 }
 
 export const hex = (seed: string, length: number): string => createHash('sha256').update(seed).digest('hex').slice(0, length)
@@ -161,7 +178,7 @@ export interface HeadHunterState {
   readonly defaultAvailable: Partial<Record<BillingType, number>>
   now: () => number
   advanceClock: (seconds: number) => void
-  seq: { employer: number, manager: number, user: number, account: number, vacancy: number, draft: number, negotiation: number, person: number, message: number, token: number, code: number, request: number }
+  seq: { employer: number, address: number, manager: number, user: number, account: number, vacancy: number, draft: number, negotiation: number, person: number, message: number, token: number, code: number, request: number }
 
   employers: Map<string, Employer>
   accounts: Map<string, Account>
@@ -205,7 +222,7 @@ export function createState (options: HeadHunterFakeOptions): HeadHunterState {
     defaultAvailable: options.defaultAvailable ?? { free: 10, standard: 10 },
     now: () => Date.now() + clockOffsetMs,
     advanceClock: seconds => { clockOffsetMs += seconds * 1000 },
-    seq: { employer: 0, manager: 0, user: 0, account: 0, vacancy: 0, draft: 0, negotiation: 0, person: 0, message: 0, token: 0, code: 0, request: 0 },
+    seq: { employer: 0, address: 0, manager: 0, user: 0, account: 0, vacancy: 0, draft: 0, negotiation: 0, person: 0, message: 0, token: 0, code: 0, request: 0 },
 
     employers: new Map(),
     accounts: new Map(),

@@ -63,7 +63,23 @@ function areas (total: number): DictionaryItem[] {
 // typeahead texts: starts of words, a whole name, something in the middle, no match, case and ё
 const QUERIES = ['Ново', 'ново', 'горск', 'Каменка', 'берез', 'БЕРЁЗ', 'петровк', 'озерск 1', 'кам\'яно', 'Дніпровськ', 'лісове', 'район', 'ск 5', 'Россия', 'Грузия', 'Чорноморськ', 'zzz', 'вер', 'Мало', 'ключевская 4']
 
-interface Leg { perSecond: number, p50: number, p99: number, errors: number }
+interface Leg { perSecond: number, p50: number, p99: number, errors: number, /** transactions the database committed per request */ transactions?: number }
+
+/** transactions committed in the benchmark's database so far (the statistics collector's count, flushed on read) */
+async function committed (pool: pg.Pool, database: string): Promise<number> {
+  await pool.query('select pg_stat_force_next_flush()')
+  const { rows } = await pool.query<{ n: string }>('select xact_commit::text as n from pg_stat_database where datname = $1', [database])
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** the leg, with the transactions it cost the database per request (the counter's own reads subtracted) */
+async function counted (pool: pg.Pool, database: string, seconds: number, leg: () => Promise<Leg>): Promise<Leg> {
+  const before = await committed(pool, database)
+  const result = await leg()
+  const after = await committed(pool, database)
+  const requests = result.perSecond * seconds
+  return { ...result, transactions: requests === 0 ? 0 : Math.round((after - before - 2) / requests * 100) / 100 }
+}
 
 async function apiLeg (port: number, key: string, paths: string[], seconds: number): Promise<Leg> {
   const result = await autocannon({
@@ -136,13 +152,13 @@ async function main (): Promise<void> {
     const api: Leg[] = []
     const bare: Leg[] = []
     for (let round = 0; round < 2; round++) {
-      api.push(await apiLeg(port, apiKey.key, paths, SECONDS / 2))
+      api.push(await counted(pool, bench.name, SECONDS / 2, async () => await apiLeg(port, apiKey.key, paths, SECONDS / 2)))
       await sleep(300)
-      bare.push(await bareLeg(pool, compiled, SECONDS / 2))
+      bare.push(await counted(pool, bench.name, SECONDS / 2, async () => await bareLeg(pool, compiled, SECONDS / 2)))
       await sleep(300)
     }
     await pool.end()
-    const mean = (legs: Leg[], k: keyof Leg) => Math.round(legs.reduce((s, l) => s + l[k], 0) / legs.length * 100) / 100
+    const mean = (legs: Leg[], k: keyof Leg) => Math.round(legs.reduce((s, l) => s + (l[k] ?? 0), 0) / legs.length * 100) / 100
     const apiRate = mean(api, 'perSecond')
     const bareRate = mean(bare, 'perSecond')
     report({
@@ -153,8 +169,8 @@ async function main (): Promise<void> {
       matchesPerQuery: matches,
       connections: CONNECTIONS,
       seconds: SECONDS,
-      api: { perSecond: apiRate, p50: mean(api, 'p50'), p99: Math.max(...api.map(l => l.p99)), errors: api.reduce((s, l) => s + l.errors, 0), legs: api },
-      bare: { perSecond: bareRate, p50: mean(bare, 'p50'), p99: Math.max(...bare.map(l => l.p99)), errors: bare.reduce((s, l) => s + l.errors, 0), legs: bare },
+      api: { perSecond: apiRate, p50: mean(api, 'p50'), p99: Math.max(...api.map(l => l.p99)), errors: api.reduce((s, l) => s + l.errors, 0), transactions: mean(api, 'transactions'), legs: api },
+      bare: { perSecond: bareRate, p50: mean(bare, 'p50'), p99: Math.max(...bare.map(l => l.p99)), errors: bare.reduce((s, l) => s + l.errors, 0), transactions: mean(bare, 'transactions'), legs: bare },
       ratio: Number((apiRate / bareRate).toFixed(3)),
       targets: {
         ratio: { want: '>= 0.7', met: apiRate / bareRate >= 0.7 },

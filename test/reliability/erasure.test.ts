@@ -52,8 +52,12 @@ t.test('an erased candidate leaves no trace; the same person applying again is a
   const before = await hits(app.db, needles)
   t.match(before, { candidates: 1, applications: 2, candidate_identities: 4 }, 'the scan finds the person before')
 
+  const countOf = async (publicationId: string) => (await call('GET', `/v1/publications/${publicationId}`)).json().applicationCount as number
+  t.equal(await countOf(first), 5)
   const erased = await call('DELETE', `/v1/candidates/${person.id}`)
   t.equal(erased.statusCode, 204, erased.body)
+  t.equal(await countOf(first), 3, 'the publication counts the applications left (both of the person\'s were on it)')
+  t.equal((await call('GET', `/v1/applications?publicationId=${first}&limit=50`)).json().items.length, 3, 'as many as are listed')
   t.same(await hits(app.db, needles), {}, 'no table holds their name, email or phone')
   for (const id of [person.id, other.id]) {
     const gone = await call('GET', `/v1/candidates/${id}`)

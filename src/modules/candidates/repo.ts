@@ -363,10 +363,18 @@ export async function countApplications (trx: Transaction<Database>, tenantId: s
  * Erases a candidate of the tenant (the caller holds the tenant's candidate lock): the events whose
  * subject is the person (their applications' events, a merge's), with their deliveries and attempts;
  * the candidate, and with it (foreign keys, on delete cascade) their identities, applications,
- * outcome shares and the merges folded into them. What was erased, for the event that tells the host.
+ * outcome shares and the merges folded into them. The publications' application counts lose the
+ * erased applications (the count the sync keeps, as it adds them). What was erased, for the event
+ * that tells the host.
  */
 export async function eraseCandidate (trx: Trx, tenantId: string, id: string): Promise<{ applicationIds: string[], mergedCandidateIds: string[] }> {
-  const applications = await trx.selectFrom('applications').select('id').where('tenant_id', '=', tenantId).where('candidate_id', '=', id).orderBy('id').execute()
+  const applications = await trx.selectFrom('applications').select(['id', 'publication_id']).where('tenant_id', '=', tenantId).where('candidate_id', '=', id).orderBy('id').execute()
+  const perPublication = new Map<string, number>()
+  for (const a of applications) perPublication.set(a.publication_id, (perPublication.get(a.publication_id) ?? 0) + 1)
+  for (const [publicationId, erased] of [...perPublication].sort(([a], [b]) => a.localeCompare(b))) {
+    await trx.updateTable('publications').set(eb => ({ application_count: sql<number>`greatest(${eb.ref('application_count')} - ${erased}, 0)` }))
+      .where('tenant_id', '=', tenantId).where('id', '=', publicationId).execute()
+  }
   const merged = await trx.selectFrom('candidate_merges').select('from_id').where('tenant_id', '=', tenantId).where('into_id', '=', id).execute()
   const mergedCandidateIds = merged.map(m => m.from_id)
   const subjects = [id, ...mergedCandidateIds].map(c => `candidate:${c}`)

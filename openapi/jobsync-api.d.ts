@@ -865,7 +865,7 @@ export interface paths {
         };
         /**
          * The board's dictionaries: where the ids of its publication fields come from
-         * @description A field of the board's `publicationFields` (GET /v1/boards) whose value is a board id names its dictionary in `x-dictionary`.
+         * @description A field of the board's `publicationFields` (GET /v1/boards) whose value is a board id names its dictionary in `x-dictionary`. An integration of a board this deployment turned off (the sandbox with `SANDBOX_ENABLED=false`) answers 422 `JOBSYNC_ERR_BOARD_DISABLED`.
          */
         get: operations["listDictionaries"];
         put?: never;
@@ -17216,6 +17216,28 @@ export interface operations {
                      *       "code": "FST_ERR_MAX_PARAM_LENGTH",
                      *       "title": "URI Too Long",
                      *       "detail": "maximum param length exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood but refused by the board or by a rule */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobsync.dev/problems/board-rejected",
+                     *       "status": 422,
+                     *       "instance": "req-5f2c9a7e",
+                     *       "code": "JOBSYNC_ERR_BOARD_REJECTED",
+                     *       "title": "Rejected by the board",
+                     *       "detail": "the board refused the vacancy: salary is below the minimum",
+                     *       "board": "sandbox",
+                     *       "boardStatus": 422
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

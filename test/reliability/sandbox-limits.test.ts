@@ -39,6 +39,18 @@ t.test('SANDBOX_ENABLED=false: not offered, not installable, and stored sandbox 
   t.match(problemOf(refused), { code: 'JOBSYNC_ERR_BOARD_DISABLED', detail: /SANDBOX_ENABLED/ })
 
   t.equal((await call('GET', `/v1/integrations/${integrationId}`)).statusCode, 200, 'the stored integration is still shown')
+  // what the host asks of it through the API says the board is off, not that the integration is missing
+  await call('PUT', '/v1/jobs/sandbox-off-2', { title: 'Job sandbox-off-2', description: LONG_DESCRIPTION })
+  const asked = {
+    publish: await call('POST', '/v1/jobs/sandbox-off-2/publications', { integrationId, fields: { applicants: 1 }, publicationType: 'standard', publish: true }),
+    'publication types': await call('GET', `/v1/integrations/${integrationId}/publication-types`),
+    dictionaries: await call('GET', `/v1/integrations/${integrationId}/dictionaries`),
+    dictionary: await call('GET', `/v1/integrations/${integrationId}/dictionaries/cities`)
+  }
+  for (const [what, res] of Object.entries(asked)) {
+    t.equal(res.statusCode, 422, `${what}: ${res.body}`)
+    t.match(problemOf(res), { code: 'JOBSYNC_ERR_BOARD_DISABLED', detail: /SANDBOX_ENABLED=false/ }, what)
+  }
   await settle(off)
   const runs = (await call('GET', `/v1/publications/${pubId}/sync-runs`)).json().items as Array<{ status: string, error: { code: string } | null }>
   t.match(runs, [{ status: 'failed', error: { code: 'JOBSYNC_ERR_BOARD_DISABLED' } }])

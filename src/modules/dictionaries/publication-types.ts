@@ -23,7 +23,7 @@ export function createPublicationTypes ({ integrations, cacheMs, log }: Publicat
 
   return {
     async list (tenantId: string, integrationId: string): Promise<PublicationTypesView> {
-      const opened = await integrations.openAccount(tenantId, integrationId)
+      const opened = await integrations.openAccount(tenantId, integrationId, { refuseTurnedOff: true })
       if (opened === undefined) throw notFound('integration', integrationId)
       const { adapter, session, account } = opened
       let known = counted.get(integrationId)

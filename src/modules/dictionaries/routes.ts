@@ -15,9 +15,10 @@ export const dictionaryRoutes: FastifyPluginAsyncTypebox<{ dictionaries: Diction
       operationId: 'listDictionaries',
       tags,
       summary: "The board's dictionaries: where the ids of its publication fields come from",
-      description: 'A field of the board\'s `publicationFields` (GET /v1/boards) whose value is a board id names its dictionary in `x-dictionary`.',
+      description: 'A field of the board\'s `publicationFields` (GET /v1/boards) whose value is a board id names its dictionary in `x-dictionary`. ' +
+        'An integration of a board this deployment turned off (the sandbox with `SANDBOX_ENABLED=false`) answers 422 `JOBSYNC_ERR_BOARD_DISABLED`.',
       params: IdParams,
-      response: { 200: DictionaryListSchema, ...problemResponses(400, 401, 403, 404) }
+      response: { 200: DictionaryListSchema, ...problemResponses(400, 401, 403, 404, 422) }
     }
   }, async request => await dictionaries.list(tenantOf(request), request.params.id))
 

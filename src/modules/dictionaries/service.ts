@@ -9,8 +9,8 @@ import type { Config } from '../../config.js'
 import type { Db } from '../../db/index.js'
 import type { DictionaryCopy } from '../../db/schema.js'
 import { AppError, invalidInput, notFound, type FieldError } from '../../errors.js'
-import { BoardError } from '../../boards/errors.js'
-import { boardName } from '../../boards/registry.js'
+import { BoardError, boardTurnedOff } from '../../boards/errors.js'
+import { boardDefinition, boardName } from '../../boards/registry.js'
 import type { BoardAdapter, DictionaryDefinition, DictionaryItem, DictionaryLookup } from '../../boards/types.js'
 import { decodeCursor, encodeCursor } from '../../http/cursor.js'
 import type { IntegrationService, OpenedAccount } from '../integrations/service.js'
@@ -155,7 +155,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
 
   /** the account of an integration of the tenant; 404 when there is none */
   async function mustOpen (tenantId: string, integrationId: string): Promise<OpenedAccount> {
-    const opened = await integrations.openAccount(tenantId, integrationId)
+    const opened = await integrations.openAccount(tenantId, integrationId, { refuseTurnedOff: true })
     if (opened === undefined) throw notFound('integration', integrationId)
     return opened
   }
@@ -169,7 +169,11 @@ export function createDictionaryService ({ db, integrations, boards, config, log
       boardsOfIntegrations.set(memo, board)
     }
     const adapter = boards.get(board)
-    if (adapter === undefined) throw notFound('integration', integrationId)
+    if (adapter === undefined) {
+      // a board this deployment turned off (the sandbox with SANDBOX_ENABLED=false): say so
+      const definition = boardDefinition(board)
+      throw definition === undefined ? notFound('integration', integrationId) : boardTurnedOff(definition.name)
+    }
     return { adapter, tenantId, integrationId, open: async () => await mustOpen(tenantId, integrationId) }
   }
 

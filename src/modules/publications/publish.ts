@@ -34,7 +34,7 @@ function withPublication (error: AppError, p: Publication): AppError {
 
 /** the integration's account, or the 400 naming the field that pointed at it */
 export async function accountFor (integrations: Pick<IntegrationService, 'openAccount'>, tenantId: string, integrationId: string, pointer = '/integrationId', where: FieldError['in'] = 'body'): Promise<OpenedAccount> {
-  const opened = await integrations.openAccount(tenantId, integrationId)
+  const opened = await integrations.openAccount(tenantId, integrationId, { refuseTurnedOff: true })
   if (opened === undefined) {
     throw invalidInput(`integration ${integrationId} not found`, [{ in: where, pointer, detail: 'is not an integration of this tenant' }])
   }

@@ -96,8 +96,18 @@ const rankCursor = (cursor: string): boolean => {
     return Array.isArray(parts) && parts.length === 2 && parts.every(p => Number.isInteger(p))
   } catch { return false }
 }
+/** a change feed's cursor: [the writing transaction's id (digits), an id] (src/http/cursor.ts) */
+const feedCursor = (cursor: string): boolean => {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
+    return Array.isArray(parts) && parts.length === 2 && typeof parts[0] === 'string' && /^\d{1,20}$/.test(parts[0]) && typeof parts[1] === 'string' && UUID.test(parts[1])
+  } catch { return false }
+}
+const FEEDS = new Set(['/v1/applications', '/v1/candidates'])
 /** the cursors `op`'s list would not accept */
-const badCursorOf = (op: Operation) => op.path.includes('/dictionaries/') ? badCursor.filter(s => !rankCursor(s)) : badCursor
+const badCursorOf = (op: Operation) => op.path.includes('/dictionaries/')
+  ? badCursor.filter(s => !rankCursor(s))
+  : FEEDS.has(op.path) ? badCursor.filter(s => !feedCursor(s)) : badCursor
 
 /** the first string within `value` with U+0000 put in it, and the JSON pointer below `value` where it is; null: no string in it */
 function withNul (value: unknown, pointer = ''): { value: unknown, pointer: string } | null {

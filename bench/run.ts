@@ -10,7 +10,7 @@ import { benchNodeFlags, SCALE, SERVER_URL } from './lib/harness.js'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
-const ALL = ['ingest', 'api', 'scheduler', 'startup', 'dictionary', 'hh-sync'] as const
+const ALL = ['ingest', 'api', 'scheduler', 'startup', 'dictionary', 'hh-sync', 'delivery'] as const
 type Name = typeof ALL[number]
 const only = (process.env.BENCH_ONLY ?? '').split(',').map(s => s.trim()).filter(s => s !== '')
 const chosen = ALL.filter(name => only.length === 0 || only.includes(name))
@@ -62,6 +62,11 @@ function rows (r: Record<string, any>): string[][] {
       ['dictionary', `bare pg, search SQL, ${r.connections} concurrent, ${n(r.areas)} areas in ${r.levels} levels`, `${n(r.bare.perSecond)} queries/s, p99 ${n(r.bare.p99, 1)} ms`, '', ''],
       ['dictionary', 'GET /v1/integrations/{id}/dictionaries/cities?q= (auth included)', `${n(r.api.perSecond)} req/s, p50 ${n(r.api.p50, 1)} ms`, '', yesNo(r.targets.errors)],
       ['dictionary', 'API ÷ bare', n(r.ratio, 3), '≥ 0.7', yesNo(r.targets.ratio)]
+    ]
+    case 'delivery': return [
+      ['delivery', `bare undici, ${n(r.events)} POSTs of ${n(r.bytesPerEvent)} B, ${r.connections} connections`, `${n(r.bare.perSecond)} requests/s`, '', ''],
+      ['delivery', 'webhook backlog of one endpoint sent by the started dispatcher', `${n(r.service.perSecond)} events/s (${n(r.service.ms / 1000, 1)} s)`, 'all delivered', yesNo(r.targets.delivered)],
+      ['delivery', 'dispatcher ÷ bare', n(r.ratio, 3), '', '']
     ]
     case 'startup': return [
       ['startup', 'embedded (PGlite): first start to ready', `${n(r.first.ms)} ms`, '', ''],

@@ -107,24 +107,42 @@ export async function recordAttempt (
   await trx.insertInto('webhook_attempts').values({ delivery_id: deliveryId, status_code: attempt.statusCode, error: attempt.error, duration_ms: attempt.durationMs }).execute()
 }
 
-/** where a delivery stands after a try; `deliveredAt` is written only when given */
+/** a delivery the endpoint took, with its attempt */
+export interface DeliveredAttempt { id: string, webhookId: string, attempts: number, statusCode: number, error: OutboundFailure | null, durationMs: number }
+
+/**
+ * Deliveries the endpoints took, in one statement whatever their number: each attempt logged, each
+ * delivery done, and the failure streak of their webhooks, if they had one, over.
+ */
+export async function recordDelivered (db: Db, done: readonly DeliveredAttempt[]): Promise<void> {
+  if (done.length === 0) return
+  await sql`
+    with done (id, webhook_id, attempts, status_code, error, duration_ms) as (
+      select * from unnest(${done.map(x => x.id)}::uuid[], ${done.map(x => x.webhookId)}::uuid[], ${done.map(x => x.attempts)}::int[],
+        ${done.map(x => x.statusCode)}::int[], ${done.map(x => x.error)}::text[], ${done.map(x => x.durationMs)}::int[])
+    ), attempt as (
+      insert into webhook_attempts (delivery_id, status_code, error, duration_ms)
+      select id, status_code, error, duration_ms from done
+    ), streak as (
+      update webhooks set failing_since = null where id in (select webhook_id from done) and failing_since is not null
+    )
+    update webhook_deliveries d set status = 'delivered', attempts = done.attempts, last_status_code = done.status_code,
+      last_error = null, next_attempt_at = now(), delivered_at = now()
+    from done where d.id = done.id`.execute(db)
+}
+
+/** where a delivery the endpoint did not take stands after the try: due again, or failed */
 export async function finishDelivery (
   trx: Transaction<Database>, deliveryId: string,
-  result: { status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: OutboundFailure | null, nextAttemptAt: Date, deliveredAt?: Date }
+  result: { status: 'pending' | 'failed', attempts: number, lastStatusCode: number | null, lastError: OutboundFailure, nextAttemptAt: Date }
 ): Promise<void> {
   await trx.updateTable('webhook_deliveries').set({
     status: result.status,
     attempts: result.attempts,
     last_status_code: result.lastStatusCode,
     last_error: result.lastError,
-    next_attempt_at: result.nextAttemptAt,
-    ...(result.deliveredAt !== undefined ? { delivered_at: result.deliveredAt } : {})
+    next_attempt_at: result.nextAttemptAt
   }).where('id', '=', deliveryId).execute()
-}
-
-/** the webhook's failure streak, if it has one, is over */
-export async function clearFailingSince (trx: Transaction<Database>, webhookId: string): Promise<void> {
-  await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', webhookId).where('failing_since', 'is not', null).execute()
 }
 
 /** the webhook's failure streak starts now, unless it runs already */

@@ -119,12 +119,12 @@ export function createServices (deps: AppDeps & { log: FastifyBaseLogger, agents
   // every URL a tenant gives passes it, at registration and at connection
   const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow, resolve: deps.resolve })
   const outcomes = createOutcomeSharer({ db: deps.db, integrations, log: deps.log.child({ module: 'outcomes' }), backoffMs: deps.config.webhookBackoffMs })
-  const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax })
+  const idempotency = createIdempotencyService({ db: deps.db, secrets: deps.secrets })
+  const candidates = createCandidateService({ db: deps.db, boards, integrations, jobs, outcomes, resumeMaxBytes: deps.config.resumeMaxBytes, photoMaxBytes: deps.config.photoMaxBytes, identityLocksMax: deps.config.sync.identityLocksMax, idempotency })
   const runner = createSyncRunner({ db: deps.db, boards, integrations, publications, candidates, config: deps.config.sync, log: deps.log.child({ module: 'sync' }), metrics, applicationsPerTenant: { sandbox: deps.config.sandbox.applicantsPerTenant } })
   scheduler = createScheduler({ db: deps.db, runner, publications, config: deps.config.sync, log: deps.log.child({ module: 'scheduler' }), metrics })
   const dispatcher = createDispatcher({ db: deps.db, secrets: deps.secrets, log: deps.log.child({ module: 'webhooks' }), backoffMs: deps.config.webhookBackoffMs, outcomes, outbound, metrics })
   metrics.watch({ oldestDueSyncSeconds: scheduler.oldestDueSeconds, outboxBacklog: dispatcher.backlog, pendingOutcomeShares: outcomes.pending })
-  const idempotency = createIdempotencyService({ db: deps.db, secrets: deps.secrets })
   return {
     boards,
     oauthState,

@@ -363,6 +363,8 @@ export interface IdempotencyKeyTable {
   tenant_id: string | null
   /** sha256 of the method, URL and canonical body */
   fingerprint: string
+  /** the request's path, without its query (null on rows from before it was kept) */
+  path: string | null
   /** which request holds the row: only it writes the answer or lets go */
   claim: string
   /** null while the first request is being processed */

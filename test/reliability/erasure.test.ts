@@ -2,7 +2,7 @@
 // and phones, searched in every column of every row), tells the webhooks with ids only, and a later
 // application from them makes a new candidate.
 import t from 'tap'
-import { build } from '../helpers/app.js'
+import { bearer, build } from '../helpers/app.js'
 import { databaseContents } from '../helpers/db-contents.js'
 import { LONG_DESCRIPTION, tenantCaller, type Call } from '../helpers/publishing.js'
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js'
@@ -28,22 +28,30 @@ async function publishAndSync (app: Awaited<ReturnType<typeof build>>, call: Cal
 
 t.test('an erased candidate leaves no trace; the same person applying again is a new candidate', async t => {
   const app = await build(t)
-  const call = await tenantCaller(app)
+  const { key: tenantKey } = await app.tenant()
+  const call: Call = async (method, url, payload) => await app.app.inject({ method, url, headers: bearer(tenantKey), ...(payload === undefined ? {} : { payload }) })
   const receiver = await startWebhookReceiver()
   t.teardown(() => receiver.close())
   const hook = (await call('POST', '/v1/webhooks', { url: receiver.url, events: ['application.created', 'application.updated', 'candidate.merged', 'candidate.erased'] })).json()
   const integrationId = (await call('POST', '/v1/integrations', { board: 'sandbox', name: 'sb', credentials: { accountName: 'erasure' } })).json().id
   const first = await publishAndSync(app, call, integrationId, 'erase-1', 5)
 
-  const items = (await call('GET', `/v1/applications?publicationId=${first}&limit=50`)).json().items as Array<{ candidateId: string, emails: string[] }>
+  const items = (await call('GET', `/v1/applications?publicationId=${first}&limit=50`)).json().items as Array<{ id: string, candidateId: string, emails: string[] }>
   const personOf = async (email: string): Promise<Person> => (await call('GET', `/v1/candidates/${items.find(i => i.emails.includes(email))!.candidateId}`)).json()
   // shared.1 applies to every sandbox posting (it comes back below); another person is merged into them
   const person = await personOf('shared.1@sandbox.jobsync.dev')
   const other = (await call('GET', `/v1/candidates/${items.find(i => !i.emails[0]!.startsWith('shared.'))!.candidateId}`)).json() as Person
-  t.equal((await call('POST', `/v1/candidates/${person.id}/merge`, { candidateIds: [other.id] })).statusCode, 200)
+  // the merge and the outcome carry Idempotency-Keys: their stored answers hold the person
+  const keyed = async (url: string, payload: object, idempotencyKey: string) =>
+    await app.app.inject({ method: 'POST', url, payload, headers: { ...bearer(tenantKey), 'idempotency-key': idempotencyKey } })
+  t.equal((await keyed(`/v1/candidates/${person.id}/merge`, { candidateIds: [other.id] }, 'merge-1')).statusCode, 200)
   const applications = (await call('GET', `/v1/candidates/${person.id}`)).json().applications as Array<{ id: string }>
   t.equal(applications.length, 2)
-  t.equal((await call('POST', `/v1/applications/${applications[0]!.id}/outcome`, { outcome: 'invited' })).statusCode, 200)
+  t.equal((await keyed(`/v1/applications/${applications[0]!.id}/outcome`, { outcome: 'invited' }, 'outcome-1')).statusCode, 200)
+  const bystander = items.find(i => i.candidateId !== person.id && i.candidateId !== other.id)!
+  t.equal((await keyed(`/v1/applications/${bystander.id}/outcome`, { outcome: 'invited' }, 'outcome-other')).statusCode, 200, 'a keyed request about someone else')
+  const keysStored = async () => (await app.db.selectFrom('idempotency_keys').select('key').orderBy('key').execute()).map(r => r.key)
+  t.same(await keysStored(), ['merge-1', 'outcome-1', 'outcome-other'])
   await app.app.dispatcher.drain()
 
   // the whole name, as text (a resume) and as columns (tab-joined by the scan): a first or last name
@@ -57,6 +65,9 @@ t.test('an erased candidate leaves no trace; the same person applying again is a
   const erased = await call('DELETE', `/v1/candidates/${person.id}`)
   t.equal(erased.statusCode, 204, erased.body)
   t.equal(await countOf(first), 3, 'the publication counts the applications left (both of the person\'s were on it)')
+  t.same(await keysStored(), ['outcome-other'], 'the answers kept for requests about them are forgotten; another person\'s stays')
+  const replayed = await keyed(`/v1/candidates/${person.id}/merge`, { candidateIds: [other.id] }, 'merge-1')
+  t.equal(replayed.statusCode, 404, 'the same key and request act anew: the person is not there')
   t.equal((await call('GET', `/v1/applications?publicationId=${first}&limit=50`)).json().items.length, 3, 'as many as are listed')
   t.same(await hits(app.db, needles), {}, 'no table holds their name, email or phone')
   for (const id of [person.id, other.id]) {

@@ -14,6 +14,7 @@ import { boardName, type BoardRegistry } from '../../boards/registry.js'
 import type { BoardApplication, Outcome } from '../../boards/types.js'
 import type { OutcomeSharer } from '../../outbox/outcomes.js'
 import type { IntegrationService } from '../integrations/service.js'
+import type { IdempotencyService } from '../idempotency/service.js'
 import type { JobService } from '../jobs/service.js'
 import { pipeline, Transform, type Readable } from 'node:stream'
 import { BoardError } from '../../boards/errors.js'
@@ -85,6 +86,8 @@ export interface CandidateServiceDeps {
   photoMaxBytes: number
   /** a page bringing more identities than this takes the tenant's lock instead of one per identity */
   identityLocksMax: number
+  /** the stored Idempotency-Key answers of requests about an erased person are forgotten with them */
+  idempotency: Pick<IdempotencyService, 'forgetAbout'>
 }
 
 /** a resume or photo on its way to the host: the board's file, streamed, or the text the board gave */
@@ -121,7 +124,7 @@ function capped (kind: FileKind, limit: number): Transform {
   })
 }
 
-export function createCandidateService ({ db, boards, integrations, jobs, outcomes, resumeMaxBytes, photoMaxBytes, identityLocksMax }: CandidateServiceDeps) {
+export function createCandidateService ({ db, boards, integrations, jobs, outcomes, resumeMaxBytes, photoMaxBytes, identityLocksMax, idempotency }: CandidateServiceDeps) {
   /** 404, saying where the candidate went when the host merged it */
   // inside a transaction pass it: a second connection deadlocks the embedded database (one connection)
   async function candidateNotFound (tenantId: string, id: string, executor: Db = db): Promise<AppError> {
@@ -291,6 +294,7 @@ export function createCandidateService ({ db, boards, integrations, jobs, outcom
         const found = await repo.existingCandidateIds(trx, tenantId, [id])
         if (!found.has(id)) throw await candidateNotFound(tenantId, id, trx)
         const erased = await repo.eraseCandidate(trx, tenantId, id)
+        await idempotency.forgetAbout(trx, tenantId, [id, ...erased.applicationIds, ...erased.mergedCandidateIds])
         await emit(trx, tenantId, 'candidate.erased', `candidate:${id}`, { candidateId: id, ...erased })
       })
     },

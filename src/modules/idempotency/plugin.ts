@@ -91,7 +91,7 @@ export default fp(async function idempotency (app: FastifyInstance, { idempotenc
     const owner = principal.role === 'tenant' ? `tenant:${principal.tenantId}` : `admin:${principal.keyId}`
     const tenantId = principal.role === 'tenant' ? principal.tenantId : null
     try {
-      const begun = await idempotency.begin(owner, tenantId, key, fingerprintOf(request))
+      const begun = await idempotency.begin(owner, tenantId, key, fingerprintOf(request), request.url.split('?')[0] ?? request.url)
       if (begun.kind === 'replay') return replay(reply, begun.response)
       request.idempotencyClaim = { owner, key, claim: begun.claim }
     } catch (error) {

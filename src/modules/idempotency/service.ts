@@ -3,8 +3,10 @@
 // and while the first is still being processed a 409. Keys belong to their owner: a tenant (any of
 // its API keys), or for admin calls the admin key. The fastify side is in plugin.ts.
 import { randomUUID } from 'node:crypto'
+import type { Transaction } from 'kysely'
 import type { SecretBox } from '../../crypto/secrets.js'
 import type { Db } from '../../db/index.js'
+import type { Database } from '../../db/schema.js'
 import { AppError } from '../../errors.js'
 import * as repo from './repo.js'
 
@@ -50,11 +52,11 @@ export function createIdempotencyService ({ db, secrets }: { db: Db, secrets: Se
      * here is the answer to give again. Throws 422 for a key used with another request, 409 while
      * the first is being processed.
      */
-    async begin (owner: string, tenantId: string | null, key: string, fingerprint: string): Promise<Begun> {
+    async begin (owner: string, tenantId: string | null, key: string, fingerprint: string, path: string): Promise<Begun> {
       // a row let go between our insert and our read is gone: try again (twice is plenty)
       for (let i = 0; i < 3; i++) {
         const claim = randomUUID()
-        if (await repo.claim(db, { owner, key, tenantId, fingerprint, claim }, IDEMPOTENCY_TTL_MS, STALE_MS)) return { kind: 'acquired', claim }
+        if (await repo.claim(db, { owner, key, tenantId, fingerprint, path, claim }, IDEMPOTENCY_TTL_MS, STALE_MS)) return { kind: 'acquired', claim }
         const row = await repo.find(db, owner, key)
         if (row === undefined) continue
         if (row.fingerprint !== fingerprint) throw keyReused()
@@ -71,6 +73,15 @@ export function createIdempotencyService ({ db, secrets }: { db: Db, secrets: Se
 
     async release (owner: string, key: string, claim: string): Promise<void> {
       await repo.release(db, owner, key, claim)
+    },
+
+    /**
+     * Forgets the tenant's stored answers of requests about these (a candidate and its
+     * applications, by the ids in the request's path), in the caller's transaction: an erased
+     * person's data is not kept in an answer to give again. A retry of such a request acts anew.
+     */
+    async forgetAbout (trx: Transaction<Database>, tenantId: string, ids: readonly string[]): Promise<number> {
+      return await repo.forgetAbout(trx, tenantId, ids)
     },
 
     /** forgets the keys older than 24 hours; how many */

@@ -116,7 +116,8 @@ export const candidateRoutes: FastifyPluginAsyncTypebox<{ candidates: CandidateS
       summary: 'Erase a candidate: the person and everything stored of them',
       description: 'Deletes the candidate with their emails and phones (a later application from them makes a new candidate), ' +
         'their applications (with what the board sent, resume text and photo links), outcomes and outcome shares, the candidates ' +
-        'merged into them, and the events about them with their webhook deliveries. A `candidate.erased` event (ids only) goes out. ' +
+        'merged into them, the events about them with their webhook deliveries, and the answers kept for Idempotency-Key requests ' +
+        'about them or their applications. Their publications\' `applicationCount` drops by those applications. A `candidate.erased` event (ids only) goes out. ' +
         'Their files are never stored (streamed from the board). A merged candidate\'s id answers 404 naming `mergedInto`: erase that one.',
       params: IdParams,
       response: { 204: Type.Null({ description: 'erased' }), ...problemResponses(400, 401, 403, 404) }

@@ -9,6 +9,8 @@ import { sandbox } from './sandbox/index.js'
 import { workua } from './workua/index.js'
 import type { BoardAdapter, BoardDefinition, BoardImplementation, BoardShared } from './types.js'
 import { withOperations } from './operation.js'
+import { boardTurnedOff } from './errors.js'
+import type { AppError } from '../errors.js'
 
 export const BOARDS = [djinni, workua, robotaua, headhunter, sandbox] as const
 
@@ -86,6 +88,15 @@ export function assembleBoard (definition: BoardDefinition, implementation: Boar
 
 /** the boards by id; looked up by a stored row's board too, hence any string */
 export type BoardRegistry = ReadonlyMap<string, BoardAdapter>
+
+/**
+ * A board this process knows but was built without (the sandbox with SANDBOX_ENABLED=false): the
+ * problem that says it is turned off, to throw; undefined when the board is there, or unknown.
+ */
+export function turnedOff (boards: BoardRegistry, board: string): AppError | undefined {
+  const definition = boards.has(board) ? undefined : boardDefinition(board)
+  return definition === undefined ? undefined : boardTurnedOff(definition.name)
+}
 
 /** who is told of every board request and credential renewal: the metrics */
 export interface BoardObservers {

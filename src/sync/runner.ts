@@ -9,8 +9,8 @@ import type { Db } from '../db/index.js'
 import type { Database, Publication, PublicationErrorRecord, SyncRun } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { isDatabaseUnavailable } from '../http/problems.js'
-import { BoardError, boardTurnedOff } from '../boards/errors.js'
-import { boardDefinition, type BoardRegistry } from '../boards/registry.js'
+import { BoardError } from '../boards/errors.js'
+import { turnedOff, type BoardRegistry } from '../boards/registry.js'
 import type { ResponsePage } from '../boards/types.js'
 import type { Config } from '../config.js'
 import type { CandidateService } from '../modules/candidates/service.js'
@@ -123,8 +123,8 @@ export function createSyncRunner ({ db, boards, integrations, publications, cand
       let closed: SyncRun | undefined
       try {
         const opened = await integrations.openAccount(publication.tenant_id, publication.integration_id)
-        const definition = boardDefinition(publication.board)
-        if (opened === undefined && !boards.has(publication.board) && definition !== undefined) throw boardTurnedOff(definition.name)
+        const off = opened === undefined ? turnedOff(boards, publication.board) : undefined
+        if (off !== undefined) throw off
         if (opened === undefined || publication.posting_external_id === null) {
           throw new Error('the publication has no board posting or integration to sync from')
         }

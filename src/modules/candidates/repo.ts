@@ -368,13 +368,12 @@ export async function countApplications (trx: Transaction<Database>, tenantId: s
  * that tells the host.
  */
 export async function eraseCandidate (trx: Trx, tenantId: string, id: string): Promise<{ applicationIds: string[], mergedCandidateIds: string[] }> {
-  const applications = await trx.selectFrom('applications').select(['id', 'publication_id']).where('tenant_id', '=', tenantId).where('candidate_id', '=', id).orderBy('id').execute()
-  const perPublication = new Map<string, number>()
-  for (const a of applications) perPublication.set(a.publication_id, (perPublication.get(a.publication_id) ?? 0) + 1)
-  for (const [publicationId, erased] of [...perPublication].sort(([a], [b]) => a.localeCompare(b))) {
-    await trx.updateTable('publications').set(eb => ({ application_count: sql<number>`greatest(${eb.ref('application_count')} - ${erased}, 0)` }))
-      .where('tenant_id', '=', tenantId).where('id', '=', publicationId).execute()
-  }
+  const applications = await trx.selectFrom('applications').select('id').where('tenant_id', '=', tenantId).where('candidate_id', '=', id).orderBy('id').execute()
+  await sql`
+    update publications p set application_count = greatest(p.application_count - erased.n, 0)
+    from (select publication_id, count(*)::int as n from applications
+          where tenant_id = ${tenantId} and candidate_id = ${id} group by publication_id) erased
+    where p.id = erased.publication_id`.execute(trx)
   const merged = await trx.selectFrom('candidate_merges').select('from_id').where('tenant_id', '=', tenantId).where('into_id', '=', id).execute()
   const mergedCandidateIds = merged.map(m => m.from_id)
   const subjects = [id, ...mergedCandidateIds].map(c => `candidate:${c}`)

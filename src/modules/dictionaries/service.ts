@@ -9,8 +9,8 @@ import type { Config } from '../../config.js'
 import type { Db } from '../../db/index.js'
 import type { DictionaryCopy } from '../../db/schema.js'
 import { AppError, invalidInput, notFound, type FieldError } from '../../errors.js'
-import { BoardError, boardTurnedOff } from '../../boards/errors.js'
-import { boardDefinition, boardName } from '../../boards/registry.js'
+import { BoardError } from '../../boards/errors.js'
+import { boardName, turnedOff } from '../../boards/registry.js'
 import type { BoardAdapter, DictionaryDefinition, DictionaryItem, DictionaryLookup } from '../../boards/types.js'
 import { decodeCursor, encodeCursor } from '../../http/cursor.js'
 import type { IntegrationService, OpenedAccount } from '../integrations/service.js'
@@ -169,11 +169,8 @@ export function createDictionaryService ({ db, integrations, boards, config, log
       boardsOfIntegrations.set(memo, board)
     }
     const adapter = boards.get(board)
-    if (adapter === undefined) {
-      // a board this deployment turned off (the sandbox with SANDBOX_ENABLED=false): say so
-      const definition = boardDefinition(board)
-      throw definition === undefined ? notFound('integration', integrationId) : boardTurnedOff(definition.name)
-    }
+    // a board this deployment turned off (the sandbox with SANDBOX_ENABLED=false) says so
+    if (adapter === undefined) throw turnedOff(boards, board) ?? notFound('integration', integrationId)
     return { adapter, tenantId, integrationId, open: async () => await mustOpen(tenantId, integrationId) }
   }
 

@@ -9,8 +9,8 @@ import type { Db } from '../../db/index.js'
 import { DuplicateKeyError } from '../../db/errors.js'
 import type { Integration, IntegrationError, IntegrationRecruiter } from '../../db/schema.js'
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../../errors.js'
-import { BoardError, boardTurnedOff } from '../../boards/errors.js'
-import { boardDefinition, type BoardRegistry } from '../../boards/registry.js'
+import { BoardError } from '../../boards/errors.js'
+import { turnedOff, type BoardRegistry } from '../../boards/registry.js'
 import type { AccountSession, BoardAccount, BoardAdapter, BoardId, CredentialStore, Recruiter } from '../../boards/types.js'
 import type { SecretBox } from '../../crypto/secrets.js'
 import { createdAfter, createdPage } from '../../http/cursor.js'
@@ -123,9 +123,7 @@ function transientStore<C> (initial: C): CredentialStore<C> {
 export function createIntegrationService ({ db, boards, secrets, oauthState, log }: IntegrationServiceDeps) {
   function adapterOf (board: string): BoardAdapter {
     const adapter = boards.get(board)
-    const definition = boardDefinition(board)
-    if (adapter === undefined && definition !== undefined) throw boardTurnedOff(definition.name)
-    if (adapter === undefined) throw invalidInput(`unknown board "${board}"`, [{ in: 'body', pointer: '/board', detail: 'is not a known board' }])
+    if (adapter === undefined) throw turnedOff(boards, board) ?? invalidInput(`unknown board "${board}"`, [{ in: 'body', pointer: '/board', detail: 'is not a known board' }])
     return adapter
   }
 

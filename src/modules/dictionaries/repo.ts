@@ -99,38 +99,46 @@ export interface ItemQuery {
 }
 
 /**
- * A page of a stored copy's items, with the copy's row on each: in the board's order, or with `q`
- * the best matches first (the whole name, then its start, then the start of a word, then anywhere),
- * each rank in the board's order. Keyset on (rank, position). The copy is found by its key in the
- * same statement, so a search is one round trip.
+ * A page of a stored copy's items, with the copy's row: in the board's order, or with `q` the best
+ * matches first (the whole name, then its start, then the start of a word, then anywhere), each
+ * rank in the board's order. Keyset on (rank, position). The copy is found by its key in the same
+ * statement and comes back when the page is empty too (one row with no item), so a search is always
+ * one round trip: the copy joined to the page, left and lateral.
  */
 export function pageQuery (db: Executor, key: CopyKey, query: ItemQuery) {
   const { q } = query
   const rank = q === undefined
     ? sql<number>`0`
     : sql<number>`(case when i.search_name = ${q} then 0 when starts_with(i.search_name, ${q}) then 1 when strpos(' ' || i.search_name, ${' ' + q}) > 0 then 2 else 3 end)`
-  let select = db.selectFrom('dictionary_copies as c')
-    .innerJoin('dictionary_items as i', 'i.copy_id', 'c.id')
-    .select(['i.id', 'i.name', 'i.parent_id', 'i.position', rank.as('rank')])
+  let copy = db.selectFrom('dictionary_copies as c')
+    .leftJoinLateral(eb => {
+      let items = eb.selectFrom('dictionary_items as i')
+        .select(['i.id', 'i.name', 'i.parent_id', 'i.position', rank.as('rank')])
+        .whereRef('i.copy_id', '=', 'c.id')
+      if (q !== undefined) items = items.where(sql<boolean>`strpos(i.search_name, ${q}) > 0`)
+      if (query.parentId !== undefined) items = query.parentId === '' ? items.where('i.parent_id', 'is', null) : items.where('i.parent_id', '=', query.parentId)
+      if (query.after !== undefined) items = items.where(sql<boolean>`(${rank}, i.position) > (${query.after.rank}, ${query.after.position})`)
+      return (q === undefined ? items.orderBy('i.position') : items.orderBy(rank).orderBy('i.position')).limit(query.limit).as('p')
+    }, join => join.onTrue())
+    .select(['p.id', 'p.name', 'p.parent_id', 'p.position', 'p.rank'])
     .select(['c.id as copy_id', 'c.board', 'c.name as copy_name', 'c.integration_id', 'c.fetched_at', 'c.checked_at', 'c.etag', 'c.last_modified', 'c.item_count', 'c.refreshing_until'])
     .where('c.board', '=', key.board).where('c.name', '=', key.name)
-  select = key.integrationId === null ? select.where('c.integration_id', 'is', null) : select.where('c.integration_id', '=', key.integrationId)
-  if (q !== undefined) select = select.where(sql<boolean>`strpos(i.search_name, ${q}) > 0`)
-  if (query.parentId !== undefined) select = query.parentId === '' ? select.where('i.parent_id', 'is', null) : select.where('i.parent_id', '=', query.parentId)
-  if (query.after !== undefined) select = select.where(sql<boolean>`(${rank}, i.position) > (${query.after.rank}, ${query.after.position})`)
-  return (q === undefined ? select.orderBy('i.position') : select.orderBy(rank).orderBy('i.position')).limit(query.limit)
+  copy = key.integrationId === null ? copy.where('c.integration_id', 'is', null) : copy.where('c.integration_id', '=', key.integrationId)
+  return copy.orderBy('p.rank').orderBy('p.position')
 }
 
-export async function pageOf (db: Executor, key: CopyKey, query: ItemQuery): Promise<Array<ItemRow & { copy: DictionaryCopy }>> {
+/** the stored copy (undefined when there is none) and a page of its items */
+export async function pageOf (db: Executor, key: CopyKey, query: ItemQuery): Promise<{ copy: DictionaryCopy | undefined, items: ItemRow[] }> {
   const rows = await pageQuery(db, key, query).execute()
-  return rows.map(r => ({
-    id: r.id,
-    name: r.name,
-    parent_id: r.parent_id,
-    position: r.position,
-    rank: Number(r.rank),
-    copy: { id: r.copy_id, board: r.board, name: r.copy_name, integration_id: r.integration_id, fetched_at: r.fetched_at, checked_at: r.checked_at, etag: r.etag, last_modified: r.last_modified, item_count: r.item_count, refreshing_until: r.refreshing_until }
-  }))
+  const first = rows[0]
+  if (first === undefined) return { copy: undefined, items: [] }
+  const copy: DictionaryCopy = {
+    id: first.copy_id, board: first.board, name: first.copy_name, integration_id: first.integration_id, fetched_at: first.fetched_at, checked_at: first.checked_at,
+    etag: first.etag, last_modified: first.last_modified, item_count: first.item_count, refreshing_until: first.refreshing_until
+  }
+  // an empty page is the copy's row alone, its item columns null
+  const items = first.id === null ? [] : rows.map(r => ({ id: r.id!, name: r.name!, parent_id: r.parent_id, position: r.position!, rank: Number(r.rank) }))
+  return { copy, items }
 }
 
 /** items whose folded name is `folded` exactly, in the board's order */

@@ -205,17 +205,12 @@ export function createDictionaryService ({ db, integrations, boards, config, log
       const q = query.q === undefined ? undefined : searchName(query.q)
       const key = keyOf(asker, definition)
       const search = { q: q === '' ? undefined : q, parentId: query.parentId, after, limit: query.limit + 1 }
-      // the copy and the page in one statement; an empty page says nothing of the copy, so it is read apart
-      let rows = await repo.pageOf(db, key, search)
-      let copy: DictionaryCopy
-      if (rows[0] !== undefined) {
-        copy = await served(asker, definition, rows[0].copy)
-      } else {
-        const stored = await repo.findCopy(db, key)
-        copy = await served(asker, definition, stored)
-        // nothing was stored: the page of what was fetched just now
-        if (stored === undefined) rows = await repo.pageOf(db, key, search)
-      }
+      // the copy and the page in one statement
+      const found = await repo.pageOf(db, key, search)
+      let rows = found.items
+      const copy = await served(asker, definition, found.copy)
+      // nothing was stored: the page of what was fetched just now
+      if (found.copy === undefined) rows = (await repo.pageOf(db, key, search)).items
       const page = rows.slice(0, query.limit)
       if (page.length === 0 && query.parentId !== undefined && query.parentId !== '' && after === undefined) {
         // an empty page may mean a parent that is not there: say so rather than list nothing

@@ -137,7 +137,7 @@ async function main (): Promise<void> {
     })()
 
     // the SQL of the endpoint's page, exactly as the repo builds it, one statement per query text
-    const compiled = QUERIES.map(q => dictionaries.pageQuery(db, { board: 'sandbox', name: 'cities', integrationId: null }, { q: searchName(q), limit: LIMIT + 1 }).compile())
+    const compiled = QUERIES.map(q => dictionaries.pageQuery({ board: 'sandbox', name: 'cities', integrationId: null }, { q: searchName(q), limit: LIMIT + 1 }).compile(db))
     const matches = await Promise.all(compiled.map(async query => (await db.executeQuery(query)).rows.length))
     const paths = QUERIES.map(q => `/v1/integrations/${integration.id}/dictionaries/cities?q=${encodeURIComponent(q)}&limit=${LIMIT}`)
 

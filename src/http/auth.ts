@@ -102,25 +102,31 @@ export default fp(async function auth (app: FastifyInstance, { admin, cacheTtlMs
     const token = bearerToken(request)
     // the visible part of the key: not a secret, it tells keys apart in the logs (a failed one too)
     const prefix = token === undefined ? undefined : keyPrefix(token)
-    if (prefix !== undefined) request.log = request.log.child({ keyPrefix: prefix })
+    // one child logger per request: with the prefix alone when the key is refused, with the key's id
+    // and tenant as well when it passes
+    const refused = (error: unknown): unknown => {
+      if (prefix !== undefined) request.log = request.log.child({ keyPrefix: prefix })
+      return error
+    }
     const waitMs = limiter.waitMs(request.ip, prefix, token)
-    if (waitMs > 0) throw tooManyFailures(waitMs)
+    if (waitMs > 0) throw refused(tooManyFailures(waitMs))
     if (token === undefined) {
       limiter.failed(request.ip, undefined, undefined)
-      throw unauthorized('send an API key as "Authorization: Bearer <key>"')
+      throw refused(unauthorized('send an API key as "Authorization: Bearer <key>"'))
     }
     let principal = cacheTtlMs > 0 ? cache.get(token) : undefined
     if (principal === undefined) {
-      principal = await admin.authenticate(token)
+      // a database that does not answer is logged with the prefix too
+      principal = await admin.authenticate(token).catch((error: unknown) => { throw refused(error) })
       if (principal === undefined) {
         limiter.failed(request.ip, prefix, token)
-        throw unauthorized('the API key is unknown or revoked')
+        throw refused(unauthorized('the API key is unknown or revoked'))
       }
       limiter.passed(token)
       if (cacheTtlMs > 0) cache.set(token, principal)
     }
     request.principal = principal
-    request.log = request.log.child({ keyId: principal.keyId, tenantId: principal.role === 'tenant' ? principal.tenantId : undefined })
+    request.log = request.log.child({ keyPrefix: prefix, keyId: principal.keyId, tenantId: principal.role === 'tenant' ? principal.tenantId : undefined })
 
     if (needed === 'admin' && principal.role !== 'admin') throw forbidden('this route needs an admin key')
     if (needed === 'tenant' && principal.role !== 'tenant') throw forbidden('this route needs a tenant key; admin keys manage tenants only')

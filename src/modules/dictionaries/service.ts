@@ -118,7 +118,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
   }
 
   /** refreshes a stored copy unless another replica (or this process) is at it; never throws */
-  function refreshInBackground (asker: Asker, definition: DictionaryDefinition, stored: DictionaryCopy): void {
+  function refreshInBackground (asker: Asker, definition: DictionaryDefinition, stored: repo.CopyAge): void {
     const key = keyOf(asker, definition)
     const text = keyText(key)
     if (refreshing.has(text)) return
@@ -142,12 +142,12 @@ export function createDictionaryService ({ db, integrations, boards, config, log
    * The stored copy of the catalogue, refreshed in the background when it is due; fetched through
    * this account (and waited for) only when nothing is stored. Throws the board's error then.
    */
-  async function copyFor (asker: Asker, definition: DictionaryDefinition): Promise<DictionaryCopy> {
+  async function copyFor (asker: Asker, definition: DictionaryDefinition): Promise<repo.CopyAge> {
     return await served(asker, definition, await repo.findCopy(db, keyOf(asker, definition)))
   }
 
   /** the copy as read (`stored`), refreshed in the background when due; fetched now when there is none */
-  async function served (asker: Asker, definition: DictionaryDefinition, stored: DictionaryCopy | undefined): Promise<DictionaryCopy> {
+  async function served (asker: Asker, definition: DictionaryDefinition, stored: repo.CopyAge | undefined): Promise<repo.CopyAge> {
     if (stored === undefined) return await fetchAndStore(await asker.open(), definition, undefined)
     if (Date.now() - stored.checked_at.getTime() >= maxAge(definition)) refreshInBackground(asker, definition, stored)
     return stored
@@ -229,7 +229,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
 
     /** what a board's mapping looks names up in, through this account */
     lookupFor (opened: OpenedAccount): DictionaryLookup {
-      const copies = new Map<string, Promise<DictionaryCopy>>()
+      const copies = new Map<string, Promise<repo.CopyAge>>()
       return {
         async find (name: string, text: string): Promise<DictionaryItem[]> {
           const definition = definitionOf(opened.adapter, name)
@@ -267,7 +267,7 @@ export function createDictionaryService ({ db, integrations, boards, config, log
           if (typeof v === 'string' || typeof v === 'number') given.push([source.many && Array.isArray(value) ? `${prefix}/${field}/${i}` : `${prefix}/${field}`, String(v)])
         })
         if (given.length === 0) continue
-        let copy: DictionaryCopy
+        let copy: repo.CopyAge
         try {
           copy = await copyFor(askerOf(opened), definition)
         } catch (error) {

@@ -439,17 +439,15 @@ export function createIntegrationService ({ db, boards, secrets, oauthState, log
 
     /**
      * The one way other modules (publications, candidates, sync, outcome sharing) reach a board
-     * account: undefined when the tenant has no such integration, or its board is no longer listed.
-     */
-    /**
-     * The integration's account, ready to call its board; undefined when there is no such
-     * integration, or its board is not in this process. `refuseTurnedOff` (what the host asks for
-     * through the API): a stored integration of a board this deployment turned off is the 422 that
-     * says so, not "not found".
+     * account, ready to call its board: undefined when the tenant has no such integration, or its
+     * board is not in this process. `refuseTurnedOff` (what the host asks for through the API): a
+     * stored integration of a board this deployment turned off is the 422 that says so, not "not
+     * found".
      */
     async openAccount (tenantId: string, integrationId: string, { refuseTurnedOff = false }: { refuseTurnedOff?: boolean } = {}): Promise<OpenedAccount | undefined> {
       const row = await repo.findIntegration(db, tenantId, integrationId)
-      if (refuseTurnedOff && row !== undefined) adapterOf(row.board)
+      const refusal = refuseTurnedOff && row !== undefined ? turnedOff(boards, row.board) : undefined
+      if (refusal !== undefined) throw refusal
       return opened(row)
     },
 
